@@ -1,0 +1,54 @@
+import type { Span } from './types.js';
+
+/**
+ * Contract between Kbuild evaluation (src/kbuild) and the later stages: what a configuration builds, where each
+ * object goes, and how each is compiled.
+ */
+export interface CompileCommand {
+  /** -I directories in order; tree-relative, or absolute for directories outside the tree (e.g. --objtree) */
+  includes: string[];
+  /** -isystem / -idirafter style directories searched after `includes` */
+  systemIncludes: string[];
+  /** -D and -U in command-line order: [name, value] for -D (value '1' when omitted), [name, null] for -U */
+  defines: [string, string | null][];
+  /** -include files in order (tree-relative or absolute) */
+  forcedIncludes: string[];
+  /** the other compiler flags that influence predefined macros (-march=, -mthumb, -std=, -O2, …) */
+  flags: string[];
+  /** 'c' or 'assembler-with-cpp' */
+  language: 'c' | 'assembler-with-cpp';
+}
+
+export interface BuiltObject {
+  /** e.g. "drivers/staging/zsmalloc/zsmalloc-main.o" */
+  path: string;
+  /** e.g. "drivers/staging/zsmalloc/zsmalloc-main.c"; undefined when no source was found (a named gap) */
+  source?: string;
+  /** module name (path without .ko, e.g. "drivers/staging/zsmalloc/zsmalloc") or undefined for built-in objects */
+  module?: string;
+  /** true when the object is linked into vmlinux (obj-y, lib-y, head objects) */
+  builtin: boolean;
+  /** from lib-y (linked only if referenced) */
+  lib?: boolean;
+  /** the Makefile line that added the object */
+  span: Span;
+  cmd: CompileCommand;
+}
+
+export interface ModuleInfo {
+  /** "drivers/staging/zsmalloc/zsmalloc" (the .ko without its suffix, as in modules.order) */
+  name: string;
+  /** member objects in link order */
+  objects: string[];
+  span: Span;
+}
+
+export interface ObjectGraph {
+  arch: string;
+  /** every object compiled in this configuration (built-in and module members), keyed by path */
+  objects: Map<string, BuiltObject>;
+  /** modules in modules.order order */
+  modules: ModuleInfo[];
+  /** built-in objects in link order */
+  builtin: string[];
+}

@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../core/errors.js';
+
+/**
+ * Read-only access to a kernel tree. Every path is relative to the root, '/'-separated, and never escapes it
+ * (neither by '..' nor through a symlink). Nothing here writes to the tree.
+ *
+ * An overlay (path -> content, or null for "deleted") can replace what is on disk: `check --staged` reads the
+ * index this way, and unit tests build whole trees in memory with `KernelTree.fromFiles`.
+ */
+export class KernelTree {
+  readonly root: string;
+  private readonly overlay: Map<string, string | null>;
+  private readonly memoryOnly: boolean;
+  private readonly textCache = new Map<string, string | null>();
+  private readonly hashCache = new Map<string, string>();
+  private realRoot: string | undefined;
+
+  constructor(root: string, opts: { overlay?: Map<string, string | null>; memoryOnly?: boolean } = {}) {
+    this.root = path.resolve(root);
+    this.overlay = opts.overlay ?? new Map();
+    this.memoryOnly = opts.memoryOnly ?? false;
+    if (!this.memoryOnly) {
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(this.root);
+      } catch {
+        throw new InputError(`kernel tree not found: ${this.root}`);
+      }
+      if (!st.isDirectory()) throw new InputError(`kernel tree is not a directory: ${this.root}`);
+    }
+  }
+
+  /** A tree that exists only in memory (for tests). Directories are implied by file paths. */
+  static fromFiles(files: Record<string, string>, root = '/memory-tree'): KernelTree {
+    const overlay = new Map<string, string | null>();
+    for (const [p, c] of Object.entries(files)) overlay.set(normalizeRel(p), c);
+    return new KernelTree(root, { overlay, memoryOnly: true });
+  }
+
+  /** The same tree with some files replaced (content) or removed (null). */
+  withOverlay(changes: Map<string, string | null>): KernelTree {
+    const merged = new Map(this.overlay);
+    for (const [p, c] of changes) merged.set(normalizeRel(p), c);
+    return new KernelTree(this.root, { overlay: merged, memoryOnly: this.memoryOnly });
+  }
+
+  /**
+   * Normalise a tree-relative path, rejecting any that escape the root. `from` is the file that referred to it
+   * (for the error message).
+   */
+  rel(p: string): string {
+    const n = normalizeRel(p);
+    if (n === '..' || n.startsWith('../') || path.isAbsolute(n)) {
+      throw new InputError(`path escapes the tree root: ${p}`);
+    }
+    return n;
+  }
+
+  /** Absolute path on disk of a tree-relative path (checked to stay inside the root, symlinks included). */
+  abs(rel: string): string {
+    const r = this.rel(rel);
+    const a = path.join(this.root, r);
+    if (!this.memoryOnly && fs.existsSync(a)) {
+      const real = fs.realpathSync(a);
+      this.realRoot ??= fs.realpathSync(this.root);
+      if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
+        throw new InputError(`path escapes the tree root through a symlink: ${r}`);
+      }
+    }
+    return a;
+  }
+
+  exists(rel: string): boolean {
+    return this.isFile(rel) || this.isDir(rel);
+  }
+
+  isFile(rel: string): boolean {
+    const r = safeRel(this, rel);
+    if (r === undefined) return false;
+    const o = this.overlay.get(r);
+    if (o !== undefined) return o !== null;
+    if (this.memoryOnly) return false;
+    try {
+      return fs.statSync(this.abs(r)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  isDir(rel: string): boolean {
+    const r = safeRel(this, rel);
+    if (r === undefined) return false;
+    if (r === '') return true;
+    const prefix = r + '/';
+    for (const [k, v] of this.overlay) if (v !== null && k.startsWith(prefix)) return true;
+    if (this.memoryOnly) return false;
+    try {
+      return fs.statSync(this.abs(r)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Entries (names, not paths) of a directory, sorted. */
+  listDir(rel: string): string[] {
+    const r = this.rel(rel);
+    const names = new Set<string>();
+    if (!this.memoryOnly) {
+      try {
+        for (const e of fs.readdirSync(this.abs(r))) names.add(e);
+      } catch {
+        /* missing dir: overlay may still add entries */
+      }
+    }
+    const prefix = r === '' ? '' : r + '/';
+    for (const [k, v] of this.overlay) {
+      if (!k.startsWith(prefix)) continue;
+      const name = k.slice(prefix.length).split('/')[0]!;
+      if (v === null && !k.slice(prefix.length).includes('/')) names.delete(name);
+      else if (v !== null) names.add(name);
+    }
+    return [...names].sort();
+  }
+
+  /** Text of a file, or undefined if it does not exist. Cached for the life of the tree object. */
+  tryReadText(rel: string): string | undefined {
+    const r = safeRel(this, rel);
+    if (r === undefined) return undefined;
+    const cached = this.textCache.get(r);
+    if (cached !== undefined) return cached ?? undefined;
+    let text: string | null;
+    const o = this.overlay.get(r);
+    if (o !== undefined) text = o;
+    else if (this.memoryOnly) text = null;
+    else {
+      try {
+        text = fs.readFileSync(this.abs(r), 'latin1');
+      } catch {
+        text = null;
+      }
+    }
+    this.textCache.set(r, text);
+    return text ?? undefined;
+  }
+
+  /** Text of a file; throws InputError naming the file when it is missing. */
+  readText(rel: string): string {
+    const t = this.tryReadText(rel);
+    if (t === undefined) throw new InputError(`cannot read ${rel}: no such file in the tree`);
+    return t;
+  }
+
+  /** Content hash (sha1 hex) of a file, or '-' when missing. */
+  hash(rel: string): string {
+    const r = this.rel(rel);
+    let h = this.hashCache.get(r);
+    if (h === undefined) {
+      const t = this.tryReadText(r);
+      h = t === undefined ? '-' : createHash('sha1').update(t, 'latin1').digest('hex');
+      this.hashCache.set(r, h);
+    }
+    return h;
+  }
+
+  /** Architectures of the tree (directories under arch/ holding a Kconfig). */
+  arches(): string[] {
+    return this.listDir('arch').filter((a) => this.isFile(`arch/${a}/Kconfig`));
+  }
+}
+
+function safeRel(tree: KernelTree, rel: string): string | undefined {
+  try {
+    return tree.rel(rel);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Normalise a relative path: '/' separators, no '.', resolved '..', no leading './' or trailing '/'. */
+export function normalizeRel(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+/** Directory of the kvlint package (works from src/ under vitest and from dist/src/ when built). */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('kvlint package root not found');
+    dir = up;
+  }
+  return dir;
+}
+
+/** The bundled fixture tree, the embedded default of every command that can run without a tree. */
+export function bundledTreePath(): string {
+  return path.join(packageRoot(), 'fixtures', 'trees', 'zsmalloc-arm');
+}
