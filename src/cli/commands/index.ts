@@ -1,0 +1,7 @@
+import type { KvCommand } from '../context.js';
+
+/**
+ * Explicit registry of kvlint's commands (one file each in this folder). Adding a command: write
+ * `commands/<name>.ts` exporting a KvCommand and add it here.
+ */
+export const commands: KvCommand[] = [];
