@@ -46,3 +46,42 @@ export interface UnitFacts {
   license?: { value: string; span: Span };
   importNs: { ns: string; span: Span }[];
 }
+
+/** How one undefined symbol of a module resolves at modpost time in one configuration. */
+export type RefStatus =
+  | 'exported' // some export satisfies it (see `export`)
+  | 'defined-unexported' // defined by a built-in object (or another module) but never exported
+  | 'undefined'; // nothing in this configuration defines it
+
+export interface ResolvedRef {
+  symbol: string;
+  status: RefStatus;
+  /** use sites in the module's objects (first per object), with macro traces */
+  uses: SymbolRef[];
+  /** for 'exported': the export and who provides it ('vmlinux' or a module name) */
+  export?: ExportFact & { provider: string };
+  /** for 'defined-unexported': where it is defined (and by whom) */
+  definition?: SymbolDef & { object: string; provider: string };
+}
+
+export interface ModuleLink {
+  /** "drivers/staging/zsmalloc/zsmalloc" */
+  name: string;
+  objects: string[];
+  license?: { value: string; span: import('./types.js').Span };
+  importNs: { ns: string; span: import('./types.js').Span }[];
+  /** every symbol the module needs from outside itself, sorted by name (like nm -u of the .ko) */
+  refs: ResolvedRef[];
+  exports: ExportFact[];
+}
+
+export interface LinkResult {
+  modules: ModuleLink[];
+  vmlinux: {
+    exports: (ExportFact & { object: string })[];
+    /** defined global symbols of built-in objects: name -> definition */
+    defined: Map<string, SymbolDef & { object: string }>;
+    /** references of built-in objects that no built-in object defines (the vmlinux link failure class) */
+    unresolved: ResolvedRef[];
+  };
+}
