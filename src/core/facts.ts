@@ -68,8 +68,8 @@ export interface ModuleLink {
   /** "drivers/staging/zsmalloc/zsmalloc" */
   name: string;
   objects: string[];
-  license?: { value: string; span: import('./types.js').Span };
-  importNs: { ns: string; span: import('./types.js').Span }[];
+  license?: { value: string; span: Span };
+  importNs: { ns: string; span: Span }[];
   /** every symbol the module needs from outside itself, sorted by name (like nm -u of the .ko) */
   refs: ResolvedRef[];
   exports: ExportFact[];
