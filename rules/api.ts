@@ -1,0 +1,117 @@
+import type { Config, ConfigRef, Diagnostic, Severity, Span, TraceStep } from '../src/core/types.js';
+import type { LinkResult, UnitFacts } from '../src/core/facts.js';
+import type { ObjectGraph } from '../src/core/graph.js';
+import type { KernelTree } from '../src/tree/tree.js';
+
+/**
+ * The shape of a kvlint rule (STYLE.md): one file per rule under rules/<family>/, holding a doc comment with the
+ * headings What it does / Why it matters / Example / How to fix / References, and a `Rule` value.
+ */
+export type RuleFamily = 'kconfig' | 'kbuild' | 'preprocessor' | 'exports' | 'model';
+
+/** code prefix per family: K=Kconfig, B=Kbuild, P=preprocessor, X=exports/linking, M=model */
+export const FAMILY_PREFIX: Record<RuleFamily, string> = {
+  kconfig: 'K',
+  kbuild: 'B',
+  preprocessor: 'P',
+  exports: 'X',
+  model: 'M',
+};
+
+/** Options are a flat record of primitives (or string arrays); the defaults define the accepted keys and types. */
+export type RuleOptions = Record<string, string | number | boolean | string[]>;
+
+export interface RuleMeta<M extends string> {
+  /** permanent code, never reused or renumbered (e.g. "X001") */
+  code: string;
+  /** kebab-case, equal to the file name (e.g. "module-uses-unexported-symbol") */
+  name: string;
+  family: RuleFamily;
+  defaultSeverity: Severity;
+  /** one line for `kvlint rules` */
+  summary: string;
+  /** message templates keyed by id; {{name}} placeholders are filled from `data` */
+  messages: Record<M, string>;
+}
+
+/** Everything a rule may read about one configuration. Facts are shared: rules must not mutate them. */
+export interface RuleContext<O extends RuleOptions = RuleOptions> {
+  tree: KernelTree;
+  config: Config;
+  ref: ConfigRef;
+  graph: ObjectGraph;
+  facts: ReadonlyMap<string, UnitFacts>;
+  link: LinkResult;
+  options: O;
+}
+
+export interface ReportInput<M extends string> {
+  messageId: M;
+  data: Record<string, string>;
+  primary: Span;
+  trace: TraceStep[];
+  /** the subject that identifies the finding across configurations and line moves (e.g. module + symbol) */
+  subject: string[];
+  help?: string;
+  notes?: string[];
+}
+
+export interface Rule<M extends string = string, O extends RuleOptions = RuleOptions> {
+  meta: RuleMeta<M>;
+  defaultOptions: O;
+  check(ctx: RuleContext<O>, report: (r: ReportInput<M>) => void): void;
+}
+
+/** Fill {{placeholders}} of a template; an unknown placeholder is an internal error, not silent text. */
+export function renderMessage(template: string, data: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+    const v = data[k];
+    if (v === undefined) throw new Error(`message placeholder {{${k}}} has no value`);
+    return v;
+  });
+}
+
+/** Turn a rule's report into a per-configuration Diagnostic (the engine merges them across configurations). */
+export function toDiagnostic<M extends string>(
+  rule: Rule<M, RuleOptions>,
+  severity: Severity,
+  ref: ConfigRef,
+  r: ReportInput<M>,
+): Diagnostic {
+  const d: Diagnostic = {
+    code: rule.meta.code,
+    rule: rule.meta.name,
+    severity,
+    message: renderMessage(rule.meta.messages[r.messageId], r.data),
+    primary: r.primary,
+    trace: r.trace,
+    configs: [ref],
+    fingerprint: [rule.meta.code, ...r.subject].join(':'),
+    data: r.data,
+  };
+  if (r.help !== undefined) d.help = r.help;
+  if (r.notes !== undefined) d.notes = r.notes;
+  return d;
+}
+
+/**
+ * Check user options against a rule's defaults: unknown keys and wrong types are errors naming the key.
+ * Returns the merged options.
+ */
+export function resolveOptions<O extends RuleOptions>(
+  ruleName: string,
+  defaults: O,
+  user: Record<string, unknown> | undefined,
+): O {
+  const out: RuleOptions = { ...defaults };
+  for (const [k, v] of Object.entries(user ?? {})) {
+    if (!(k in defaults)) {
+      throw new Error(`rule ${ruleName}: unknown option '${k}' (known: ${Object.keys(defaults).join(', ') || 'none'})`);
+    }
+    const d = defaults[k]!;
+    const ok = Array.isArray(d) ? Array.isArray(v) && v.every((x) => typeof x === 'string') : typeof v === typeof d;
+    if (!ok) throw new Error(`rule ${ruleName}: option '${k}' must be ${Array.isArray(d) ? 'a list of strings' : typeof d}`);
+    out[k] = v as RuleOptions[string];
+  }
+  return out as O;
+}
