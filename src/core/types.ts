@@ -60,6 +60,8 @@ export interface ConfigRef {
   arch: string;
   /** human label, e.g. "ARCH=arm defconfig, SMP=n" */
   label: string;
+  /** the base's label (baseLabel(ConfigBase), e.g. "multi_v7_defconfig"); formatters use it to print the part all configurations share */
+  base?: string;
   /** the overrides on top of the base that define this configuration (SYM -> value as written in .config: y/m/n/literal) */
   overrides: Record<string, string>;
 }
