@@ -9,8 +9,8 @@ import { SMP_N, SUMMARY, founding } from './founding.js';
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../docs/kvlint-report.schema.json'), 'utf8')) as object;
 const DOC = fs.readFileSync(path.join(import.meta.dirname, '../../docs/json-schema.md'), 'utf8');
 
-const AjvClass = ((Ajv as unknown as { default?: typeof Ajv }).default ?? Ajv) as typeof Ajv;
-const ajv = new AjvClass({ allErrors: true, strict: true });
+// CommonJS under nodenext: the default import is module.exports, whose .default is the class
+const ajv = new Ajv.default({ allErrors: true, strict: true });
 const validate = ajv.compile(SCHEMA);
 
 function valid(x: unknown): void {

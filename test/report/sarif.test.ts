@@ -21,9 +21,10 @@ let errors: () => string;
 beforeAll(() => {
   const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
   expect(schema.title).toMatch(/SARIF\) Version 2\.1\.0/);
-  // ajv-draft-04 and ajv-formats are CommonJS: their classes sit on .default under ESM
-  const AjvClass = ((Ajv04 as unknown as { default?: typeof Ajv04 }).default ?? Ajv04) as typeof Ajv04;
-  const add = ((addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats) as typeof addFormats;
+  // ajv-draft-04 and ajv-formats are CommonJS: under nodenext the default import is module.exports, whose
+  // .default is the class / plugin
+  const AjvClass = Ajv04.default;
+  const add = addFormats.default;
   // unicodeRegExp off: the schema's 'language' pattern has a stray ']' that is legal only without the u flag
   const ajv = new AjvClass({ allErrors: true, strict: false, unicodeRegExp: false });
   add(ajv);
