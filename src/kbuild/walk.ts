@@ -1,0 +1,319 @@
+import type { BuiltObject, ModuleInfo } from '../core/graph.js';
+import type { Span } from '../core/types.js';
+import type { KernelTree } from '../tree/tree.js';
+import { MakeEvaluator } from './make/evaluator.js';
+import { words } from './make/text.js';
+import { Scope } from './make/vars.js';
+import { objectFlagWords, toCompileCommand } from './flags.js';
+import type { TreeHost } from './treehost.js';
+
+/** A directory limit that stops runaway descent (cycles through ../ are caught separately). */
+export const MAX_DIR_DEPTH = 40;
+
+export interface DirOutcome {
+  /** built-in objects in link order (this directory and below) */
+  builtin: string[];
+  /** module names in modules.order order */
+  modorder: string[];
+  /** lib-y objects of this directory (lib.a) */
+  lib: string[];
+}
+
+interface Part {
+  path: string;
+  kind: 'c' | 'S' | undefined;
+  source?: string;
+}
+
+/**
+ * One make process per directory, as scripts/Makefile.build runs them: the directory's kbuild file is evaluated on
+ * top of the environment exported by its parent, then the object lists are worked out as scripts/Makefile.lib does.
+ */
+export class KbuildWalker {
+  readonly objects = new Map<string, BuiltObject>();
+  readonly modules = new Map<string, ModuleInfo>();
+  /** directories visited, in visiting order */
+  readonly visited: string[] = [];
+  /** objects in extra-y (compiled, linked only if named as head objects) */
+  readonly extra: string[] = [];
+  readonly dirSeconds = new Map<string, number>();
+  private readonly visiting = new Set<string>();
+
+  constructor(
+    readonly tree: KernelTree,
+    readonly host: TreeHost,
+    /** variables every sub-make reads itself: auto.conf, Kbuild.include, Makefile.compiler */
+    readonly defs: Scope,
+    /** maps a make path to the CompileCommand spelling */
+    readonly mapPath: (p: string) => string,
+    /** directories whose lib.a is linked into vmlinux */
+    readonly libDirs: Set<string>,
+  ) {}
+
+  private kbuildFile(dir: string): string | undefined {
+    const base = dir === '.' ? '' : `${dir}/`;
+    if (this.tree.isFile(`${base}Kbuild`)) return `${base}Kbuild`;
+    if (this.tree.isFile(`${base}Makefile`)) return `${base}Makefile`;
+    return undefined;
+  }
+
+  visit(dir: string, env: Map<string, string>, needBuiltin: boolean, needModorder: boolean, from: Span, depth = 0): DirOutcome {
+    const empty: DirOutcome = { builtin: [], modorder: [], lib: [] };
+    if (depth > MAX_DIR_DEPTH) {
+      this.host.report('B005', `directory nesting deeper than ${MAX_DIR_DEPTH} at ${dir} (limit: MAX_DIR_DEPTH)`, from);
+      return empty;
+    }
+    if (this.visiting.has(dir)) {
+      this.host.report('B003', `directory ${dir} descends into itself`, from);
+      return empty;
+    }
+    const file = this.kbuildFile(dir);
+    if (file === undefined) {
+      this.host.report('B012', `no Kbuild or Makefile in ${dir}/ (kbuild would fail here)`, from);
+      return empty;
+    }
+    const t0 = performance.now();
+    this.visiting.add(dir);
+    this.visited.push(dir);
+
+    // the sub-make: environment over the shared definitions, then Makefile.build's own initialisation
+    const envScope = new Scope(this.defs);
+    for (const [k, v] of env) envScope.set(k, { flavor: 'simple', value: v, origin: 'environment', exported: true });
+    const ev = new MakeEvaluator(this.host, envScope);
+    ev.define('obj', dir, 'command line');
+    ev.define('need-builtin', needBuiltin ? '1' : '', 'command line');
+    ev.define('need-modorder', needModorder ? '1' : '', 'command line');
+    ev.define('src', dir);
+    for (const v of INIT_EMPTY) ev.define(v, '');
+    ev.define('kbuild-dir', dir === '.' ? `${ev.value('srctree')}/.` : `${ev.value('srctree')}/${dir}`);
+    const text = this.tree.readText(file);
+    ev.evalFile(text, file);
+
+    // scripts/Makefile.lib, first part
+    ev.assign('asflags-y', '+=', '$(EXTRA_AFLAGS)');
+    ev.assign('ccflags-y', '+=', '$(EXTRA_CFLAGS)');
+    ev.assign('cppflags-y', '+=', '$(EXTRA_CPPFLAGS)');
+    ev.assign('KBUILD_AFLAGS', '+=', '$(subdir-asflags-y)');
+    ev.assign('KBUILD_CFLAGS', '+=', '$(subdir-ccflags-y)');
+
+    const L = (n: string): string[] => words(ev.value(n));
+    const objY = L('obj-y');
+    const objYSet = new Set(objY);
+    let objM = L('obj-m').filter((o) => !objYSet.has(o));
+    const libY = sortUnique([...L('lib-y'), ...L('lib-m')]).filter((o) => !objYSet.has(o));
+    const subdirYm = sortUnique([...L('subdir-y'), ...L('subdir-m'), ...[...objY, ...objM].filter((o) => o.endsWith('/')).map((o) => o.slice(0, -1))]);
+    if (needModorder) objM = [...objY.filter((o) => o.endsWith('/')).map((o) => `${o}modules.order`), ...objM.map((o) => (o.endsWith('/') ? `${o}modules.order` : o))];
+    else objM = objM.filter((o) => !o.endsWith('/'));
+    const objYl = needBuiltin ? objY.map((o) => (o.endsWith('/') ? `${o}built-in.a` : o)) : objY.filter((o) => !o.endsWith('/'));
+
+    const suffixSearch = (m: string, sufs: string[]): string[] => {
+      const stem = m.endsWith('.o') ? m.slice(0, -2) : m;
+      return sufs.flatMap((s) => L(`${stem}${s}`));
+    };
+    const isMulti = (m: string, sufs: string[]): boolean => m.endsWith('.o') && [...sufs, '-'].some((s) => ev.value(`${m.slice(0, -2)}${s}`).trim() !== '');
+    const ySufs = ['-objs', '-y'];
+    const mSufs = ['-objs', '-y', '-m'];
+    const multiY = sortUnique(objYl.filter((m) => isMulti(m, ySufs)));
+    const multiM = sortUnique(objM.filter((m) => isMulti(m, mSufs)));
+    const multiYm = [...multiY, ...multiM];
+    const realSearch = (list: string[], sufs: string[]): string[] => list.flatMap((m) => (isMulti(m, sufs) ? suffixSearch(m, sufs) : [m]));
+    const realY = realSearch(objYl, ySufs);
+    const realM = realSearch(objM, mSufs);
+    const prefix = (o: string): string => (dir === '.' ? o : `${dir}/${o}`);
+    const realMSet = new Set(realM.map(prefix));
+    const extraY = L('extra-y');
+
+    const modnamesOf = (rel: string): string[] =>
+      sortUnique(multiYm.filter((m) => suffixSearch(m, mSufs).includes(rel)).map((m) => m.slice(0, -2)));
+    const parentsOf = (rel: string): string[] => multiYm.filter((m) => suffixSearch(m, mSufs).includes(rel)).map(prefix);
+
+    const span = (o: string): Span => ({ file, line: lineMentioning(text, o), col: 1 });
+    const addObject = (rel: string, role: { builtin: boolean; lib?: boolean; module?: string }): void => {
+      const path = prefix(rel);
+      const existing = this.objects.get(path);
+      if (existing) {
+        // the same object again (e.g. obj-y and a composite): keep the first, merge roles
+        existing.builtin ||= role.builtin;
+        if (role.module && !existing.module) existing.module = role.module;
+        return;
+      }
+      const part = this.resolveSource(path);
+      const obj: BuiltObject = { path, builtin: role.builtin, span: span(rel), cmd: emptyCmd(part.kind) };
+      if (part.source !== undefined) obj.source = part.source;
+      if (role.lib) obj.lib = true;
+      if (role.module) obj.module = role.module;
+      if (part.kind !== undefined) {
+        const partOfModule = realMSet.has(path);
+        const fw = this.withTargets(ev, [...parentsOf(rel), path], () =>
+          objectFlagWords(ev, {
+            target: path,
+            obj: dir,
+            kind: part.kind!,
+            partOfModule,
+            modnames: modnamesOf(rel),
+            parents: parentsOf(rel),
+            outOfTree: this.host.paths.outOfTree,
+          }),
+        );
+        obj.cmd = toCompileCommand(fw, part.kind, this.mapPath);
+      } else {
+        this.host.report('B010', `no source for ${path} (generated at build time, or missing)`, obj.span);
+      }
+      this.objects.set(path, obj);
+    };
+
+    // child directories: visit every subdir-ym, as Makefile.build's $(subdir-ym) rule does
+    const subdirBuiltin = new Set(realY.filter((o) => o.endsWith('/built-in.a')).map((o) => o.slice(0, -'/built-in.a'.length)));
+    const subdirModorder = new Set(objM.filter((o) => o.endsWith('/modules.order')).map((o) => o.slice(0, -'/modules.order'.length)));
+    const childEnv = this.childEnvironment(ev, env);
+    const children = new Map<string, DirOutcome>();
+    for (const sd of subdirYm) {
+      const child = normalizeDir(dir === '.' ? sd : `${dir}/${sd}`);
+      if (child === undefined) {
+        this.host.report('B003', `subdirectory ${sd} escapes the tree`, span(sd + '/'));
+        continue;
+      }
+      children.set(sd, this.visit(child, childEnv, subdirBuiltin.has(sd), subdirModorder.has(sd), span(sd + '/'), depth + 1));
+    }
+
+    const outcome: DirOutcome = { builtin: [], modorder: [], lib: [] };
+    // built-in.a: $(real-obj-y), duplicates dropped as make drops them from $^
+    if (needBuiltin) {
+      const seen = new Set<string>();
+      for (const o of realY) {
+        if (seen.has(o)) continue;
+        seen.add(o);
+        if (o.endsWith('/built-in.a')) {
+          outcome.builtin.push(...(children.get(o.slice(0, -'/built-in.a'.length))?.builtin ?? []));
+          continue;
+        }
+        addObject(o, { builtin: true });
+        outcome.builtin.push(prefix(o));
+      }
+    } else {
+      const dropped = realY.filter((o) => !o.endsWith('/'));
+      if (dropped.length > 0 && dir !== '.') {
+        this.host.report('B011', `obj-y objects in ${dir}/ are not built: the directory is reached only through obj-m or subdir-y (${dropped.slice(0, 3).join(' ')}${dropped.length > 3 ? ' …' : ''})`, span(dropped[0]!));
+      }
+    }
+    // lib.a
+    const libLinked = this.libDirs.has(dir);
+    for (const o of libY) {
+      addObject(o, { builtin: libLinked, lib: true });
+      outcome.lib.push(prefix(o));
+    }
+    // modules: each .o of obj-m is a module (composite: its parts), listed in modules.order when need-modorder
+    const seenM = new Set<string>();
+    for (const m of objM) {
+      if (seenM.has(m)) continue;
+      seenM.add(m);
+      if (m.endsWith('/modules.order')) {
+        outcome.modorder.push(...(children.get(m.slice(0, -'/modules.order'.length))?.modorder ?? []));
+        continue;
+      }
+      if (!m.endsWith('.o')) continue;
+      const name = prefix(m.slice(0, -2));
+      const parts = isMulti(m, mSufs) ? suffixSearch(m, mSufs) : [m];
+      const members: string[] = [];
+      for (const p of parts) {
+        const pp = prefix(p);
+        if (!members.includes(pp)) members.push(pp);
+      }
+      if (!needModorder) {
+        this.host.report('B011', `module ${name}.ko is compiled but not listed in modules.order: ${dir}/ is reached through subdir-y`, span(m));
+        continue;
+      }
+      for (const p of parts) addObject(p, { builtin: false, module: name });
+      if (!this.modules.has(name)) this.modules.set(name, { name, objects: members, span: span(m) });
+      outcome.modorder.push(name);
+    }
+    for (const e of extraY) {
+      if (!e.endsWith('.o')) continue;
+      addObject(e, { builtin: false });
+      this.extra.push(prefix(e));
+    }
+    this.visiting.delete(dir);
+    this.dirSeconds.set(dir, (performance.now() - t0) / 1000);
+    return outcome;
+  }
+
+  private withTargets<T>(ev: MakeEvaluator, targets: string[], fn: () => T): T {
+    const saved = { at: ev.get('@'), star: ev.get('*') };
+    const t = targets[targets.length - 1]!;
+    ev.define('@', t, 'automatic');
+    try {
+      if (ev.targetVars.length === 0) return fn();
+      return withTargetVarsLazy(ev, targets, fn);
+    } finally {
+      if (saved.at) ev.scope.set('@', saved.at);
+      else ev.scope.delete('@');
+      void saved.star;
+    }
+  }
+
+  /** what a sub-make of this directory inherits: the parent's environment, updated by exported variables set here */
+  private childEnvironment(ev: MakeEvaluator, env: Map<string, string>): Map<string, string> {
+    const out = new Map(env);
+    for (const [name, v] of ev.scope.ownEntries()) {
+      if (v.origin === 'command line' || v.origin === 'automatic') continue;
+      if (v.exported) out.set(name, ev.value(name));
+      else if (v.exported === false) out.delete(name);
+    }
+    return out;
+  }
+
+  private resolveSource(path: string): Part {
+    const stem = path.slice(0, -2);
+    if (!path.endsWith('.o')) return { path, kind: undefined };
+    if (this.tree.isFile(`${stem}.c`)) return { path, kind: 'c', source: `${stem}.c` };
+    if (this.tree.isFile(`${stem}.S`)) return { path, kind: 'S', source: `${stem}.S` };
+    // generated sources (lexers, tables, firmware blobs…) are built in the objtree: still compiled as C
+    if (this.tree.isFile(`${stem}.c_shipped`)) return { path, kind: 'c', source: `${stem}.c_shipped` };
+    return { path, kind: undefined };
+  }
+}
+
+import { withTargetVars } from './flags.js';
+function withTargetVarsLazy<T>(ev: MakeEvaluator, targets: string[], fn: () => T): T {
+  return withTargetVars(ev, ev.targetVars, targets, fn);
+}
+
+const INIT_EMPTY = [
+  'obj-y', 'obj-m', 'lib-y', 'lib-m', 'always-y', 'always-m', 'targets', 'subdir-y', 'subdir-m',
+  'EXTRA_AFLAGS', 'EXTRA_CFLAGS', 'EXTRA_CPPFLAGS', 'EXTRA_LDFLAGS',
+  'asflags-y', 'ccflags-y', 'rustflags-y', 'cppflags-y', 'ldflags-y', 'subdir-asflags-y', 'subdir-ccflags-y',
+];
+
+function sortUnique(xs: string[]): string[] {
+  return [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function normalizeDir(p: string): string | undefined {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.length === 0 ? '.' : parts.join('/');
+}
+
+function emptyCmd(kind: 'c' | 'S' | undefined): BuiltObject['cmd'] {
+  return { includes: [], systemIncludes: [], defines: [], forcedIncludes: [], flags: [], language: kind === 'S' ? 'assembler-with-cpp' : 'c' };
+}
+
+/** the first line of a kbuild file naming the object (by its file name), else 1 */
+function lineMentioning(text: string, rel: string): number {
+  const base = rel.replace(/\/$/, '').split('/').pop()!;
+  const stem = base.replace(/\.o$/, '');
+  const re = new RegExp(`(^|[\\s=/])${escapeRe(stem)}(\\.o|/|\\s|$)`);
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) if (re.test(lines[i]!)) return i + 1;
+  return 1;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
