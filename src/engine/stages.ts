@@ -1,0 +1,39 @@
+import type { LinkResult, UnitFacts } from '../core/facts.js';
+import type { CompileCommand, ObjectGraph } from '../core/graph.js';
+import type { Footprint, TokenStream } from '../core/tokens.js';
+import type { Config, ConfigBase, Diagnostic } from '../core/types.js';
+import type { KernelTree } from '../tree/tree.js';
+
+/**
+ * The pipeline stages as the engine sees them. `defaultStages()` (src/engine/default-stages.ts) wires the real
+ * implementations; tests may substitute single stages.
+ */
+export interface KconfigHandle {
+  diagnostics: Diagnostic[];
+}
+
+export interface PreprocessOutput {
+  tokens: TokenStream;
+  footprint: Footprint;
+  includes: string[];
+  diagnostics: Diagnostic[];
+  gaps: string[];
+}
+
+export interface Stages<K extends KconfigHandle = KconfigHandle> {
+  loadKconfig(tree: KernelTree, arch: string): K;
+  resolveConfig(model: K, base: ConfigBase | undefined, overrides: Record<string, string>): { config: Config; diagnostics: Diagnostic[] };
+  autoconf(model: K, config: Config): string;
+  evalKbuild(tree: KernelTree, config: Config): { graph: ObjectGraph; diagnostics: Diagnostic[] };
+  predefined(arch: string, cmd: CompileCommand): Map<string, string>;
+  preprocess(
+    tree: KernelTree,
+    file: string,
+    opts: { cmd: CompileCommand; autoconf: string; predefined: Map<string, string> },
+  ): PreprocessOutput;
+  extractFacts(
+    ts: TokenStream,
+    unit: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string },
+  ): UnitFacts;
+  resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): LinkResult;
+}
