@@ -1,7 +1,8 @@
 import type { KvCommand } from '../context.js';
+import { hookCommand } from './hook.js';
 
 /**
  * Explicit registry of kvlint's commands (one file each in this folder). Adding a command: write
  * `commands/<name>.ts` exporting a KvCommand and add it here.
  */
-export const commands: KvCommand[] = [];
+export const commands: KvCommand[] = [hookCommand];
