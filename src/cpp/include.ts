@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { KernelTree } from '../tree/tree.js';
+import { normalizeRel } from '../tree/tree.js';
+import { lex, type Lexed, type LexMode } from './lexer.js';
+
+/**
+ * A file the preprocessor can read: in the tree (tree-relative path) or in an extra root outside it (absolute path,
+ * e.g. an objtree with generated headers), or virtual (autoconf.h synthesised from the configuration).
+ */
+export interface SourceFile {
+  /** identity: "t:<rel>" | "a:<abs>" | "v:<name>#<hash>" */
+  key: string;
+  /** the name used in spans and diagnostics: tree-relative for tree files, absolute otherwise */
+  display: string;
+  text: string;
+  /** content hash (sha1), for caches */
+  hash: string;
+}
+
+export interface SearchDir {
+  /** tree-relative (tree === true) or absolute directory */
+  dir: string;
+  tree: boolean;
+  /** how gcc spells the directory (for __FILE__): "<srcprefix>include" or the absolute path */
+  gcc: string;
+}
+
+/**
+ * Per-run cache shared by every unit: file texts and their lexed tokens (each file lexed once per run and mode),
+ * existence checks, and include resolutions. Also carries macro definitions parsed from each #define (keyed by file
+ * and directive position), so re-running a header's #defines in the next unit costs a table store.
+ */
+export class CppCache {
+  private readonly lexed = new Map<string, Lexed>();
+  private readonly files = new Map<string, SourceFile | null>();
+  private readonly isDirCache = new Map<string, boolean>();
+  readonly resolutions = new Map<string, ResolvedInclude | null>();
+  /** parsed #define results per lexed file: directive token index -> Macro */
+  readonly defines = new WeakMap<Lexed, Map<number, unknown>>();
+  /** include-guard analysis per lexed file: guard macro identifier id, or 0 */
+  readonly guards = new WeakMap<Lexed, number>();
+  stats = { lexedFiles: 0, lexedBytes: 0, lexMs: 0 };
+
+  constructor(readonly tree: KernelTree, readonly extraRoots: string[] = []) {}
+
+  /** a tree file (rel) or an absolute file under an extra root; null if missing */
+  file(ref: { tree: boolean; path: string }): SourceFile | null {
+    const key = (ref.tree ? 't:' : 'a:') + ref.path;
+    let f = this.files.get(key);
+    if (f !== undefined) return f;
+    let text: string | undefined;
+    if (ref.tree) text = this.tree.tryReadText(ref.path);
+    else if (this.underExtraRoot(ref.path)) {
+      try {
+        const st = fs.statSync(ref.path);
+        if (st.isFile()) text = fs.readFileSync(ref.path, 'latin1');
+      } catch {
+        text = undefined;
+      }
+    }
+    f = text === undefined ? null : { key, display: ref.path, text, hash: '' };
+    this.files.set(key, f);
+    return f;
+  }
+
+  hashOf(f: SourceFile): string {
+    if (f.hash === '') f.hash = createHash('sha1').update(f.text, 'latin1').digest('hex');
+    return f.hash;
+  }
+
+  virtualFile(name: string, text: string): SourceFile {
+    const hash = createHash('sha1').update(text, 'latin1').digest('hex');
+    const key = `v:${name}#${hash}`;
+    let f = this.files.get(key);
+    if (!f) {
+      f = { key, display: name, text, hash };
+      this.files.set(key, f);
+    }
+    return f;
+  }
+
+  lex(f: SourceFile, mode: LexMode): Lexed {
+    const key = mode + '|' + f.key;
+    let l = this.lexed.get(key);
+    if (!l) {
+      const t0 = performance.now();
+      l = lex(f.text, f.display, mode);
+      this.stats.lexMs += performance.now() - t0;
+      this.stats.lexedFiles++;
+      this.stats.lexedBytes += f.text.length;
+      this.lexed.set(key, l);
+    }
+    return l;
+  }
+
+  isDir(d: SearchDir): boolean {
+    const key = (d.tree ? 't:' : 'a:') + d.dir;
+    let r = this.isDirCache.get(key);
+    if (r === undefined) {
+      if (d.tree) r = this.tree.isDir(d.dir);
+      else if (!this.underExtraRoot(d.dir)) r = false;
+      else {
+        try {
+          r = fs.statSync(d.dir).isDirectory();
+        } catch {
+          r = false;
+        }
+      }
+      this.isDirCache.set(key, r);
+    }
+    return r;
+  }
+
+  exists(ref: { tree: boolean; path: string }): boolean {
+    return this.file(ref) !== null;
+  }
+
+  underExtraRoot(abs: string): boolean {
+    for (const r of this.extraRoots) {
+      const root = r.endsWith('/') ? r : r + '/';
+      if (abs === r || abs.startsWith(root)) return true;
+    }
+    return false;
+  }
+}
+
+export interface ResolvedInclude {
+  tree: boolean;
+  path: string;
+  /** index in the search chain where it was found (-1: the includer's directory) */
+  dirIdx: number;
+  /** gcc's spelling of the path (dir + '/' + name), for __FILE__ */
+  gcc: string;
+}
+
+/** the directory part of a gcc path, as cpplib's dir_name_of_file: up to the last '/', '' if none */
+export function gccDirName(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+function joinGcc(dir: string, name: string): string {
+  if (dir === '') return name;
+  return dir.endsWith('/') ? dir + name : dir + '/' + name;
+}
+
+/**
+ * The include search chain of one compile command (gcc: quote chain = -iquote dirs then the bracket chain of -I,
+ * -isystem, -idirafter), with nonexistent and duplicate directories removed as gcc does.
+ */
+export class SearchPath {
+  readonly dirs: SearchDir[] = [];
+  /** index of the first bracket (-I) directory; quote includes start at 0 */
+  readonly bracketStart: number;
+  readonly key: string;
+
+  constructor(cache: CppCache, quote: SearchDir[], bracket: SearchDir[]) {
+    const seen = new Set<string>();
+    const keep = (d: SearchDir) => {
+      const k = (d.tree ? 't:' : 'a:') + d.dir;
+      if (seen.has(k) || !cache.isDir(d)) return;
+      seen.add(k);
+      this.dirs.push(d);
+    };
+    for (const d of quote) keep(d);
+    this.bracketStart = this.dirs.length;
+    for (const d of bracket) keep(d);
+    this.key = this.dirs.map((d) => (d.tree ? 't:' : 'a:') + d.dir).join('|') + '#' + this.bracketStart;
+  }
+
+  /**
+   * Find `name`: for quoted includes first in `fromDir` (the includer's directory, tree-relative or absolute), then
+   * along the chain from `start`.
+   */
+  resolve(
+    cache: CppCache,
+    name: string,
+    start: number,
+    from: { tree: boolean; dir: string; gccDir: string } | null,
+  ): ResolvedInclude | null {
+    const ck = `${this.key}|${start}|${from ? (from.tree ? 't:' : 'a:') + from.dir + '|' + from.gccDir : '-'}|${name}`;
+    const hit = cache.resolutions.get(ck);
+    if (hit !== undefined) return hit;
+    let r: ResolvedInclude | null = null;
+    if (name.startsWith('/')) {
+      // absolute include: only inside the tree or an extra root
+      const root = cache.tree.root + '/';
+      if (name.startsWith(root)) {
+        const rel = normalizeRel(name.slice(root.length));
+        if (!rel.startsWith('../') && cache.exists({ tree: true, path: rel })) r = { tree: true, path: rel, dirIdx: -1, gcc: name };
+      } else if (cache.exists({ tree: false, path: path.normalize(name) })) {
+        r = { tree: false, path: path.normalize(name), dirIdx: -1, gcc: name };
+      }
+    } else {
+      if (from) r = this.probe(cache, from.tree, from.dir, name, -1, from.gccDir);
+      for (let i = start; !r && i < this.dirs.length; i++) {
+        const d = this.dirs[i]!;
+        r = this.probe(cache, d.tree, d.dir, name, i, d.gcc);
+      }
+    }
+    cache.resolutions.set(ck, r);
+    return r;
+  }
+
+  private probe(cache: CppCache, tree: boolean, dir: string, name: string, dirIdx: number, gccDir: string): ResolvedInclude | null {
+    if (tree) {
+      const rel = normalizeRel(dir === '' ? name : dir + '/' + name);
+      if (rel === '..' || rel.startsWith('../')) return null; // would escape the tree
+      if (!cache.exists({ tree: true, path: rel })) return null;
+      return { tree: true, path: rel, dirIdx, gcc: joinGcc(gccDir, name) };
+    }
+    const abs = path.normalize(path.join(dir, name));
+    if (!cache.exists({ tree: false, path: abs })) return null;
+    return { tree: false, path: abs, dirIdx, gcc: joinGcc(gccDir, name) };
+  }
+}

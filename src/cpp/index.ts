@@ -1,0 +1,188 @@
+import * as path from 'node:path';
+import { InputError } from '../core/errors.js';
+import type { CompileCommand } from '../core/graph.js';
+import type { Footprint, TokenStream } from '../core/tokens.js';
+import type { Diagnostic } from '../core/types.js';
+import type { KernelTree } from '../tree/tree.js';
+import { normalizeRel } from '../tree/tree.js';
+import { CppCache, type SearchDir, SearchPath, type SourceFile } from './include.js';
+import type { LexMode } from './lexer.js';
+import { O_CMDLINE, O_PREDEFINED } from './macro.js';
+import { CppTokens } from './output.js';
+import { type CppLimits, CppLimit, DEFAULT_LIMITS, Preprocessor } from './preprocessor.js';
+
+export { CppCache } from './include.js';
+export { renderGccE, CppTokens } from './output.js';
+export { lex, idents, Lexed } from './lexer.js';
+export type { CppLimits } from './preprocessor.js';
+
+export interface CppOptions {
+  cmd: CompileCommand;
+  /** text of include/generated/autoconf.h for the configuration; served at <generated/autoconf.h> */
+  autoconf: string;
+  /** the target compiler's predefined macros (name or name(params) -> replacement text) */
+  predefined: Map<string, string>;
+  /** absolute directories outside the tree that may be read (an objtree with generated headers) */
+  extraRoots?: string[];
+  /** per-run cache: file texts, lexed tokens, include resolutions, parsed #defines */
+  cache?: CppCache;
+  limits?: Partial<CppLimits>;
+  /** __has_attribute answers (attribute name without __…__ -> value); missing names answer 0 */
+  attributes?: Map<string, number>;
+  /** __has_builtin answers; missing names answer 0 */
+  builtins?: Set<string>;
+  /** how the compiler spells the tree root for __FILE__ (default: the tree's absolute root + '/') */
+  srcPrefix?: string;
+}
+
+export interface CppResult {
+  tokens: TokenStream & CppTokens;
+  /** CONFIG_* (and -D / predefined) names whose definedness or value the unit consulted, with what it saw */
+  footprint: Footprint;
+  /** files read, in first-entry order (tree-relative, absolute for extra roots) */
+  includes: string[];
+  diagnostics: Diagnostic[];
+  /** named gaps: generated headers that were not available, unanswered __has_attribute, … */
+  gaps: string[];
+  stats: { ms: number; tokens: number; expansions: number };
+}
+
+/** the language mode of a unit: assembler-with-cpp for .S files */
+export function modeOf(cmd: CompileCommand, file: string): LexMode {
+  return cmd.language === 'assembler-with-cpp' || file.endsWith('.S') ? 'asm' : 'c';
+}
+
+/** -iquote dirs, -std, prefix maps from the flags that influence preprocessing */
+function parseFlags(flags: string[]): { iquote: string[]; idirafter: string[]; std: boolean; prefixMaps: [string, string][] } {
+  const iquote: string[] = [];
+  const idirafter: string[] = [];
+  let std = false;
+  const prefixMaps: [string, string][] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i]!;
+    if (f === '-iquote' || f === '-idirafter') {
+      const v = flags[++i];
+      if (v !== undefined) (f === '-iquote' ? iquote : idirafter).push(v);
+    } else if (f.startsWith('-iquote')) iquote.push(f.slice(7));
+    else if (f.startsWith('-idirafter')) idirafter.push(f.slice(10));
+    else if (f.startsWith('-std=')) std = !f.slice(5).startsWith('gnu');
+    else if (f === '-ansi') std = true;
+    else if (f.startsWith('-fmacro-prefix-map=') || f.startsWith('-ffile-prefix-map=')) {
+      const v = f.slice(f.indexOf('=') + 1);
+      const eq = v.lastIndexOf('=');
+      if (eq >= 0) prefixMaps.unshift([v.slice(0, eq), v.slice(eq + 1)]);
+    }
+  }
+  return { iquote, idirafter, std, prefixMaps };
+}
+
+/** turn a -I directory into a search directory: tree-relative when inside the tree */
+function searchDir(tree: KernelTree, srcPrefix: string, d: string): SearchDir {
+  if (path.isAbsolute(d)) {
+    const root = tree.root.endsWith('/') ? tree.root : tree.root + '/';
+    if (d === tree.root || d.startsWith(root)) {
+      const rel = normalizeRel(d.slice(root.length));
+      return { dir: rel, tree: true, gcc: d.replace(/\/+$/, '') };
+    }
+    return { dir: path.normalize(d).replace(/\/+$/, ''), tree: false, gcc: d.replace(/\/+$/, '') };
+  }
+  const rel = normalizeRel(d);
+  return { dir: rel, tree: true, gcc: (srcPrefix + d).replace(/\/+$/, '') };
+}
+
+function fileRef(tree: KernelTree, p: string): { tree: boolean; path: string } {
+  if (path.isAbsolute(p)) {
+    const root = tree.root.endsWith('/') ? tree.root : tree.root + '/';
+    if (p.startsWith(root)) return { tree: true, path: normalizeRel(p.slice(root.length)) };
+    return { tree: false, path: path.normalize(p) };
+  }
+  return { tree: true, path: normalizeRel(p) };
+}
+
+/**
+ * Preprocess one translation unit of the tree as kbuild's compiler would (gcc -E semantics): predefined macros,
+ * -D/-U in order, forced -include files, then the unit; headers from the tree (and extraRoots), autoconf.h from the
+ * configuration. Never throws for problems in the tree: they are diagnostics; a missing unit is an InputError.
+ */
+export function preprocess(tree: KernelTree, file: string, opts: CppOptions): CppResult {
+  const t0 = performance.now();
+  const cache = opts.cache ?? new CppCache(tree, opts.extraRoots ?? []);
+  if (opts.extraRoots) for (const r of opts.extraRoots) if (!cache.extraRoots.includes(r)) cache.extraRoots.push(r);
+  const cmd = opts.cmd;
+  const mode = modeOf(cmd, file);
+  const fl = parseFlags(cmd.flags);
+  const srcPrefix = opts.srcPrefix ?? (tree.root.endsWith('/') ? tree.root : tree.root + '/');
+  const quote = fl.iquote.map((d) => searchDir(tree, srcPrefix, d));
+  const bracket = [...cmd.includes, ...cmd.systemIncludes, ...fl.idirafter].map((d) => searchDir(tree, srcPrefix, d));
+  const search = new SearchPath(cache, quote, bracket);
+  const attributes = opts.attributes ?? new Map<string, number>();
+  const builtins = opts.builtins ?? new Set<string>();
+  const autoconf = cache.virtualFile('include/generated/autoconf.h', opts.autoconf);
+  const pp = new Preprocessor({
+    tree,
+    cache,
+    mode,
+    search,
+    std: fl.std,
+    srcPrefix,
+    prefixMaps: fl.prefixMaps,
+    hasAttribute: (n) => attributes.get(n) ?? 0,
+    hasBuiltin: (n) => (builtins.has(n) ? 1 : 0),
+    unsignedChar: opts.predefined.has('__CHAR_UNSIGNED__'),
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    autoconf,
+  });
+  const main = fileRef(tree, file);
+  const mainFile = cache.file(main);
+  if (!mainFile) throw new InputError(`cannot preprocess ${file}: no such file`);
+  const mainGcc = main.tree ? srcPrefix + main.path : main.path;
+  pp.mainGccPath = mainGcc;
+  try {
+    // predefined macros, then -D/-U in command-line order
+    const pre: string[] = [];
+    for (const [k, v] of opts.predefined) pre.push(`#define ${k} ${v}`);
+    pp.runDirectiveText(pre.join('\n') + '\n', '<built-in>', O_PREDEFINED);
+    if (cmd.defines.length > 0) {
+      const lines = cmd.defines.map(([k, v]) => (v === null ? `#undef ${k}` : `#define ${k} ${v}`));
+      pp.runDirectiveText(lines.join('\n') + '\n', '<command-line>', O_CMDLINE);
+    }
+    for (const inc of cmd.forcedIncludes) {
+      const ref = fileRef(tree, inc);
+      const f = cache.file(ref);
+      if (!f) {
+        pp.diag('P003', 'cpp-missing-include', 'error', `${inc}: No such file or directory (forced -include)`, { file: '<command-line>', line: 0, col: 0 });
+        continue;
+      }
+      pp.pushFile(f, { tree: ref.tree, path: ref.path, gcc: ref.tree ? srcPrefix + ref.path : inc, dirIdx: -2 }, null, true);
+      pp.scan();
+    }
+    pp.pushFile(mainFile, { tree: main.tree, path: main.path, gcc: mainGcc, dirIdx: -2 }, null, false);
+    pp.scan();
+  } catch (e) {
+    if (!(e instanceof CppLimit)) {
+      pp.cleanup();
+      throw e;
+    }
+    pp.diag('P007', 'cpp-limit', 'error', `${e.message} (limit: ${e.limit})`, pp.frame ? pp.spanOf(pp.frame.lf, Math.max(0, pp.frame.pos - 1)) : { file, line: 0, col: 0 });
+    pp.cleanup();
+  }
+  pp.out.finish();
+  const display = (k: string) => displayOfKey(k, cache);
+  const tokens = new CppTokens(pp.out, pp.prov, (lf) => lf.file);
+  return {
+    tokens,
+    footprint: pp.footprint,
+    includes: pp.includes.filter((k) => !k.startsWith('v:<')).map(display),
+    diagnostics: pp.diagnostics,
+    gaps: pp.gaps,
+    stats: { ms: performance.now() - t0, tokens: pp.out.length, expansions: pp.prov.size - 1 },
+  };
+}
+
+function displayOfKey(k: string, _cache: CppCache): string {
+  if (k.startsWith('t:') || k.startsWith('a:')) return k.slice(2);
+  if (k.startsWith('v:')) return k.slice(2, k.lastIndexOf('#'));
+  return k;
+}
+
+export type { SourceFile };

@@ -1,0 +1,182 @@
+import type { TokenStream } from '../core/tokens.js';
+import type { Span, TraceStep } from '../core/types.js';
+import { idents, K_NEWLINE, K_PUNCT, type Lexed, P_HASH } from './lexer.js';
+import type { ProvTable } from './provenance.js';
+import { avoidPaste, K_PAD, publicKind, T_WHITE, Tok } from './tok.js';
+
+export const O_SPACE = 1; // gcc -E prints a space before the token
+export const O_LINE = 2; // the token starts a new output line
+
+const PRAGMA_ID = idents.intern('pragma');
+
+/**
+ * Collects the output token stream with gcc -E's spacing decisions (c-ppoutput.cc scan_translation_unit: padding,
+ * avoid_paste, line changes), so that renderGccE prints what `gcc -E` prints up to line breaks.
+ */
+export class OutBuilder {
+  toks: Tok[] = [];
+  provs = new Int32Array(1024);
+  flags = new Uint8Array(1024);
+  length = 0;
+  private source: Tok | null = null;
+  private prev: Tok | null = null;
+  private avoid = false;
+  private line = false;
+
+  constructor(private readonly asm: boolean) {}
+
+  padding(t: Tok): void {
+    this.avoid = true;
+    if (this.source === null || (!(this.source.flags & T_WHITE) && t.source === null)) this.source = t.source;
+  }
+
+  /** cb_line_change: the next token starts a new line */
+  lineChange(): void {
+    this.line = true;
+    this.source = null;
+    this.prev = null;
+  }
+
+  token(t: Tok, prov: number): void {
+    let space = false;
+    if (this.avoid) {
+      const src = this.source ?? t;
+      if (src.flags & T_WHITE || (this.prev !== null && avoidPaste(this.prev, t)) || (this.prev === null && t.kind === K_PUNCT && t.val === P_HASH)) space = true;
+    } else if (t.flags & T_WHITE) space = true;
+    this.avoid = false;
+    this.source = null;
+    this.prev = t;
+    let f = space ? O_SPACE : 0;
+    if (this.line) {
+      this.line = false;
+      if (this.asm && this.length > 0) this.push(NEWLINE_TOK, 0, O_LINE);
+      f |= O_LINE;
+    }
+    this.push(t, prov, f);
+  }
+
+  /** a #pragma line (from #pragma or _Pragma) printed on a line of its own */
+  pragma(toks: Tok[], at: Tok, prov: number): void {
+    this.directiveLine('pragma', toks, at, prov);
+  }
+
+  /** `#<word> tokens…` on a line of its own (#pragma, #ident) */
+  directiveLine(word: string, toks: Tok[], at: Tok, prov: number): void {
+    if (this.asm && this.length > 0) this.push(NEWLINE_TOK, 0, O_LINE);
+    this.push(new Tok(K_PUNCT, P_HASH, '#', 0, at.lf, at.idx, null), prov, O_LINE);
+    this.push(new Tok(1, word === 'pragma' ? PRAGMA_ID : idents.intern(word), word, 0, at.lf, at.idx, null), prov, 0);
+    let first = true;
+    for (const t of toks) {
+      this.push(t, prov, first || t.flags & T_WHITE ? O_SPACE : 0);
+      first = false;
+    }
+    this.line = true;
+    this.source = null;
+    this.prev = null;
+  }
+
+  private push(t: Tok, prov: number, f: number): void {
+    const n = this.length;
+    if (n === this.provs.length) {
+      const p = new Int32Array(n * 2);
+      p.set(this.provs);
+      this.provs = p;
+      const q = new Uint8Array(n * 2);
+      q.set(this.flags);
+      this.flags = q;
+    }
+    this.toks.push(t);
+    this.provs[n] = prov;
+    this.flags[n] = f;
+    this.length = n + 1;
+  }
+
+  finish(): void {
+    if (this.asm && this.length > 0) this.push(NEWLINE_TOK, 0, O_LINE);
+  }
+}
+
+const NEWLINE_TOK = new Tok(K_NEWLINE, 0, '\n', 0, null, -1, null);
+
+/** The preprocessed unit: TokenStream over the builder's arrays. */
+export class CppTokens implements TokenStream {
+  constructor(
+    private readonly b: OutBuilder,
+    private readonly prov: ProvTable,
+    private readonly display: (lf: Lexed) => string,
+  ) {}
+
+  get length(): number {
+    return this.b.length;
+  }
+
+  kind(i: number) {
+    return publicKind(this.b.toks[i]!.kind) as never;
+  }
+
+  text(i: number): string {
+    return this.b.toks[i]!.text;
+  }
+
+  /** identifier id (interned) of token i, or 0 — a fast path for consumers that compare names */
+  identId(i: number): number {
+    const t = this.b.toks[i]!;
+    return t.kind === 1 ? t.val : 0;
+  }
+
+  span(i: number): Span {
+    const t = this.b.toks[i]!;
+    if (!t.lf || t.idx < 0) return { file: '<built-in>', line: 0, col: 0 };
+    const lf = t.lf;
+    return { file: this.display(lf), line: lf.line[t.idx]!, col: lf.col[t.idx]!, endLine: lf.line[t.idx]!, endCol: lf.col[t.idx]! + t.text.length };
+  }
+
+  site(i: number): Span {
+    const p = this.b.provs[i]!;
+    if (p === 0) return this.span(i);
+    const r = this.prov.root(p);
+    return this.prov.useSpan(r, this.display) ?? this.span(i);
+  }
+
+  spaceBefore(i: number): boolean {
+    return (this.b.flags[i]! & 1) !== 0;
+  }
+
+  /** the token starts a new line in gcc -E output */
+  lineStart(i: number): boolean {
+    return (this.b.flags[i]! & 2) !== 0;
+  }
+
+  provenance(i: number): number {
+    return this.b.provs[i]!;
+  }
+
+  trace(i: number): TraceStep[] {
+    return this.prov.trace(this.b.provs[i]!, this.display);
+  }
+}
+
+/** gcc -E -P-like text: one output line per source line that produced tokens, spacing as gcc prints it */
+export function renderGccE(tokens: TokenStream): string {
+  const parts: string[] = [];
+  const ls = (tokens as Partial<CppTokens>).lineStart?.bind(tokens);
+  let atStart = true;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens.kind(i) === (K_NEWLINE as number)) {
+      if (!atStart) parts.push('\n');
+      atStart = true;
+      continue;
+    }
+    if (ls && ls(i) && !atStart) {
+      parts.push('\n');
+      atStart = true;
+    }
+    if (!atStart && tokens.spaceBefore(i)) parts.push(' ');
+    parts.push(tokens.text(i));
+    atStart = false;
+  }
+  if (!atStart) parts.push('\n');
+  return parts.join('');
+}
+
+export { K_PAD };
