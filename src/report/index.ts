@@ -3,47 +3,22 @@
  * whole output text; nothing here prints. The diagnostics arrive merged across configurations, in the order to show.
  *
  *   import { format } from '../report/index.js';
- *   io.stdout(format(argv.format ?? (io.isTTY ? 'stylish' : 'gcc'), diagnostics, summary, { color, toolVersion }));
+ *   io.stdout(format(argv.format ?? 'stylish', diagnostics, summary, { color: argv.color ?? io.isTTY, toolVersion: toolVersion() }));
+ *
+ * `finishRun` (run.ts) does the whole end of a check: settings, baseline, format, exit code.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic } from '../core/types.js';
 import { packageRoot } from '../tree/tree.js';
-import { formatGcc } from './gcc.js';
-import { formatGithub } from './github.js';
-import { formatJson } from './json.js';
-import { formatSarif } from './sarif.js';
-import { formatStylish } from './stylish.js';
-import type { FormatName, FormatOptions, RunSummary } from './types.js';
 
 export type { BaselineSummary, FormatName, FormatOptions, RuleDoc, RunSummary } from './types.js';
-export { formatGcc, formatGithub, formatJson, formatSarif, formatStylish };
-export { toJsonReport, JSON_SCHEMA_VERSION } from './json.js';
-export { toSarif } from './sarif.js';
-
-type Formatter = (diags: readonly Diagnostic[], summary: RunSummary, opts?: FormatOptions) => string;
-
-const FORMATTERS: Record<FormatName, Formatter> = {
-  stylish: formatStylish,
-  gcc: formatGcc,
-  json: formatJson,
-  sarif: formatSarif,
-  github: formatGithub,
-};
-
-/** Names accepted by `--format`, in the order `--help` lists them. */
-export const FORMAT_NAMES: readonly FormatName[] = ['stylish', 'gcc', 'json', 'sarif', 'github'];
-
-export function isFormatName(s: string): s is FormatName {
-  return (FORMAT_NAMES as readonly string[]).includes(s);
-}
-
-/** Render diagnostics in the named format. */
-export function format(name: FormatName, diags: readonly Diagnostic[], summary: RunSummary, opts: FormatOptions = {}): string {
-  const f = FORMATTERS[name];
-  if (!f) throw new Error(`unknown format '${String(name)}' (known: ${FORMAT_NAMES.join(', ')})`);
-  return f(diags, summary, opts);
-}
+export { FORMAT_NAMES, format, isFormatName } from './format.js';
+export { formatGcc } from './gcc.js';
+export { formatGithub, escapeData, escapeProperty } from './github.js';
+export { formatJson, toJsonReport, JSON_SCHEMA_VERSION, type JsonReport } from './json.js';
+export { formatSarif, toSarif } from './sarif.js';
+export { formatStylish } from './stylish.js';
+export { finishRun, pathPrefixFor, type FinishInput, type FinishResult } from './run.js';
 
 let cachedVersion: string | undefined;
 /** kvlint's own version (package.json), for FormatOptions.toolVersion. */
