@@ -4,7 +4,8 @@ import type { FormatOptions, RunSummary } from './types.js';
 
 /**
  * GitHub Actions workflow commands: one annotation per finding,
- * `::error file=F,line=L,col=C,title=X001 rule-name::message%0Avia: …%0Abreaks: …`.
+ * `::error title=X001 rule-name,file=F,line=L,col=C::message%0Avia: …%0Abreaks: …` — byte for byte what GitHub's
+ * toolkit (@actions/core `error()`) writes for the same annotation (a test compares them).
  * Values are escaped as the runner unescapes them: in the message `%`, CR and LF; in property values also `:` and
  * `,`. Paths need to be relative to the repository root (pathPrefix when the tree is a subdirectory).
  * GitHub shows at most 10 annotations of each level per step and 50 per job; the closing `::notice::` line carries
@@ -13,14 +14,15 @@ import type { FormatOptions, RunSummary } from './types.js';
 export function formatGithub(diags: readonly Diagnostic[], summary: RunSummary, opts: FormatOptions = {}): string {
   const lines: string[] = [];
   for (const d of diags) {
+    // the order of @actions/core's toCommandProperties, so that the lines are the toolkit's own
     const props: [string, string | number][] = [
+      ['title', `${d.code} ${d.rule}`],
       ['file', displayPath(d.primary.file, opts)],
       ['line', d.primary.line],
-      ['col', d.primary.col],
     ];
     if (d.primary.endLine !== undefined) props.push(['endLine', d.primary.endLine]);
+    props.push(['col', d.primary.col]);
     if (d.primary.endCol !== undefined) props.push(['endColumn', d.primary.endCol]);
-    props.push(['title', `${d.code} ${d.rule}`]);
     const body = [d.message, ...details(d, opts)].join('\n');
     lines.push(`::${command(d.severity)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(body)}`);
   }

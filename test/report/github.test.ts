@@ -1,6 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import * as core from '@actions/core';
+import { describe, expect, test, vi } from 'vitest';
+import type { Diagnostic } from '../../src/core/types.js';
 import { escapeData, escapeProperty, formatGithub } from '../../src/report/github.js';
-import { SUMMARY, founding } from './founding.js';
+import { SUMMARY, founding, sameSymbolIn } from './founding.js';
 
 /**
  * A workflow-command parser with the runner's rules (ActionCommand.TryParseV2 in actions/runner): `::name
@@ -74,5 +76,39 @@ describe('github format', () => {
     const a = parse(formatGithub([d], SUMMARY, { pathPrefix: 'linux' }).split('\n')[0]!);
     expect(a.name).toBe('notice');
     expect(a.props.file).toBe('linux/drivers/staging/zsmalloc/zsmalloc-main.c');
+  });
+
+  // The real thing: GitHub's own toolkit writes the same annotation byte for byte.
+  test('lines are identical to what @actions/core writes for the same annotations', () => {
+    const odd = founding();
+    odd.primary = { file: 'drivers/a,b:c%d/x.c', line: 3, col: 1, endLine: 4, endCol: 9 };
+    odd.message = 'first line\nsecond %0A line, with: colons\r\n';
+    odd.severity = 'warning';
+    const info = { ...sameSymbolIn('m', 'm.c', 7), severity: 'info' as const };
+    const diags: Diagnostic[] = [founding(), odd, info];
+    const ours = formatGithub(diags, SUMMARY).split('\n');
+    for (const [i, d] of diags.entries()) {
+      const body = parse(ours[i]!).data;
+      const written: string[] = [];
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+      try {
+        const props: core.AnnotationProperties = {
+          title: `${d.code} ${d.rule}`,
+          file: d.primary.file,
+          startLine: d.primary.line,
+          startColumn: d.primary.col,
+        };
+        if (d.primary.endLine !== undefined) props.endLine = d.primary.endLine;
+        if (d.primary.endCol !== undefined) props.endColumn = d.primary.endCol;
+        const fn = d.severity === 'error' ? core.error : d.severity === 'warning' ? core.warning : core.notice;
+        fn(body, props);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(ours[i] + '\n').toBe(written.join(''));
+    }
   });
 });
