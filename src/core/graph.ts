@@ -30,6 +30,8 @@ export interface BuiltObject {
   builtin: boolean;
   /** from lib-y (linked only if referenced) */
   lib?: boolean;
+  /** set when the object is not compiled but made from another object by a rule (e.g. objcopy of foo.o) */
+  derivedFrom?: string;
   /** the Makefile line that added the object */
   span: Span;
   cmd: CompileCommand;

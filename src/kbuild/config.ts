@@ -42,8 +42,8 @@ function unquote(v: string): string {
 }
 
 /**
- * include/config/auto.conf as Kbuild reads it: every symbol that is not n, strings quoted. A string value that
- * looks like a number cannot be told from an int here (Config carries no types), so it is written unquoted.
+ * include/config/auto.conf as Kbuild (6.1) reads it: every symbol that is not n; string values unquoted (conf stopped
+ * quoting them in auto.conf in 5.18), empty strings as an empty value.
  */
 export function autoConf(config: Config): string {
   const out: string[] = [];
@@ -51,10 +51,7 @@ export function autoConf(config: Config): string {
     if (v === 0) continue;
     if (v === 2) out.push(`CONFIG_${name}=y`);
     else if (v === 1) out.push(`CONFIG_${name}=m`);
-    else if (typeof v === 'string') {
-      if (v !== '' && (/^-?\d+$/.test(v) || /^0[xX][0-9a-fA-F]+$/.test(v))) out.push(`CONFIG_${name}=${v}`);
-      else out.push(`CONFIG_${name}="${v.replace(/(["\\])/g, '\\$1')}"`);
-    }
+    else if (typeof v === 'string') out.push(`CONFIG_${name}=${v}`);
   }
   return out.join('\n') + '\n';
 }

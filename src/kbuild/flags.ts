@@ -17,6 +17,8 @@ import { compilePattern, matchPattern, words } from './make/text.js';
 export interface ObjectFlagInput {
   /** object path as make names it ("drivers/foo/bar.o") */
   target: string;
+  /** the object as the kbuild file names it, relative to obj ("bar.o", "../x/y.o") */
+  rel: string;
   /** directory ("drivers/foo", or "." for the top) */
   obj: string;
   /** 'c' or 'S' */
@@ -92,7 +94,7 @@ const stringify = (s: string): string => `'"${s}"'`;
 
 /** The full flag word list of one object, as kbuild would pass it (minus -Wp,-MMD and -c/-o). */
 export function objectFlagWords(ev: MakeEvaluator, inp: ObjectFlagInput): string[] {
-  const stemRel = inp.obj === '.' ? inp.target : inp.target.slice(inp.obj.length + 1);
+  const stemRel = inp.rel;
   const targetStem = stemRel.replace(/\.[^./]*$/, '');
   const basetarget = targetStem.slice(targetStem.lastIndexOf('/') + 1);
   const w = (name: string): string[] => words(ev.value(name));

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ObjectGraph } from '../core/graph.js';
 import type { Config, Diagnostic } from '../core/types.js';
@@ -34,6 +35,8 @@ export interface KbuildStats {
   probes: Map<string, boolean>;
   /** probes the profile could not answer */
   unanswered: Map<string, number>;
+  /** values of the top Makefile's flag variables (the context of toolchain probes) */
+  top: Record<string, string>;
   /** seconds spent in the top Makefile, and in the directory walk */
   topSeconds: number;
   walkSeconds: number;
@@ -55,8 +58,15 @@ const INTERFACE_VARS = [
 export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions = {}): KbuildResult {
   const profile = opts.profile ?? profileFor(config.arch);
   const outOfTree = opts.objtree !== undefined;
+  // like the top Makefile's $(realpath …) of its own directory
+  let realRoot = tree.root;
+  try {
+    realRoot = fs.realpathSync(tree.root);
+  } catch {
+    /* an in-memory tree */
+  }
   const paths: PathModel = outOfTree
-    ? { srctree: tree.root, curdir: path.resolve(opts.objtree!), outOfTree: true }
+    ? { srctree: realRoot, curdir: path.resolve(opts.objtree!), outOfTree: true }
     : { srctree: '.', curdir: tree.root, outOfTree: false };
   const host = new TreeHost(tree, paths, config, profile);
   const srcarch = srcArch(config.arch);
@@ -65,7 +75,7 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
   const t0 = performance.now();
   const top = new MakeEvaluator(host);
   top.define('sub_make_done', '1', 'environment', 'simple', true);
-  top.define('abs_srctree', outOfTree ? tree.root : tree.root, 'environment', 'simple', true);
+  top.define('abs_srctree', realRoot, 'environment', 'simple', true);
   top.define('abs_objtree', paths.curdir, 'environment', 'simple', true);
   top.define('ARCH', config.arch, 'command line', 'simple', true);
   if (profile) top.define('CROSS_COMPILE', profile.crossCompile, 'command line', 'simple', true);
@@ -159,12 +169,15 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
     push(o);
   }
   for (const o of builtin) push(o);
-  for (const o of lib) if (walker.objects.get(o)?.builtin) push(o);
+  // then the lib.a of each libs-y directory, in libs-y order (6.1 with MODULES: inside vmlinux.a; without: linked
+  // as archives, members only when referenced — BuiltObject.lib says so)
+  for (const d of libDirs) for (const o of walker.libByDir.get(d) ?? []) if (walker.objects.get(o)?.builtin) push(o);
+  void lib;
 
   const graph: ObjectGraph = {
     arch: config.arch,
     objects: walker.objects,
-    modules: modorder.filter((m, i) => modorder.indexOf(m) === i).map((m) => walker.modules.get(m)!).filter((m) => m !== undefined),
+    modules: [...new Set(modorder)].map((m) => walker.modules.get(m)).filter((m) => m !== undefined),
     builtin: order,
   };
   return {
@@ -174,6 +187,7 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
       directories: walker.visited.length,
       probes: host.probes,
       unanswered: host.unanswered,
+      top: Object.fromEntries(['KBUILD_CPPFLAGS', 'KBUILD_CFLAGS', 'KBUILD_AFLAGS', 'KBUILD_LDFLAGS', 'CC', 'LD'].map((v) => [v, top.value(v)])),
       topSeconds,
       walkSeconds: (performance.now() - t1) / 1000,
     },

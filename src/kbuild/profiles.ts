@@ -1,5 +1,5 @@
 import { TableProfile, type ToolchainProfile } from './profile.js';
-import { ARM_GCC12 } from './profiles/arm-gcc12.js';
+import { TABLE as ARM_GCC12 } from './profiles/arm-gcc12.js';
 
 /** The built-in profile for an architecture (Debian's cross gcc 12.2), or undefined. */
 export function profileFor(arch: string): ToolchainProfile | undefined {

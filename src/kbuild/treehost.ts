@@ -12,6 +12,7 @@ const RULE_NAMES: Record<string, string> = {
   B004: 'makefile-error-reached',
   B005: 'makefile-expansion-limit',
   B006: 'toolchain-probe-unanswered',
+  B007: 'makefile-recipe-eval',
   B010: 'kbuild-object-without-source',
   B011: 'kbuild-obj-y-not-linked',
   B012: 'kbuild-kbuild-file-missing',
@@ -95,7 +96,10 @@ export class TreeHost implements MakeHost {
 
   callHook(name: string, args: string[], span: Span): string | undefined {
     const a = (i: number): string => args[i] ?? '';
-    const ask = (kind: 'cc' | 'as' | 'instr' | 'ld', q: string): boolean => {
+    const ask = (kind: 'cc' | 'as' | 'instr' | 'ld', raw: string): boolean => {
+      // the source tree's own path (e.g. -fmacro-prefix-map=$(srctree)/=) does not change the answer
+      const st = this.paths.srctree;
+      const q = st !== '.' ? raw.split(st + '/').join('$(srctree)/') : raw;
       const key = `${kind}:${norm(q)}`;
       let ans: boolean | undefined;
       if (this.profile) {

@@ -1,8 +1,8 @@
 import type { BuiltObject, ModuleInfo } from '../core/graph.js';
 import type { Span } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
-import { MakeEvaluator } from './make/evaluator.js';
-import { words } from './make/text.js';
+import { type FileRule, MakeEvaluator } from './make/evaluator.js';
+import { compilePattern, matchPattern, words } from './make/text.js';
 import { Scope } from './make/vars.js';
 import { objectFlagWords, toCompileCommand } from './flags.js';
 import type { TreeHost } from './treehost.js';
@@ -23,8 +23,31 @@ interface Part {
   path: string;
   kind: 'c' | 'S' | undefined;
   source?: string;
+  /** the rule target that generates the source */
+  generated?: string;
+  /** the object this one is made from (not compiled itself) */
+  derived?: string;
 }
 
+/**
+ * The rule make would use for `file`: an explicit one, else the pattern rule with the shortest stem among those
+ * whose first prerequisite can be had (a source in the tree, or an object) — GNU make's choice since 3.82.
+ */
+function findRule(ev: MakeEvaluator, file: string, usable: (p: string) => boolean = () => true): FileRule | undefined {
+  let best: FileRule | undefined;
+  let bestStem = Infinity;
+  for (const r of ev.fileRules) {
+    if (r.target === file) return r;
+    if (!r.target.includes('%')) continue;
+    const stem = matchPattern(compilePattern(r.target), file);
+    if (stem === undefined || stem.length >= bestStem) continue;
+    const cand = { ...r, prereqs: r.prereqs.map((p) => p.replace('%', stem)) };
+    if (cand.prereqs[0] !== undefined && !usable(cand.prereqs[0])) continue;
+    best = cand;
+    bestStem = stem.length;
+  }
+  return best;
+}
 /**
  * One make process per directory, as scripts/Makefile.build runs them: the directory's kbuild file is evaluated on
  * top of the environment exported by its parent, then the object lists are worked out as scripts/Makefile.lib does.
@@ -37,6 +60,8 @@ export class KbuildWalker {
   /** objects in extra-y (compiled, linked only if named as head objects) */
   readonly extra: string[] = [];
   readonly dirSeconds = new Map<string, number>();
+  /** lib-y objects (lib.a) per directory */
+  readonly libByDir = new Map<string, string[]>();
   private readonly visiting = new Set<string>();
 
   constructor(
@@ -119,7 +144,7 @@ export class KbuildWalker {
     const realSearch = (list: string[], sufs: string[]): string[] => list.flatMap((m) => (isMulti(m, sufs) ? suffixSearch(m, sufs) : [m]));
     const realY = realSearch(objYl, ySufs);
     const realM = realSearch(objM, mSufs);
-    const prefix = (o: string): string => (dir === '.' ? o : `${dir}/${o}`);
+    const prefix = (o: string): string => normalizePath(dir === '.' ? o : `${dir}/${o}`);
     const realMSet = new Set(realM.map(prefix));
     const extraY = L('extra-y');
 
@@ -137,16 +162,18 @@ export class KbuildWalker {
         if (role.module && !existing.module) existing.module = role.module;
         return;
       }
-      const part = this.resolveSource(path);
+      const part = this.resolveSource(path, ev, dir === '.' ? rel : `${dir}/${rel}`);
       const obj: BuiltObject = { path, builtin: role.builtin, span: span(rel), cmd: emptyCmd(part.kind) };
       if (part.source !== undefined) obj.source = part.source;
       if (role.lib) obj.lib = true;
       if (role.module) obj.module = role.module;
       if (part.kind !== undefined) {
+        ev.span = obj.span;
         const partOfModule = realMSet.has(path);
-        const fw = this.withTargets(ev, [...parentsOf(rel), path], () =>
+        const fw = this.withTargets(ev, [...parentsOf(rel), dir === "." ? rel : `${dir}/${rel}`], () =>
           objectFlagWords(ev, {
             target: path,
+            rel,
             obj: dir,
             kind: part.kind!,
             partOfModule,
@@ -156,8 +183,10 @@ export class KbuildWalker {
           }),
         );
         obj.cmd = toCompileCommand(fw, part.kind, this.mapPath);
-      } else {
-        this.host.report('B010', `no source for ${path} (generated at build time, or missing)`, obj.span);
+      }
+      if (part.derived !== undefined) obj.derivedFrom = normalizePath(part.derived);
+      else if (part.source === undefined) {
+        this.host.report('B010', `no source for ${path} in the tree (${part.generated ? `generated at build time from ${part.generated}` : 'generated at build time, or missing'})`, obj.span);
       }
       this.objects.set(path, obj);
     };
@@ -202,6 +231,7 @@ export class KbuildWalker {
       addObject(o, { builtin: libLinked, lib: true });
       outcome.lib.push(prefix(o));
     }
+    if (outcome.lib.length > 0) this.libByDir.set(dir, outcome.lib);
     // modules: each .o of obj-m is a module (composite: its parts), listed in modules.order when need-modorder
     const seenM = new Set<string>();
     for (const m of objM) {
@@ -262,15 +292,42 @@ export class KbuildWalker {
     return out;
   }
 
-  private resolveSource(path: string): Part {
+  private resolveSource(path: string, ev: MakeEvaluator, raw: string): Part {
     const stem = path.slice(0, -2);
     if (!path.endsWith('.o')) return { path, kind: undefined };
     if (this.tree.isFile(`${stem}.c`)) return { path, kind: 'c', source: `${stem}.c` };
     if (this.tree.isFile(`${stem}.S`)) return { path, kind: 'S', source: `${stem}.S` };
-    // generated sources (lexers, tables, firmware blobs…) are built in the objtree: still compiled as C
+    // a rule of the kbuild file that makes this object: from a source elsewhere (lib-%.o: $(srctree)/lib/%.c), or
+    // from another object (%.stub.o: %.o, objcopy) — then it is not compiled itself
+    const rule = findRule(ev, raw, (p) => {
+      if (p.endsWith('.o')) return true;
+      const t = this.host.treePath(p);
+      return t !== undefined && this.tree.isFile(t);
+    });
+    if (rule) {
+      const first = rule.prereqs[0];
+      if (first !== undefined) {
+        const t = this.host.treePath(first);
+        if ((first.endsWith('.c') || first.endsWith('.S')) && t !== undefined && this.tree.isFile(t)) {
+          return { path, kind: first.endsWith('.c') ? 'c' : 'S', source: this.tree.rel(t) };
+        }
+        if (first.endsWith('.o')) return { path, kind: undefined, derived: first };
+      }
+    }
+    // generated sources are built in the objtree: a rule of the kbuild file says which kind; kbuild's own generators
+    // (asn1, shipped files, tables) make C
+    const rawStem = raw.slice(0, -2);
+    for (const ext of ['S', 'c'] as const) {
+      const r = findRule(ev, `${rawStem}.${ext}`);
+      if (r) return { path, kind: ext, generated: normalizePath(`${rawStem}.${ext}`) };
+    }
+    // kbuild copies foo.c_shipped to foo.c verbatim
     if (this.tree.isFile(`${stem}.c_shipped`)) return { path, kind: 'c', source: `${stem}.c_shipped` };
-    return { path, kind: undefined };
+    // kbuild's own generators: foo.asn1 → foo.asn1.c
+    if (this.tree.isFile(stem)) return { path, kind: 'c', generated: stem };
+    return { path, kind: 'c' };
   }
+
 }
 
 import { withTargetVars } from './flags.js';
@@ -286,6 +343,11 @@ const INIT_EMPTY = [
 
 function sortUnique(xs: string[]): string[] {
   return [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** "a/b/../c.o" → "a/c.o" (make's paths keep the '..', ar and the .cmd files name the normalised path) */
+function normalizePath(p: string): string {
+  return normalizeDir(p) ?? p;
 }
 
 function normalizeDir(p: string): string | undefined {

@@ -1,7 +1,7 @@
 import type { Span } from '../../core/types.js';
 import type { MakeHost } from './host.js';
 import { callFunction, FUNCTIONS } from './functions.js';
-import { isBlank, substRef } from './text.js';
+import { compilePattern, isBlank, matchPattern, substRef } from './text.js';
 import { type Flavor, type MakeVar, type Origin, Scope } from './vars.js';
 
 /** A target-specific (or pattern-specific) variable assignment seen on a rule line: `target: NAME op value`. */
@@ -11,6 +11,14 @@ export interface TargetVar {
   op: AssignOp;
   /** expanded already for ':=' ; raw text for '=' and '+=' on a recursive base */
   value: string;
+  span: Span;
+}
+
+/** a rule about an object or source file (recipes are not kept) */
+export interface FileRule {
+  /** the target, or the target pattern with '%' */
+  target: string;
+  prereqs: string[];
   span: Span;
 }
 
@@ -41,6 +49,11 @@ const CONDITIONALS = new Set(['ifeq', 'ifneq', 'ifdef', 'ifndef']);
 export class MakeEvaluator {
   readonly scope: Scope;
   readonly targetVars: TargetVar[] = [];
+  /**
+   * rules whose targets are objects or sources (foo.o, %.stub.o, %-core.S, …): target (pattern) and prerequisites,
+   * so Kbuild can tell where an object without a same-named source comes from
+   */
+  readonly fileRules: FileRule[] = [];
   /** the span of the line being evaluated (for diagnostics and for spans of values) */
   span: Span = { file: '<command line>', line: 0, col: 1 };
   private readonly expanding = new Set<string>();
@@ -77,7 +90,11 @@ export class MakeEvaluator {
     const out = new Map<string, string>();
     for (const name of this.scope.names()) {
       const v = this.scope.get(name)!;
-      if (v.exported) out.set(name, this.lookup(name));
+      if (!v.exported) continue;
+      const saved = this.span;
+      if (v.span) this.span = v.span;
+      out.set(name, this.lookup(name));
+      this.span = saved;
     }
     return out;
   }
@@ -117,7 +134,13 @@ export class MakeEvaluator {
       this.span = { file, line: lineNo, col: 1 };
 
       // recipe lines: a tab-led line after a rule line
-      if (raw.startsWith('\t') && inRule) continue;
+      if (raw.startsWith('\t') && inRule) {
+        // recipes never run; one that changes variables with $(eval …) changes what later commands get
+        if (!ignoring() && raw.includes('$(eval ')) {
+          this.host.report('B007', `recipe-time $(eval …) not modelled: '${truncate(raw.trim().replace(/\s+/g, ' '), 70)}'`, this.span);
+        }
+        continue;
+      }
 
       const line = stripComment(collapseContinuations(raw));
       const trimmed = line.trim();
@@ -241,30 +264,30 @@ export class MakeEvaluator {
     const setOrigin: Origin = old?.origin === 'override' && origin === 'override' ? 'override' : origin;
     switch (op) {
       case '=':
-        this.scope.set(name, { flavor: 'recursive', value, origin: setOrigin, exported: exp });
+        this.scope.set(name, { flavor: 'recursive', value, origin: setOrigin, exported: exp, span: this.span });
         return;
       case ':=':
       case '::=':
-        this.scope.set(name, { flavor: 'simple', value: this.expand(value), origin: setOrigin, exported: exp });
+        this.scope.set(name, { flavor: 'simple', value: this.expand(value), origin: setOrigin, exported: exp, span: this.span });
         return;
       case '?=':
-        if (old === undefined) this.scope.set(name, { flavor: 'recursive', value, origin: setOrigin, exported: exp });
+        if (old === undefined) this.scope.set(name, { flavor: 'recursive', value, origin: setOrigin, exported: exp, span: this.span });
         else if (exp !== undefined) this.scope.set(name, { ...old, exported: exp });
         return;
       case '!=': {
         const out = this.shell(this.expand(value));
-        this.scope.set(name, { flavor: 'simple', value: out, origin: setOrigin, exported: exp });
+        this.scope.set(name, { flavor: 'simple', value: out, origin: setOrigin, exported: exp, span: this.span });
         return;
       }
       case '+=': {
         if (old === undefined) {
-          this.scope.set(name, { flavor: 'recursive', value: trimLeft(value), origin: setOrigin, exported: exp });
+          this.scope.set(name, { flavor: 'recursive', value: trimLeft(value), origin: setOrigin, exported: exp, span: this.span });
           return;
         }
         const add = old.flavor === 'simple' ? this.expand(value) : value;
         const joined = old.value === '' ? trimLeft(add) : old.value + ' ' + trimLeft(add);
         const keepOrigin: Origin = old.origin === 'environment' ? setOrigin : old.origin === 'default' ? setOrigin : old.origin;
-        this.scope.set(name, { flavor: old.flavor, value: joined, origin: keepOrigin, exported: exp ?? old.exported });
+        this.scope.set(name, { flavor: old.flavor, value: joined, origin: keepOrigin, exported: exp ?? old.exported, span: this.span });
         return;
       }
     }
@@ -337,9 +360,22 @@ export class MakeEvaluator {
       return 'rule';
     }
     // prerequisites may call functions with side effects ($(eval)); expand them as make does
-    this.expand(after);
-    if (semi >= 0) return 'rule';
-    return targets === '' ? 'other' : 'rule';
+    let prereqs = this.expand(after);
+    let tlist = targets.split(/\s+/).filter((t) => t !== '');
+    // static pattern rule: targets: target-pattern: prereq-patterns
+    const second = topLevelColon(after);
+    if (second >= 0) {
+      const pat = this.expand(after.slice(0, second)).trim();
+      prereqs = this.expand(after.slice(second + 1));
+      tlist = tlist.filter((t) => matchPattern(compilePattern(pat), t) !== undefined).length > 0 ? [pat] : tlist;
+    }
+    const interesting = tlist.filter((t) => /\.(o|c|S)$/.test(t));
+    if (interesting.length > 0) {
+      const pre = prereqs.split(/\s+/).filter((w) => w !== '' && w !== 'FORCE' && !w.startsWith('|'));
+      for (const t of interesting) this.fileRules.push({ target: t, prereqs: pre, span: this.span });
+    }
+    // a rule whose targets expand to nothing still owns the recipe lines that follow (make ignores them)
+    return 'rule';
   }
 
   private conditional(kw: string, line: string, conds: CondFrame[], ignoringNow: boolean): void {

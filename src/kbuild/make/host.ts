@@ -30,5 +30,6 @@ export interface MakeHost {
  * - B004 `$(error …)` reached
  * - B005 recursive variable references itself / expansion limit
  * - B006 a try-run style probe answered by no toolchain profile
+ * - B007 a recipe changes variables with $(eval …) when it runs (kvlint runs no recipe)
  */
-export type MakeDiagCode = 'B001' | 'B002' | 'B003' | 'B004' | 'B005' | 'B006';
+export type MakeDiagCode = 'B001' | 'B002' | 'B003' | 'B004' | 'B005' | 'B006' | 'B007';

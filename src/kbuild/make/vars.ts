@@ -1,3 +1,5 @@
+import type { Span } from '../../core/types.js';
+
 /** Make variables and scopes (GNU make semantics: flavors, origins, export flags). */
 
 export type Flavor = 'recursive' | 'simple';
@@ -8,6 +10,8 @@ export interface MakeVar {
   value: string;
   origin: Origin;
   exported?: boolean;
+  /** where a makefile assigned it last (for diagnostics about its value) */
+  span?: Span;
 }
 
 /**

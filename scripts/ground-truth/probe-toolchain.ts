@@ -1,0 +1,69 @@
+/**
+ * Build a toolchain profile table by asking the real toolchain every question the tree's Makefiles ask under a
+ * configuration (cc-option, cc-disable-warning, as-option, as-instr, ld-option), exactly as kbuild's try-run would,
+ * and write it as src/kbuild/profiles/<name>.ts. Repeats until the set of questions is stable (an answer can lead to
+ * other questions).
+ *
+ *   scripts/ground-truth/run-ts.sh scripts/ground-truth/probe-toolchain.ts TREE DOTCONFIG ARCH CROSS_COMPILE OUT.ts
+ */
+import { execSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { evalKbuild, parseDotConfig } from '../../src/kbuild/index.js';
+import { TableProfile } from '../../src/kbuild/profile.js';
+import { KernelTree } from '../../src/tree/tree.js';
+
+const [treeDir, dotconfig, arch, cross, outFile] = process.argv.slice(2);
+if (!treeDir || !dotconfig || !arch || !cross || !outFile) {
+  console.error('usage: probe-toolchain.ts TREE DOTCONFIG ARCH CROSS_COMPILE OUT.ts');
+  process.exit(2);
+}
+const tree = new KernelTree(treeDir);
+const srctree = fs.realpathSync(treeDir);
+const config = parseDotConfig(fs.readFileSync(dotconfig, 'utf8'), arch);
+const table = { cc: {} as Record<string, boolean>, as: {} as Record<string, boolean>, instr: {} as Record<string, boolean>, ld: {} as Record<string, boolean> };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-probe-'));
+const sh = (cmd: string): boolean => {
+  try {
+    execSync(cmd, { stdio: 'ignore', shell: '/bin/sh', cwd: tmp });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+for (let round = 1; round <= 5; round++) {
+  const profile = new TableProfile('probing', cross, 'gcc', table);
+  const r = evalKbuild(tree, config, { profile, objtree: tmp });
+  const ctx = (v: string): string => (r.stats.top[v] ?? '').split('$(srctree)/').join(srctree + '/');
+  const cc = `${cross}gcc`;
+  let asked = 0;
+  for (const key of r.stats.unanswered.keys()) {
+    const kind = key.slice(0, key.indexOf(':')) as 'cc' | 'as' | 'instr' | 'ld';
+    const flags = key.slice(kind.length + 1);
+    const real = flags.split('$(srctree)/').join(srctree + '/');
+    let ok: boolean;
+    if (kind === 'cc') ok = sh(`${cc} -Werror ${ctx('KBUILD_CPPFLAGS')} ${ctx('KBUILD_CFLAGS')} ${real} -c -x c /dev/null -o probe.o`);
+    else if (kind === 'as') ok = sh(`${cc} -Werror ${ctx('KBUILD_CPPFLAGS')} ${ctx('KBUILD_AFLAGS')} ${real} -c -x assembler-with-cpp /dev/null -o probe.o`);
+    else if (kind === 'instr') ok = sh(`printf "%b\\n" ${q(real)} | ${cc} -Werror ${ctx('KBUILD_AFLAGS')} -c -x assembler-with-cpp -o probe.o -`);
+    else ok = sh(`${cross}ld ${ctx('KBUILD_LDFLAGS')} ${real} -v`);
+    table[kind][flags] = ok;
+    asked++;
+  }
+  console.error(`round ${round}: ${asked} new questions`);
+  if (asked === 0) break;
+}
+fs.rmSync(tmp, { recursive: true, force: true });
+
+const version = execSync(`${cross}gcc --version`, { encoding: 'utf8' }).split('\n')[0];
+const sorted = (o: Record<string, boolean>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+const body = `/**
+ * Answers of ${version} (and ${cross}ld) to the toolchain probes of Linux's Makefiles, measured by
+ * scripts/ground-truth/probe-toolchain.ts (${arch}, ${path.basename(dotconfig)}). Regenerate rather than edit.
+ */
+export const TABLE = ${JSON.stringify({ cc: sorted(table.cc), as: sorted(table.as), instr: sorted(table.instr), ld: sorted(table.ld) }, null, 2)};
+`;
+fs.writeFileSync(outFile, body);
+console.error(`wrote ${outFile}: cc ${Object.keys(table.cc).length}, as ${Object.keys(table.as).length}, instr ${Object.keys(table.instr).length}, ld ${Object.keys(table.ld).length}`);
