@@ -15,6 +15,7 @@ export type { IgnoreEntry, MatrixSettings, RuleCatalogEntry, RuleSetting, Settin
 export { SETTINGS_FILE } from './types.js';
 export { defaultSettings, loadSettings, parseSettings, type LoadOptions } from './load.js';
 export { applySettings, ignoreMatcher, ruleOptions, ruleSeverity, type SettingsResult } from './apply.js';
+export { loadToolchain } from './toolchain.js';
 export {
   BASELINE_VERSION,
   applyBaseline,

@@ -74,9 +74,10 @@ class Parser {
     if (top.rules) s.rules = this.rules(top.rules.value);
     if (top.ignores) s.ignores = this.ignores(top.ignores.value);
     if (top.toolchain) {
-      const path = this.string(top.toolchain.value, 'toolchain');
-      if (path === '') throw this.error(top.toolchain.value, `'toolchain' must name a toolchain profile file`);
-      s.toolchain = { path, span: this.span(top.toolchain.value.offset) };
+      const ref = this.string(top.toolchain.value, 'toolchain');
+      if (ref === '') throw this.error(top.toolchain.value, `'toolchain' must name a toolchain profile (a file, or a bundled profile's name)`);
+      const kind = ref.includes('/') || ref.endsWith('.json') ? 'file' : 'bundled';
+      s.toolchain = { kind, ref, span: this.span(top.toolchain.value.offset) };
     }
     return s;
   }

@@ -51,8 +51,12 @@ export interface Settings {
   /** by rule code */
   rules: Record<string, RuleSetting>;
   ignores: IgnoreEntry[];
-  /** toolchain profile (answers Kconfig's $(shell,…)/$(cc-option,…)): path as written, relative to the tree root unless absolute */
-  toolchain: { path: string; span: Span } | null;
+  /**
+   * toolchain profile (answers Kconfig's $(shell,…)/$(cc-option,…), src/toolchain): a profile file (a value with '/'
+   * or ending in .json; relative to the tree root unless absolute) or the name of a bundled profile (toolchains/).
+   * Load it with `loadToolchain`.
+   */
+  toolchain: { kind: 'file' | 'bundled'; ref: string; span: Span } | null;
 }
 
 /** What the loader needs to know about each rule (rules/api.ts Rule satisfies it: pass the registry). */

@@ -85,7 +85,9 @@ describe('.kvlint.json', () => {
       { code: 'X001', module: 'zsmalloc.ko', symbol: 'v7wbi_*', reason: 'fixed upstream in 3.9', span: { file: '.kvlint.json', line: 15, col: 11 } },
       { code: 'X001', path: 'drivers/staging/**', reason: 'staging', span: { file: '.kvlint.json', line: 16, col: 11 } },
     ]);
-    expect(s.toolchain).toEqual({ path: '../profiles/arm-gcc12.json', span: { file: '.kvlint.json', line: 18, col: 22 } });
+    expect(s.toolchain).toEqual({ kind: 'file', ref: '../profiles/arm-gcc12.json', span: { file: '.kvlint.json', line: 18, col: 22 } });
+    expect(parseSettings('{"toolchain": "arm-linux-gnueabihf-gcc-12"}', 'f').toolchain).toMatchObject({ kind: 'bundled', ref: 'arm-linux-gnueabihf-gcc-12' });
+    expect(parseSettings('{"toolchain": "mine.json"}', 'f').toolchain).toMatchObject({ kind: 'file', ref: 'mine.json' });
   });
 
   test('base forms', () => {
@@ -163,7 +165,7 @@ describe('.kvlint.json', () => {
     expect(fails('{"matrix": {"base": "a b"}}')).toMatch(/^1:21: matrix\.base 'a b' is neither/);
     expect(fails('{"matrix": {"base": {"defconfig": "a", "from": "b"}}}')).toBe("1:21: matrix.base must have exactly one of 'defconfig' or 'from'");
     expect(fails('{"matrix": {}, "matrix": {}}')).toBe("1:16: duplicate key 'matrix' in the settings");
-    expect(fails('{"toolchain": ""}')).toBe("1:15: 'toolchain' must name a toolchain profile file");
+    expect(fails('{"toolchain": ""}')).toBe("1:15: 'toolchain' must name a toolchain profile (a file, or a bundled profile's name)");
   });
 
   test('a bad file in a tree is reported by loadSettings with its span', () => {
