@@ -81,4 +81,43 @@ describe('gcc format', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // emacs' compilation-mode with its default regexps: file, line, column and type (2 error, 1 warning, 0 info) of
+  // every line. Emacs is not on the CI image (vim is); this oracle runs where it is installed (apt-get install emacs-nox).
+  test.skipIf(!haveCommand('emacs'))('emacs compilation-mode reads every line with the right place and type (skipped where emacs is absent)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-emacs-'));
+    try {
+      const w = { ...sameSymbolIn('m', 'drivers/m.c', 5), severity: 'warning' as const };
+      const text = formatGcc([founding(), w], SUMMARY);
+      fs.writeFileSync(path.join(dir, 'out.txt'), text);
+      const el = `(require 'compile)
+(with-current-buffer (get-buffer-create "*kv*")
+  (insert-file-contents ${JSON.stringify(path.join(dir, 'out.txt'))})
+  (setq default-directory ${JSON.stringify(dir + '/')})
+  (compilation-mode)
+  (compilation--ensure-parse (point-max))
+  (goto-char (point-min))
+  (while (not (eobp))
+    (let ((msg (get-text-property (point) 'compilation-message)))
+      (if (null msg) (princ "NONE\n")
+        (let ((loc (compilation--message->loc msg)))
+          (princ (format "%s|%s|%s|%s\n" (caar (compilation--loc->file-struct loc)) (compilation--loc->line loc)
+                         (compilation--loc->col loc) (compilation--message->type msg))))))
+    (forward-line 1)))`;
+      fs.writeFileSync(path.join(dir, 'parse.el'), el);
+      const got = execFileSync('emacs', ['--batch', '-Q', '-l', path.join(dir, 'parse.el')], { encoding: 'utf8', timeout: 60_000 })
+        .trimEnd()
+        .split('\n');
+      const want = text.trimEnd().split('\n').map((l) => {
+        const m = VIM_GCC.exec(l)!.groups!;
+        const type = / error: /.test(l.slice(m.file!.length)) ? 2 : / warning: /.test(l.slice(m.file!.length)) ? 1 : 0;
+        return `${m.file}|${m.line}|${m.col}|${type}`;
+      });
+      expect(got).toEqual(want);
+      expect(got.filter((g) => g.endsWith('|2'))).toHaveLength(1);
+      expect(got.filter((g) => g.endsWith('|1'))).toHaveLength(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
