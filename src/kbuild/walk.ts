@@ -148,11 +148,20 @@ export class KbuildWalker {
     const realMSet = new Set(realM.map(prefix));
     const extraY = L('extra-y');
 
-    const modnamesOf = (rel: string): string[] =>
-      sortUnique(multiYm.filter((m) => suffixSearch(m, mSufs).includes(rel)).map((m) => m.slice(0, -2)));
-    const parentsOf = (rel: string): string[] => multiYm.filter((m) => suffixSearch(m, mSufs).includes(rel)).map(prefix);
+    // composite objects each part belongs to (kbuild's modname-multi), computed once per directory
+    const composites = new Map<string, string[]>();
+    for (const m of multiYm) {
+      for (const part of new Set(suffixSearch(m, mSufs))) {
+        const l = composites.get(part);
+        if (l) l.push(m);
+        else composites.set(part, [m]);
+      }
+    }
+    const modnamesOf = (rel: string): string[] => sortUnique((composites.get(rel) ?? []).map((m) => m.slice(0, -2)));
+    const parentsOf = (rel: string): string[] => (composites.get(rel) ?? []).map(prefix);
 
-    const span = (o: string): Span => ({ file, line: lineMentioning(text, o), col: 1 });
+    let index: Map<string, number> | undefined;
+    const span = (o: string): Span => ({ file, line: lineMentioning((index ??= wordLines(text.split('\n'))), o), col: 1 });
     const addObject = (rel: string, role: { builtin: boolean; lib?: boolean; module?: string }): void => {
       const path = prefix(rel);
       const existing = this.objects.get(path);
@@ -292,11 +301,25 @@ export class KbuildWalker {
     return out;
   }
 
+  private readonly listings = new Map<string, Set<string>>();
+
+  /** a file check through cached directory listings (one readdir per directory instead of stat per name) */
+  private isFile(p: string): boolean {
+    const k = p.lastIndexOf('/');
+    const d = k < 0 ? '' : p.slice(0, k);
+    let names = this.listings.get(d);
+    if (!names) {
+      names = new Set(this.tree.isDir(d) ? this.tree.listDir(d) : []);
+      this.listings.set(d, names);
+    }
+    return names.has(p.slice(k + 1)) && this.tree.isFile(p);
+  }
+
   private resolveSource(path: string, ev: MakeEvaluator, raw: string): Part {
     const stem = path.slice(0, -2);
     if (!path.endsWith('.o')) return { path, kind: undefined };
-    if (this.tree.isFile(`${stem}.c`)) return { path, kind: 'c', source: `${stem}.c` };
-    if (this.tree.isFile(`${stem}.S`)) return { path, kind: 'S', source: `${stem}.S` };
+    if (this.isFile(`${stem}.c`)) return { path, kind: 'c', source: `${stem}.c` };
+    if (this.isFile(`${stem}.S`)) return { path, kind: 'S', source: `${stem}.S` };
     // a rule of the kbuild file that makes this object: from a source elsewhere (lib-%.o: $(srctree)/lib/%.c), or
     // from another object (%.stub.o: %.o, objcopy) — then it is not compiled itself
     const rule = findRule(ev, raw, (p) => {
@@ -322,9 +345,9 @@ export class KbuildWalker {
       if (r) return { path, kind: ext, generated: normalizePath(`${rawStem}.${ext}`) };
     }
     // kbuild copies foo.c_shipped to foo.c verbatim
-    if (this.tree.isFile(`${stem}.c_shipped`)) return { path, kind: 'c', source: `${stem}.c_shipped` };
+    if (this.isFile(`${stem}.c_shipped`)) return { path, kind: 'c', source: `${stem}.c_shipped` };
     // kbuild's own generators: foo.asn1 → foo.asn1.c
-    if (this.tree.isFile(stem)) return { path, kind: 'c', generated: stem };
+    if (this.isFile(stem)) return { path, kind: 'c', generated: stem };
     return { path, kind: 'c' };
   }
 
@@ -367,15 +390,19 @@ function emptyCmd(kind: 'c' | 'S' | undefined): BuiltObject['cmd'] {
 }
 
 /** the first line of a kbuild file naming the object (by its file name), else 1 */
-function lineMentioning(text: string, rel: string): number {
+function lineMentioning(index: Map<string, number>, rel: string): number {
   const base = rel.replace(/\/$/, '').split('/').pop()!;
-  const stem = base.replace(/\.o$/, '');
-  const re = new RegExp(`(^|[\\s=/])${escapeRe(stem)}(\\.o|/|\\s|$)`);
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) if (re.test(lines[i]!)) return i + 1;
-  return 1;
+  return index.get(base.replace(/\.o$/, '')) ?? 1;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** word → first line, for the words of a kbuild file (split where object names end: blanks, '=', '/', ':', '+') */
+function wordLines(lines: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i < lines.length; i++) {
+    for (const w of lines[i]!.split(/[\s=/:+]+/)) {
+      const k = w.endsWith('.o') ? w.slice(0, -2) : w;
+      if (k !== '' && !m.has(k)) m.set(k, i + 1);
+    }
+  }
+  return m;
 }
