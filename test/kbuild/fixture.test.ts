@@ -171,4 +171,57 @@ describe('kbuild on in-memory trees', () => {
     expect(got).toContain('B012 d/Makefile:2');
     expect(got).toContain('B010 d/Makefile:1');
   });
+
+  it('sources from pattern rules: lib-%.o from another directory, %.stub.o derived from an object (shortest stem), generated %-core.S', () => {
+    const tree = files({
+      'd/Makefile': [
+        'lib-y := lib-cmdline.o plain.o',
+        'extra-y := $(lib-y)',
+        'lib-y := $(patsubst %.o,%.stub.o,$(lib-y))',
+        '$(obj)/lib-%.o: $(srctree)/lib/%.c FORCE',
+        '\t$(call if_changed_rule,cc_o_c)',
+        '$(obj)/%.stub.o: $(obj)/%.o FORCE',
+        '\t$(call if_changed,stubcopy)',
+        'obj-y += sha-core.o',
+        '$(obj)/%-core.S: $(src)/%-armv4.pl',
+        '\t$(call cmd,perl)',
+      ].join('\n'),
+      'd/plain.c': '',
+      'd/sha-armv4.pl': '',
+      'lib/cmdline.c': '',
+    });
+    const r = evalKbuild(tree, cfg(''));
+    const g = r.graph.objects;
+    expect(g.get('d/lib-cmdline.o')).toMatchObject({ source: 'lib/cmdline.c' });
+    expect(g.get('d/lib-cmdline.stub.o')).toMatchObject({ derivedFrom: 'd/lib-cmdline.o' });
+    expect(g.get('d/plain.stub.o')).toMatchObject({ derivedFrom: 'd/plain.o' });
+    expect(g.get('d/sha-core.o')!.source).toBeUndefined();
+    expect(g.get('d/sha-core.o')!.cmd.language).toBe('assembler-with-cpp');
+    expect(r.diagnostics.find((d) => d.code === 'B010')?.message).toContain('d/sha-core.S');
+  });
+
+  it('objects named through ../ get normalised paths; head objects from scripts/head-object-list.txt come first', () => {
+    const tree = files({
+      'scripts/head-object-list.txt': '# heads\nd/head.o\n',
+      'd/Makefile': 'obj-y := a.o ../e/b.o head.o\n',
+      'd/a.c': '',
+      'd/head.S': '',
+      'e/b.c': '',
+    });
+    const { graph } = evalKbuild(tree, cfg(''));
+    expect(graph.builtin).toEqual(['d/head.o', 'd/a.o', 'e/b.o']);
+    // flags are those of the directory that names the object (kbuild: $(obj)/$(basetarget))
+    expect(graph.objects.get('e/b.o')!.cmd.defines).toContainEqual(['KBUILD_MODFILE', '"d/b"']);
+  });
+
+  it('a recipe that changes variables with $(eval) is reported (B007), not run', () => {
+    const tree = files({
+      'Makefile': 'KBUILD_CFLAGS := -O2\nprepare: x\n\t$(eval KBUILD_CFLAGS += -DLATE)\n',
+      'd/Makefile': 'obj-y := a.o\n',
+      'd/a.c': '',
+    });
+    const r = evalKbuild(tree, cfg(''));
+    expect(r.graph.objects.get('d/a.o')!.cmd.defines.map((d) => d[0])).not.toContain('LATE');
+    expect(r.diagnostics.map((d) => `${d.code} ${d.primary.file}:${d.primary.line}`)).toContain('B007 Makefile:3');
+  });
 });
