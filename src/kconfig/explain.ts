@@ -105,8 +105,18 @@ export function explainSymbol(model: KconfigModel, ev: Evaluator, name: string, 
         label: `default ${exprToString(d.expr)}${d.visible ? ` if ${exprToString(d.visible, val)}` : ''} → ${dv}`,
         span: d.span,
       });
-    } else if (isLogic && !ev.revDepTri[s.id] && !ev.impliedTri[s.id]) {
-      steps.push({ kind: 'default', label: 'no default applies → n' });
+    } else {
+      const defs = s.props.filter((p) => p.type === 'default');
+      for (const p of defs) {
+        steps.push({
+          kind: 'default',
+          label: `default ${exprToString(p.expr)} not used: its condition ${exprToString(p.visible, val)} is n`,
+          span: p.span,
+        });
+      }
+      if (!defs.length && isLogic && !ev.revDepTri[s.id] && !ev.impliedTri[s.id]) {
+        steps.push({ kind: 'default', label: 'no default → n' });
+      }
     }
   }
   const r = s.props.find((p) => p.type === 'range' && ev.calc(p.visible) !== 0);

@@ -8,11 +8,13 @@ import { escapeString } from './confdata.js';
 import { kdiag, span } from './diagnostics.js';
 import { explainSymbol, whyNot } from './explain.js';
 import { F_WRITE } from './model.js';
-import { KconfigModel, type LoadOptions } from './load.js';
+import type { KconfigModel } from './load.js';
+import { defconfigPath, mergeConfigText } from './targets.js';
 
 export { KconfigModel, loadKconfig, srcarchOf, kernelVersion, type LoadOptions, type SymbolInfo } from './load.js';
 export { runConf, type ConfMode, type ConfRun, GlibcRandom } from './conf.js';
 export { exprToString } from './print.js';
+export { defconfigPath, mergeConfigText, runMakeTargets, type TargetEnv } from './targets.js';
 export { K as KCODES } from './diagnostics.js';
 
 /**
@@ -29,25 +31,6 @@ interface Resolved {
 }
 
 const resolved = new WeakMap<Config, Resolved>();
-
-/** the defconfig file `make NAME` would use (arch/$SRCARCH/configs/NAME; "defconfig" may mean KBUILD_DEFCONFIG) */
-export function defconfigPath(model: KconfigModel, name: string): string {
-  const direct = `arch/${model.srcarch}/configs/${name}`;
-  if (model.tree.isFile(direct)) return direct;
-  if (name === 'defconfig') {
-    const mk = model.tree.tryReadText(`arch/${model.srcarch}/Makefile`) ?? '';
-    const m = /^\s*KBUILD_DEFCONFIG\s*:?=\s*(\S+)/m.exec(mk);
-    if (m) {
-      let n = m[1]!;
-      // arch/x86/Makefile picks by ARCH (and the build host): x86 → x86_64_defconfig on a 64-bit host
-      if (model.srcarch === 'x86') n = model.arch === 'i386' ? 'i386_defconfig' : 'x86_64_defconfig';
-      n = n.replace('$(ARCH)', model.arch);
-      const p = `arch/${model.srcarch}/configs/${n}`;
-      if (model.tree.isFile(p)) return p;
-    }
-  }
-  throw new InputError(`no defconfig '${name}' for ARCH=${model.arch} (looked for ${direct})`);
-}
 
 function modeFor(model: KconfigModel, base: ConfigBase | undefined): { mode: ConfMode; note?: Diagnostic } {
   if (!base) {
@@ -117,7 +100,8 @@ export function resolveConfig(
   if (entries.length) {
     diags.push(...run.diagnostics.filter((d) => d.code !== 'K003'));
     const lines = entries.map(([k, v]) => overrideLine(model, k.replace(/^CONFIG_/, ''), v));
-    const src: ConfigSource = { name: '<overrides>', text: `${baseDotconfig}${lines.join('\n')}\n` };
+    // like merge_config.sh: earlier lines for an overridden symbol are dropped, the overrides appended
+    const src: ConfigSource = { name: '<overrides>', text: mergeConfigText(baseDotconfig, `${lines.join('\n')}\n`) };
     run = runConf(model, { kind: 'olddefconfig', source: src });
     // the reassignment of an overridden symbol is the point of an override, not a problem
     run.diagnostics = run.diagnostics.filter((d) => !/^override: reassigning to symbol /.test(d.message));

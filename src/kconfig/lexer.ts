@@ -64,6 +64,24 @@ const KEYWORDS = new Set<string>([
   'prompt', 'range', 'select', 'source', 'string', 'tristate', 'visible',
 ]);
 
+const OPS2 = new Map<string, Tok>([
+  ['||', '||'],
+  ['&&', '&&'],
+  ['!=', '!='],
+  ['<=', '<='],
+  ['>=', '>='],
+  [':=', ':='],
+  ['+=', '+='],
+]);
+const OPS1 = new Map<string, Tok>([
+  ['=', '='],
+  ['<', '<'],
+  ['>', '>'],
+  ['!', '!'],
+  ['(', '('],
+  [')', ')'],
+]);
+
 export interface Token {
   type: Tok;
   value: string;
@@ -143,7 +161,7 @@ export class Lexer {
     }
     let text: string | undefined;
     try {
-      text = this.tree.isFile(rel) ? this.tree.tryReadText(rel) : undefined;
+      text = this.tree.tryReadText(rel);
     } catch {
       text = undefined;
     }
@@ -255,16 +273,16 @@ export class Lexer {
       }
       if (c === 0x22 || c === 0x27) return this.lexString(f, c);
       const two = s.slice(f.pos, f.pos + 2);
-      const ops2: Record<string, Tok> = { '||': '||', '&&': '&&', '!=': '!=', '<=': '<=', '>=': '>=', ':=': ':=', '+=': '+=' };
-      if (ops2[two]) {
+      const op2 = OPS2.get(two);
+      if (op2) {
         f.pos += 2;
-        return this.tok(ops2[two]!, two, f);
+        return this.tok(op2, two, f);
       }
       const one = s[f.pos]!;
-      const ops1: Record<string, Tok> = { '=': '=', '<': '<', '>': '>', '!': '!', '(': '(', ')': ')' };
-      if (ops1[one]) {
+      const op1 = OPS1.get(one);
+      if (op1) {
         f.pos++;
-        return this.tok(ops1[one]!, one, f);
+        return this.tok(op1, one, f);
       }
       f.pos++;
       this.msg.warning(f.name, f.line, `ignoring unsupported character '${one}'`);

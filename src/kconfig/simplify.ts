@@ -397,7 +397,9 @@ function eliminateDups(c: Ctx, e: M | null): M | null {
  * The superset test of menu_finalize: after turning both into "!= n" comparisons and simplifying, does removing
  * what `dep` shares with `promptDep` (the preceding symbol's prompt condition) leave `promptDep` as y?
  */
+export const supersetStats = { calls: 0 };
 export function supersetOf(dep: Expr | null, promptDep: Expr | null, syms: SymbolTable): boolean {
+  supersetStats.calls++;
   const c: Ctx = { yes: syms.yes, mod: syms.mod, no: syms.no, count: 0 };
   let base = transCompare(c, copy(promptDep), '!=', syms.no);
   base = eliminateDups(c, transform(c, base));

@@ -28,6 +28,8 @@ export class ToolchainAnswers {
   /** questions answered by running commands (probe mode) */
   readonly probed: Question[] = [];
   private tmp: string | undefined;
+  /** success keys probed while expanding each open helper call (dropped once the helper's own answer is kept) */
+  private readonly frames: string[][] = [];
 
   constructor(
     readonly profile: ToolchainProfile,
@@ -47,6 +49,7 @@ export class ToolchainAnswers {
       const known = this.profile[map]?.[k];
       if (known !== undefined) return known ? 'y' : 'n';
       // unknown: let the body expand into if-success, which is answered (or probed) below, then record here
+      this.frames.push([]);
       return undefined;
     }
     if (name === 'if-success' && args.length >= 1) {
@@ -57,6 +60,7 @@ export class ToolchainAnswers {
           ok = this.run(`{ ${args[0]}; } >/dev/null 2>&1`).status === 0;
           (this.profile.success ??= {})[k] = ok;
           this.probed.push({ kind: 'success', key: k });
+          this.frames[this.frames.length - 1]?.push(k);
         } else {
           this.missing.push({ kind: 'success', key: k });
           ok = false;
@@ -70,8 +74,12 @@ export class ToolchainAnswers {
   /** called after a helper's body was expanded, to record its answer under the helper's own key */
   recordHelper(name: string, args: string[], result: string): void {
     const map = HELPERS[name];
-    if (!map || args.length !== 1 || !this.opts.probe) return;
+    if (!map || args.length !== 1) return;
+    const frame = this.frames.pop() ?? [];
+    if (!this.opts.probe || (result !== 'y' && result !== 'n')) return;
     (this.profile[map] ??= {})[this.key(args[0]!)] = result === 'y';
+    // the helper's own answer replaces the command-level one it was computed from
+    for (const k of frame) delete this.profile.success?.[k];
   }
 
   shell(cmd: string): string {

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheDir } from '../support/linux.js';
+
+/**
+ * The real thing: run the kernel's own configuration targets (scripts/kconfig/conf via make) in an O= directory
+ * under ~/.cache/kvlint/oracle/, never in the source tree, and return what conf wrote. Results are cached by
+ * (tree, arch, compiler, targets, environment), so re-running a conformance check costs only kvlint's side.
+ */
+
+export interface OracleRun {
+  dotconfig: string;
+  autoconf: string;
+  /** conf's stderr (warnings) */
+  stderr: string;
+  /** wall time of the make invocation (0 when served from the cache) */
+  ms: number;
+  cached: boolean;
+}
+
+export interface OracleSpec {
+  linux: string;
+  arch: string;
+  crossCompile: string;
+  targets: string[];
+  seed?: number;
+  allconfig?: string;
+  /** CC_VERSION_TEXT, part of the cache key */
+  ccVersion: string;
+}
+
+export function oracleBuildDir(arch: string): string {
+  return path.join(cacheDir(), 'oracle', `kconfig-${arch}`);
+}
+
+function key(spec: OracleSpec): string {
+  const mk = fs.readFileSync(path.join(spec.linux, 'Makefile'), 'latin1').slice(0, 400);
+  return createHash('sha1')
+    .update(JSON.stringify([fs.realpathSync(spec.linux), mk, spec.arch, spec.crossCompile, spec.targets, spec.seed, spec.allconfig, spec.ccVersion, 2]))
+    .digest('hex');
+}
+
+export function runOracle(spec: OracleSpec, opts: { noCache?: boolean } = {}): OracleRun {
+  const resDir = path.join(cacheDir(), 'oracle', 'kconfig-results');
+  const file = path.join(resDir, `${key(spec)}.json`);
+  if (!opts.noCache && fs.existsSync(file)) {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as OracleRun;
+    return { ...r, cached: true, ms: 0 };
+  }
+  const dir = oracleBuildDir(spec.arch);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const p of ['.config', '.config.old', 'include/config', 'include/generated']) {
+    fs.rmSync(path.join(dir, p), { recursive: true, force: true });
+  }
+  const args = ['-s', '-C', spec.linux, `O=${dir}`, `ARCH=${spec.arch}`, `CROSS_COMPILE=${spec.crossCompile}`];
+  if (spec.seed !== undefined) args.push(`KCONFIG_SEED=${spec.seed}`);
+  if (spec.allconfig !== undefined) args.push(`KCONFIG_ALLCONFIG=${spec.allconfig}`);
+  args.push(...spec.targets);
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LC_ALL: 'C' };
+  const t0 = performance.now();
+  const r = spawnSync('make', args, { env, encoding: 'latin1', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) {
+    throw new Error(`oracle make ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  }
+  const run: OracleRun = {
+    dotconfig: fs.readFileSync(path.join(dir, '.config'), 'latin1'),
+    autoconf: fs.readFileSync(path.join(dir, 'include/generated/autoconf.h'), 'latin1'),
+    stderr: r.stderr ?? '',
+    ms,
+    cached: false,
+  };
+  fs.mkdirSync(resDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(run));
+  return run;
+}
+
+/** the conf binary built in the arch's oracle directory (after at least one oracle run) */
+export function oracleConf(arch: string): string | undefined {
+  const p = path.join(oracleBuildDir(arch), 'scripts/kconfig/conf');
+  return fs.existsSync(p) ? p : undefined;
+}
+
+/** symbol -> value of a .config ("n" for "is not set") */
+export function parseDotConfig(text: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    let r = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/.exec(line);
+    if (r) m.set(r[1]!, r[2]!);
+    else if ((r = /^# CONFIG_([A-Za-z0-9_]+) is not set$/.exec(line))) m.set(r[1]!, 'n');
+  }
+  return m;
+}
+
+export interface Comparison {
+  symbols: number;
+  /** symbols whose value (or presence) differs */
+  mismatches: { sym: string; kvlint: string | undefined; conf: string | undefined }[];
+  dotconfigIdentical: boolean;
+  autoconfIdentical: boolean;
+}
+
+export function compare(kv: { dotconfig: string; autoconf: string }, conf: { dotconfig: string; autoconf: string }): Comparison {
+  const a = parseDotConfig(kv.dotconfig);
+  const b = parseDotConfig(conf.dotconfig);
+  const mismatches: Comparison['mismatches'] = [];
+  for (const k of new Set([...a.keys(), ...b.keys()])) {
+    if (a.get(k) !== b.get(k)) mismatches.push({ sym: k, kvlint: a.get(k), conf: b.get(k) });
+  }
+  return {
+    symbols: b.size,
+    mismatches,
+    dotconfigIdentical: kv.dotconfig === conf.dotconfig,
+    autoconfIdentical: kv.autoconf === conf.autoconf,
+  };
+}
+
+/** the profiled compiler prefix per arch (the same compilers the bundled toolchain profiles were probed with) */
+export const CROSS: Record<string, string> = {
+  x86: '',
+  arm: 'arm-linux-gnueabihf-',
+  arm64: 'aarch64-linux-gnu-',
+  riscv: 'riscv64-linux-gnu-',
+};
