@@ -13,7 +13,7 @@ import { KbuildWalker } from './walk.js';
 
 export type { ToolchainProfile } from './profile.js';
 export { parseDotConfig, autoConf } from './config.js';
-export { profileFor } from './profiles.js';
+export { kbuildProfileFrom, profileFor } from './profiles.js';
 
 export interface KbuildOptions {
   /** output directory of the build being modelled (O=); paths of generated headers point there. Never read. */

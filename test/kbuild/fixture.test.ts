@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evalKbuild, parseDotConfig } from '../../src/kbuild/index.js';
+import { evalKbuild, kbuildProfileFrom, parseDotConfig } from '../../src/kbuild/index.js';
 import { bundledTreePath, KernelTree } from '../../src/tree/tree.js';
 
 const tree = new KernelTree(bundledTreePath());
@@ -225,3 +225,39 @@ describe('kbuild on in-memory trees', () => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.primary.file}:${d.primary.line}`)).toContain('B007 Makefile:3');
   });
 });
+
+describe('toolchain profiles for Kbuild', () => {
+  const file = (extra: Record<string, unknown>) => ({
+    format: 1 as const,
+    name: 'test-gcc',
+    kind: 'gcc' as const,
+    version: '12.2.0',
+    target: 'arm-linux-gnueabihf',
+    env: { CROSS_COMPILE: 'arm-linux-gnueabihf-' },
+    ...extra,
+  });
+  const tree = KernelTree.fromFiles({
+    Makefile: 'include scripts/Makefile.compiler\nKBUILD_CFLAGS := -O2 $(call cc-option,-fgood) $(call cc-option,-fbad,-ffallback) $(call undefined-helper,-fx)\n',
+    'scripts/Makefile.compiler': 'cc-option = $(shell run-the-compiler $(1))\n',
+    // a helper the tree does not define expands to nothing, as in make
+    Kbuild: 'obj-y += d/\n',
+    'd/Makefile': 'obj-y := a.o\n',
+    'd/a.c': '',
+  });
+  it('answers cc-option from the profile file\'s own kbuild section', () => {
+    const p = kbuildProfileFrom(file({ kbuild: { cc: { '-fgood': true, '-fbad': false } } }));
+    const r = evalKbuild(tree, parseDotConfig('', 'arm'), { profile: p });
+    expect(r.graph.objects.get('d/a.o')!.cmd.flags).toEqual(['-O2', '-fgood', '-ffallback']);
+    expect(r.diagnostics.filter((d) => d.code === 'B006' || d.code === 'B001')).toEqual([]);
+  });
+  it('an unanswered probe is reported (B006) and taken as unsupported; nothing is run', () => {
+    const p = kbuildProfileFrom(file({ version: '99.1', kbuild: undefined }));
+    const r = evalKbuild(tree, parseDotConfig('', 'arm'), { profile: p });
+    expect(r.graph.objects.get('d/a.o')!.cmd.flags).toEqual(['-O2', '-ffallback']);
+    expect(r.diagnostics.filter((d) => d.code === 'B006').map((d) => d.primary)).toEqual([
+      { file: 'Makefile', line: 2, col: 1 },
+      { file: 'Makefile', line: 2, col: 1 },
+    ]);
+  });
+});
+

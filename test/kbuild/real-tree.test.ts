@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evalKbuild, type KbuildResult, parseDotConfig } from '../../src/kbuild/index.js';
+import { loadKconfig, resolveConfig } from '../../src/kconfig/index.js';
+import { defaultProfile } from '../../src/toolchain/profile.js';
 import { KernelTree } from '../../src/tree/tree.js';
 import { LINUX_SKIP_REASON, linuxDir } from '../support/linux.js';
 import { canonCommand, canonTruthFlags, compare, type Comparison, type GroundTruth, groups, loadGroundTruth } from './groundtruth.js';
@@ -82,6 +84,29 @@ describe.skipIf(!dir)(`kbuild on linux-source-6.1, ARM multi_v7_defconfig (${dir
   it('no make errors on the real tree; every toolchain probe answered by the profile', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.primary.file}:${d.primary.line} ${d.message}`)).toEqual([]);
     expect([...result.stats.unanswered.keys()]).toEqual([]);
+  });
+});
+
+/**
+ * The pipeline as kvlint runs it: the Kconfig stage resolves multi_v7_defconfig itself, Kbuild evaluates under that;
+ * the result must be the real build's too. SMP=n (the founding case's configuration) must drop the SMP objects.
+ */
+describe.skipIf(!dir || !defaultProfile('arm'))('Kconfig stage + Kbuild on linux-source-6.1 (ARM multi_v7_defconfig)', () => {
+  it('resolveConfig(multi_v7_defconfig) → evalKbuild equals the real build; SMP=n drops smp_tlb.o and adds kernel/up.o', () => {
+    const truth = loadGroundTruth('arm-multi_v7');
+    const tree = new KernelTree(dir!);
+    const model = loadKconfig(tree, { arch: 'arm' });
+    const base = { kind: 'defconfig', name: 'multi_v7_defconfig' } as const;
+    const y = evalKbuild(tree, resolveConfig(model, base, {}).config, { objtree: OBJTREE });
+    const c = compare(y.graph, truth, OBJTREE, [fs.realpathSync(dir!), tree.root]);
+    expect([c.modules.missing, c.modules.extra, c.modules.memberMismatch, c.builtin.missing, c.builtin.extra]).toEqual([[], [], [], [], []]);
+    expect(c.flags.byGroup).toMatchObject({ I: 0, include: 0, D: 0 });
+
+    const n = evalKbuild(tree, resolveConfig(model, base, { SMP: 'n' }).config, { objtree: OBJTREE });
+    expect(n.graph.builtin).not.toContain('arch/arm/kernel/smp_tlb.o');
+    expect(n.graph.builtin).toContain('kernel/up.o');
+    expect(n.graph.builtin).toContain('arch/arm/mm/tlb-v7.o');
+    expect(n.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });
 

@@ -572,9 +572,10 @@ export class MakeEvaluator {
 
   /** $(call name,args…): bind $(0)…$(n) and expand the variable's value */
   call(name: string, args: string[]): string {
-    const hook = this.host.callHook?.(name, args, this.span);
-    if (hook !== undefined) return hook;
     const v = this.scope.get(name);
+    // helpers that would run the toolchain (cc-option, …) are answered by the host — when the tree defines them
+    const hook = v === undefined ? undefined : this.host.callHook?.(name, args, this.span);
+    if (hook !== undefined) return hook;
     if (v === undefined) {
       if (FUNCTIONS.has(name)) return callFunction(this, name, args.map((a) => a.replace(/\$/g, '$$$$')));
       return '';
