@@ -98,7 +98,9 @@ function runConfig<K extends KconfigHandle>(
 ): ConfigRun<K> {
   const stageDiagnostics: Diagnostic[] = [];
   const resolved = stages.resolveConfig(model, entry.base, entry.overrides);
-  const config: Config = { ...resolved.config, ref: entry.ref };
+  // keep the object identity (the Kconfig stage remembers its state per Config object)
+  const config: Config = resolved.config;
+  config.ref = entry.ref;
   stageDiagnostics.push(...withRef(resolved.diagnostics, entry.ref));
   const autoconfText = stages.autoconf(model, config);
   const autoconf = parseAutoconf(autoconfText);
@@ -113,24 +115,26 @@ function runConfig<K extends KconfigHandle>(
   const objects = [...graph.objects.values()].filter((o) => o.source !== undefined);
   objects.forEach((obj, n) => {
     opts.onProgress?.({ config: index, configs: total, units: n, unitsTotal: objects.length });
-    const predefined = stages.predefined(entry.arch, obj.cmd);
+    const compiler = stages.compiler(entry.arch, obj.cmd);
     const key = UnitCache.key(obj.path, obj.cmd);
-    const env = macroEnv(predefined, obj.cmd, autoconf);
+    const env = macroEnv(compiler.macros, obj.cmd, autoconf);
     let unit: CachedUnit | undefined = cache.lookup(key, env);
     if (unit) reused++;
     else {
-      const pp = stages.preprocess(tree, obj.source!, { cmd: obj.cmd, autoconf: autoconfText, predefined });
-      const unitOpts: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string } = {
+      const pp = stages.preprocess(tree, obj.source!, { cmd: obj.cmd, autoconf: autoconfText, compiler });
+      const unitOpts: Parameters<Stages<K>['extractFacts']>[1] = {
         object: obj.path,
         source: obj.source!,
         language: obj.cmd.language,
+        arch: entry.arch,
+        flags: obj.cmd.flags,
       };
       if (obj.module !== undefined) unitOpts.module = obj.module;
       unit = {
         footprint: pp.footprint,
         facts: stages.extractFacts(pp.tokens, unitOpts),
         diagnostics: pp.diagnostics,
-        gaps: pp.gaps,
+        gaps: [...compiler.gaps, ...pp.gaps],
         includes: pp.includes,
       };
       cache.store(key, unit);

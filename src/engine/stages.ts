@@ -20,20 +20,24 @@ export interface PreprocessOutput {
   gaps: string[];
 }
 
+/** What the target compiler predefines for one command line (macros, __has_attribute/__has_builtin answers). */
+export interface CompilerView {
+  macros: Map<string, string>;
+  attributes: Map<string, number>;
+  builtins: Set<string>;
+  gaps: string[];
+}
+
 export interface Stages<K extends KconfigHandle = KconfigHandle> {
   loadKconfig(tree: KernelTree, arch: string): K;
   resolveConfig(model: K, base: ConfigBase | undefined, overrides: Record<string, string>): { config: Config; diagnostics: Diagnostic[] };
   autoconf(model: K, config: Config): string;
   evalKbuild(tree: KernelTree, config: Config): { graph: ObjectGraph; diagnostics: Diagnostic[] };
-  predefined(arch: string, cmd: CompileCommand): Map<string, string>;
-  preprocess(
-    tree: KernelTree,
-    file: string,
-    opts: { cmd: CompileCommand; autoconf: string; predefined: Map<string, string> },
-  ): PreprocessOutput;
+  compiler(arch: string, cmd: CompileCommand): CompilerView;
+  preprocess(tree: KernelTree, file: string, opts: { cmd: CompileCommand; autoconf: string; compiler: CompilerView }): PreprocessOutput;
   extractFacts(
     ts: TokenStream,
-    unit: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string },
+    unit: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string; arch: string; flags: readonly string[] },
   ): UnitFacts;
   resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): LinkResult;
 }
