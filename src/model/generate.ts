@@ -54,7 +54,10 @@ export function generateTrace(config: ModelConfig, opts: WorkloadOptions): Trace
 
   // like zram's compressed pages, sizes cluster: most objects come from a few classes, so zspages fill up and the
   // objects past the first of each zspage (the ones that straddle) get used
-  const favourites = Array.from({ length: Math.min(3, straddlingClasses.length) }, () => rng.pick(straddlingClasses));
+  // (classes whose first straddling object comes early, so that a few live objects already reach it)
+  const early = straddlingClasses.filter((c) => c.straddling[0]! <= 2);
+  const pool = early.length >= 3 ? early : straddlingClasses;
+  const favourites = Array.from({ length: Math.min(3, pool.length) }, () => rng.pick(pool));
   const pickSize = (): number => {
     if (rng.chance(0.9) && favourites.length) {
       const c = rng.pick(favourites);

@@ -81,6 +81,8 @@ function variants(op: Op): Op[] {
   if (op.op === 'read' || op.op === 'write') {
     if (op.len > 1) out.push({ ...op, len: 1 });
     if (op.off > 0) out.push({ ...op, off: 0 });
+    // one write from the start covering this one and the ones before it (they can then go)
+    if (op.op === 'write' && op.off > 0) out.push({ ...op, off: 0, len: op.off + op.len });
     if (op.len > 2) out.push({ ...op, len: Math.ceil(op.len / 2) });
   }
   if (op.op === 'map' && op.mode !== 'rw') out.push({ ...op, mode: 'rw' });
