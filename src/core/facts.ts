@@ -45,6 +45,8 @@ export interface UnitFacts {
   /** MODULE_LICENSE value if present */
   license?: { value: string; span: Span };
   importNs: { ns: string; span: Span }[];
+  /** what the facts extractor could not follow in this unit (parse recoveries, unknown asm conditions), for reports */
+  gaps?: string[];
 }
 
 /** How one undefined symbol of a module resolves at modpost time in one configuration. */
@@ -62,6 +64,13 @@ export interface ResolvedRef {
   export?: ExportFact & { provider: string };
   /** for 'defined-unexported': where it is defined (and by whom) */
   definition?: SymbolDef & { object: string; provider: string };
+  /** every use is a weak reference (modpost does not complain about those) */
+  weak?: boolean;
+  /**
+   * modpost errors other than "undefined!" for an exported symbol: 'gpl-only' (a GPL-only export used by a module
+   * whose license is not GPL-compatible), 'namespace' (the export's namespace is not imported)
+   */
+  problems?: ('gpl-only' | 'namespace')[];
 }
 
 export interface ModuleLink {
@@ -83,5 +92,11 @@ export interface LinkResult {
     defined: Map<string, SymbolDef & { object: string }>;
     /** references of built-in objects that no built-in object defines (the vmlinux link failure class) */
     unresolved: ResolvedRef[];
+    /** lib-y objects linked because something needed them (archive semantics) */
+    libObjects?: string[];
+    /** the same symbol exported twice (modpost: "'sym' exported twice"), with both exporters */
+    duplicateExports?: { name: string; first: string; second: string }[];
   };
+  /** objects of the graph without facts (no source, or not preprocessed): their symbols are unknown */
+  missingFacts?: string[];
 }

@@ -1,0 +1,214 @@
+import type { Expr, Init } from './ast.js';
+import type { Evaluator } from './consteval.js';
+import type { Parser } from './parser.js';
+import { typeOf } from './sema.js';
+import { type Target, asInt, commonInt, decay, promote, targetFor } from './types.js';
+
+/**
+ * References the compiler introduces that the source does not show, and the thresholds that decide them. The ARM
+ * numbers were measured with arm-linux-gnueabihf-gcc 12.2 at -O2 -march=armv7-a -marm (the multi_v7 flags):
+ * see test/c/compiler-model.test.ts, which re-measures them when the cross compiler is installed.
+ */
+export interface CompilerModel {
+  target: Target;
+  stackProtector: 'none' | 'normal' | 'strong' | 'all';
+  /** where the canary lives: 'global' makes protected functions reference __stack_chk_guard */
+  stackGuard: 'tls' | 'global' | 'sysreg';
+  autoVarInit: 'zero' | 'pattern' | undefined;
+  /** smallest uninitialised local aggregate that -ftrivial-auto-var-init clears with a memset call */
+  autoInitMemsetMin: number;
+  /** largest constant-size memcpy / aggregate copy expanded inline */
+  memcpyInlineMax: number;
+  /** largest constant-size memmove expanded inline */
+  memmoveInlineMax: number;
+  /** largest constant-size memset with a constant value expanded inline */
+  memsetInlineMax: number;
+  /** smallest aggregate initialiser ({0}, {.a = x}) cleared by a memset call */
+  zeroInitMemsetMin: number;
+  /** ARM EHABI unwind tables (-funwind-tables): every object with code references __aeabi_unwind_cpp_pr0 */
+  armUnwind: boolean;
+  /** -pg / -mrecord-mcount etc.: the profiling call */
+  mcount: string | undefined;
+}
+
+export function compilerModel(arch: string, flags: readonly string[]): CompilerModel {
+  const target = targetFor(arch);
+  let stackProtector: CompilerModel['stackProtector'] = 'none';
+  let stackGuard: CompilerModel['stackGuard'] = arch === 'x86' ? 'tls' : 'global';
+  let autoVarInit: CompilerModel['autoVarInit'];
+  let armUnwind = false;
+  let mcount: string | undefined;
+  let fentry = false;
+  let pg = false;
+  for (const f of flags) {
+    if (f === '-fstack-protector') stackProtector = 'normal';
+    else if (f === '-fstack-protector-strong') stackProtector = 'strong';
+    else if (f === '-fstack-protector-all') stackProtector = 'all';
+    else if (f === '-fno-stack-protector') stackProtector = 'none';
+    else if (f.startsWith('-mstack-protector-guard=')) {
+      const v = f.slice('-mstack-protector-guard='.length);
+      stackGuard = v === 'tls' ? 'tls' : v === 'sysreg' ? 'sysreg' : 'global';
+    } else if (f === '-ftrivial-auto-var-init=zero') autoVarInit = 'zero';
+    else if (f === '-ftrivial-auto-var-init=pattern') autoVarInit = 'pattern';
+    else if (f === '-funwind-tables') armUnwind = arch === 'arm';
+    else if (f === '-fno-unwind-tables') armUnwind = false;
+    else if (f === '-pg') pg = true;
+    else if (f === '-mfentry') fentry = true;
+  }
+  if (pg) mcount = arch === 'arm' ? '__gnu_mcount_nc' : arch === 'x86' ? (fentry ? '__fentry__' : 'mcount') : '_mcount';
+  const arm = arch === 'arm';
+  return {
+    target,
+    stackProtector,
+    stackGuard,
+    autoVarInit,
+    autoInitMemsetMin: arm ? 32 : 64,
+    memcpyInlineMax: arm ? 64 : 64,
+    memmoveInlineMax: arm ? 4 : 8,
+    memsetInlineMax: arm ? 28 : 64,
+    zeroInitMemsetMin: arm ? 32 : 64,
+    armUnwind,
+    mcount,
+  };
+}
+
+/** the library call a division compiles to, if any (32-bit targets without a divide instruction, 64-bit on 32-bit) */
+export function divisionCall(p: Parser, m: CompilerModel, e: Expr & { k: 'bin' | 'assign' }, op: string, ev: Evaluator): string | undefined {
+  const tg = m.target;
+  let t;
+  if (e.k === 'bin') t = asInt(typeOf(p, e));
+  else {
+    const l = asInt(decay(typeOf(p, e.l)));
+    const r = asInt(decay(typeOf(p, e.r)));
+    t = l && r ? commonInt(l, r) : l ? promote(l) : undefined;
+  }
+  if (!t) return undefined;
+  if (t.size <= 4 && !tg.softDiv32) return undefined;
+  if (t.size === 8 && !tg.softDiv64) return undefined;
+  if (t.size > 8) return undefined;
+  const divisor = ev.int(e.r);
+  if (divisor !== undefined) {
+    if (divisor === 0n) return undefined;
+    if (e.k === 'bin' && ev.int(e.l) !== undefined) return undefined; // folds
+    if (t.size <= 4) return undefined; // multiplication by the inverse
+    if (!doublewordDivCall(divisor, t.signed)) return undefined;
+  }
+  const n = tg.divNames;
+  if (t.size === 8) return t.signed ? (op === '/' ? n.sdiv64 : n.smod64) : op === '/' ? n.udiv64 : n.umod64;
+  return t.signed ? (op === '/' ? n.sdiv : n.smod) : op === '/' ? n.udiv : n.umod;
+}
+
+/**
+ * gcc (11+) expands a 64-bit division or modulo by a constant on a 32-bit target inline when the divisor is a
+ * power of two, or when its odd part d satisfies 2^k ≡ 1 (mod d) for some word-sized chunk k (the multiplicative
+ * order of 2 modulo d is at most 32; 31 for signed operands) — otherwise it calls the libgcc/AEABI helper.
+ */
+export function doublewordDivCall(divisor: bigint, signed: boolean): boolean {
+  let d = divisor < 0n ? -divisor : divisor;
+  if ((d & (d - 1n)) === 0n) return false;
+  while ((d & 1n) === 0n) d >>= 1n;
+  if (d === 1n) return false;
+  const limit = signed ? 31 : 32;
+  let x = 2n % d;
+  for (let k = 1; k <= limit; k++) {
+    if (x === 1n) return false;
+    x = (x * 2n) % d;
+  }
+  return true;
+}
+
+export function memcpyCallNeeded(m: CompilerModel, size: number, name = 'memcpy'): boolean {
+  return size > (name === 'memmove' ? m.memmoveInlineMax : m.memcpyInlineMax);
+}
+
+export function memsetCallNeeded(m: CompilerModel, size: number, valueKnown: boolean): boolean {
+  return valueKnown ? size > m.memsetInlineMax : size > 1;
+}
+
+/** does an aggregate initialiser of `size` bytes make gcc clear the object with a memset call? */
+export function initNeedsMemset(m: CompilerModel, size: number, init: Init): boolean {
+  if (init.k !== 'list') return false;
+  const allZero = init.items.every((it) => it.init.k === 'expr' && it.init.e.k === 'num' && /^0+[uUlL]*$/.test(it.init.e.text));
+  return allZero ? size >= m.zeroInitMemsetMin : size > m.zeroInitMemsetMin;
+}
+
+/** how a call's value is used: discarded, only tested against zero, or used as a value */
+export type Use = 'void' | 'eqz' | 'value';
+
+/**
+ * The symbol a call to a C library function really references after gcc's builtin folding at -O2 (null: none,
+ * expanded inline), for the calls gcc treats as builtins by name. Measured with arm-linux-gnueabihf-gcc 12.2:
+ * strcmp/strncmp against a literal inline when at most 3 bytes are compared; strlen tested against zero becomes a
+ * load; sprintf(d, "%s", s) with the result unused becomes strcpy; strcat(d, "lit") becomes strlen + stores;
+ * strchr(s, 0) becomes strlen. Undefined when `name` is not one of these.
+ */
+export function libCallSymbol(
+  m: CompilerModel,
+  name: string,
+  args: Expr[],
+  use: Use,
+  ev: Evaluator,
+  lit: (e: Expr) => string | undefined,
+): string | null | undefined {
+  const n = (i: number) => (args[i] ? ev.int(args[i]!) : undefined);
+  switch (name) {
+    case 'memcpy':
+    case 'memmove': {
+      const size = n(2);
+      return size !== undefined && !memcpyCallNeeded(m, Number(size), name) ? null : name;
+    }
+    case 'memset': {
+      const size = n(2);
+      return size !== undefined && !memsetCallNeeded(m, Number(size), n(1) !== undefined) ? null : name;
+    }
+    case 'memcmp':
+    case 'bcmp': {
+      const size = n(2);
+      if (size !== undefined && size <= (use === 'eqz' ? 4n : 1n)) return null;
+      return name;
+    }
+    case 'strlen':
+      if (args[0] && lit(args[0]) !== undefined) return null;
+      return use === 'eqz' ? null : name;
+    case 'strcmp': {
+      const l = lit(args[0]!) ?? lit(args[1]!);
+      return l !== undefined && l.length + 1 <= 3 ? null : name;
+    }
+    case 'strncmp': {
+      const size = n(2);
+      const l = (args[0] && lit(args[0])) ?? (args[1] && lit(args[1]));
+      if (size !== undefined) {
+        const len = l !== undefined ? Math.min(Number(size), l.length + 1) : Number(size);
+        if (l !== undefined ? len <= 3 : len <= 1) return null;
+      }
+      return name;
+    }
+    case 'strcpy': {
+      const l = args[1] ? lit(args[1]) : undefined;
+      if (l !== undefined) return memcpyCallNeeded(m, l.length + 1) ? 'memcpy' : null;
+      return name;
+    }
+    case 'sprintf': {
+      const f = args[1] ? lit(args[1]) : undefined;
+      if (f !== undefined && use === 'void') {
+        if (!f.includes('%')) return memcpyCallNeeded(m, f.length + 1) ? 'memcpy' : null;
+        if (f === '%s' && args.length === 3) return 'strcpy';
+      }
+      return name;
+    }
+    case 'snprintf': {
+      const f = args[2] ? lit(args[2]) : undefined;
+      if (f !== undefined && use === 'void' && !f.includes('%') && args.length === 3) return null;
+      return name;
+    }
+    case 'strcat': {
+      const l = args[1] ? lit(args[1]) : undefined;
+      return l !== undefined ? 'strlen' : name;
+    }
+    case 'strchr':
+    case 'strrchr':
+      return n(1) === 0n ? 'strlen' : name;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,147 @@
+import type { Expr, Init, LocalVar, Stmt } from './ast.js';
+
+const cache = new WeakMap<object, Set<LocalVar>>();
+
+/** locals a statement or expression writes (assignment, ++/--, &x, asm outputs), for the flow-sensitive walk */
+export function assignedIn(node: Stmt | Expr): Set<LocalVar> {
+  let s = cache.get(node);
+  if (!s) {
+    s = new Set();
+    collect(node, s);
+    cache.set(node, s);
+  }
+  return s;
+}
+
+function target(e: Expr, out: Set<LocalVar>): void {
+  for (;;) {
+    if (e.k === 'id') {
+      if (e.local) out.add(e.local);
+      return;
+    }
+    if (e.k === 'member' && !e.arrow) e = e.e;
+    else if (e.k === 'index') e = e.e;
+    else if (e.k === 'cast') e = e.e;
+    else return;
+  }
+}
+
+function collectInit(i: Init, out: Set<LocalVar>): void {
+  if (i.k === 'expr') collect(i.e, out);
+  else for (const it of i.items) collectInit(it.init, out);
+}
+
+function collect(n: Stmt | Expr, out: Set<LocalVar>): void {
+  switch (n.k) {
+    // statements
+    case 'block':
+      for (const it of n.items) collect(it, out);
+      return;
+    case 'decl':
+      for (const v of n.vars) {
+        out.add(v);
+        if (v.init) collectInit(v.init, out);
+      }
+      return;
+    case 'expr':
+      collect(n.e, out);
+      return;
+    case 'if':
+      collect(n.c, out);
+      collect(n.a, out);
+      if (n.b) collect(n.b, out);
+      return;
+    case 'while':
+    case 'do':
+      collect(n.c, out);
+      collect(n.body, out);
+      return;
+    case 'for':
+      if (n.init) collect(n.init, out);
+      if (n.c) collect(n.c, out);
+      if (n.step) collect(n.step, out);
+      collect(n.body, out);
+      return;
+    case 'switch':
+      collect(n.c, out);
+      collect(n.body, out);
+      return;
+    case 'case':
+    case 'default':
+    case 'label':
+      collect(n.s, out);
+      return;
+    case 'goto':
+      if (n.e) collect(n.e, out);
+      return;
+    case 'return':
+      if (n.e) collect(n.e, out);
+      return;
+    case 'asm':
+      n.operands.forEach((e, i) => {
+        if (i < n.nout) target(e, out);
+        collect(e, out);
+      });
+      return;
+    case 'break':
+    case 'continue':
+    case 'empty':
+      return;
+    // expressions
+    case 'assign':
+      target(n.l, out);
+      collect(n.l, out);
+      collect(n.r, out);
+      return;
+    case 'un':
+      if (n.op === '++' || n.op === '--' || n.op === '&') target(n.e, out);
+      collect(n.e, out);
+      return;
+    case 'post':
+      target(n.e, out);
+      collect(n.e, out);
+      return;
+    case 'bin':
+    case 'comma':
+      collect(n.l, out);
+      collect(n.r, out);
+      return;
+    case 'cond':
+      collect(n.c, out);
+      if (n.a) collect(n.a, out);
+      collect(n.b, out);
+      return;
+    case 'call':
+      collect(n.fn, out);
+      for (const a of n.args) collect(a, out);
+      return;
+    case 'builtin':
+      for (const a of n.args) collect(a, out);
+      return;
+    case 'member':
+    case 'cast':
+    case 'vaarg':
+      collect(n.e, out);
+      return;
+    case 'index':
+      collect(n.e, out);
+      collect(n.i, out);
+      return;
+    case 'complit':
+      collectInit(n.init, out);
+      return;
+    case 'stmtexpr':
+      collect(n.body, out);
+      return;
+    case 'choose':
+      collect(n.c, out);
+      collect(n.a, out);
+      collect(n.b, out);
+      return;
+    case 'generic':
+      for (const a of n.assoc) collect(a.e, out);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,755 @@
+import type { AsmStmt, Expr, FuncDef, GSym, Init, LocalVar, Stmt } from './ast.js';
+import type { Gas } from './asm/gas.js';
+import { type CompilerModel, type Use, divisionCall, initNeedsMemset, libCallSymbol, memcpyCallNeeded } from './compiler-refs.js';
+import { type Env, Evaluator, type Val, globalInit } from './consteval.js';
+import { assignedIn } from './mutation.js';
+import { parseFunction } from './parse-stmt.js';
+import type { Parser } from './parser.js';
+import { genericSelect, typeOf } from './sema.js';
+import { sizeOf } from './types.js';
+
+/** One undefined symbol the unit needs, at its first use. */
+export interface RefSite {
+  name: string;
+  /** token of the reference (or of the construct that makes the compiler call it) */
+  tok: number;
+  /** function (or object) the reference sits in */
+  from: string | undefined;
+  /** call sites through which the containing static function was inlined, outermost first */
+  via: { tok: number; fn: string }[];
+  weak: boolean;
+  /** for references the compiler introduces: why (e.g. "integer division") */
+  why?: string;
+}
+
+interface Ctx {
+  fn: GSym | undefined;
+  ev: Evaluator;
+  /** returns reached in this function instance */
+  returns: (Val | undefined)[] | undefined;
+  via: { tok: number; fn: string }[];
+  /** record references (false while only computing a value) */
+  record: boolean;
+  def: FuncDef | undefined;
+}
+
+const MAX_INLINE_DEPTH = 24;
+const MAX_INSTANCES = 8000;
+
+/**
+ * Walks the code gcc -O2 keeps: every function and object with external linkage, `used` objects, and everything
+ * they reach. Static functions gcc would inline are walked per distinct argument values, with a flow-sensitive
+ * environment of known local values (bindings die at the first assignment, are merged after branches and
+ * dropped for variables a loop writes), so that `__builtin_constant_p`, `if (IS_ENABLED(…))`, sizeof comparisons
+ * and the like select the branches gcc keeps. References to file-scope names without a definition in the unit
+ * are the unit's undefined symbols.
+ */
+export class Reach {
+  readonly refs = new Map<string, RefSite>();
+  /** static functions/objects emitted (address taken or used as objects) */
+  readonly keptStatic = new Set<GSym>();
+  /** functions whose code is emitted (roots and address-taken statics) */
+  readonly emittedFuncs = new Set<GSym>();
+  private queue: GSym[] = [];
+  private memo = new Map<string, { value: Val | undefined; done: boolean }>();
+  private instances = 0;
+  private walkedStaticLocals = new Set<LocalVar>();
+  private uses: Map<string, number> | undefined;
+  private byAsmName: Map<string, GSym> | undefined;
+  readonly gaps: string[] = [];
+
+  /** development aid: called with a line per decision in functions whose name matches */
+  debug: { match: RegExp; log: (s: string) => void } | undefined;
+
+  constructor(readonly p: Parser, readonly gas: Gas, readonly model: CompilerModel) {}
+
+  private dbg(ctx: Ctx, msg: () => string): void {
+    if (this.debug && ctx.fn && this.debug.match.test(ctx.fn.name)) this.debug.log(`[${ctx.fn.name}${ctx.record ? '' : ' (value)'}] ${msg()}`);
+  }
+
+  run(): void {
+    for (const g of this.p.globals.values()) {
+      if (g.kind === 'func') {
+        if (g.body && this.emitsExternal(g)) this.emit(g);
+        if (g.alias) this.aliasTarget(g);
+        if (g.body && g.isStatic && g.used) this.keep(g);
+      } else if (g.defined) {
+        if (!g.isStatic || g.used) this.keep(g);
+        if (g.alias) this.aliasTarget(g);
+      }
+    }
+    while (this.queue.length) {
+      const g = this.queue.shift()!;
+      if (g.kind === 'func') {
+        this.emittedFuncs.add(g);
+        this.walkInstance(g, undefined, this.rootCtx(g), undefined, true);
+      } else {
+        const init = globalInit(this.p, g);
+        if (init) this.walkInit(init, this.rootCtx(g));
+      }
+    }
+  }
+
+  /** does a function definition with external linkage produce a symbol? (gnu89 vs C99 inline rules) */
+  emitsExternal(g: GSym): boolean {
+    if (g.isStatic) return false;
+    if (g.gnuInline || g.gnuExternInline) return !g.gnuExternInline;
+    // C99: an inline definition is external only if some declaration is not inline or is extern
+    if (g.isInline && g.allInline && !g.isExtern) return false;
+    return true;
+  }
+
+  private emit(g: GSym): void {
+    if (this.emittedFuncs.has(g)) return;
+    this.emittedFuncs.add(g);
+    this.queue.push(g);
+  }
+
+  private keep(g: GSym): void {
+    if (this.keptStatic.has(g)) return;
+    this.keptStatic.add(g);
+    if (g.kind === 'func' && !g.body) return;
+    this.queue.push(g);
+  }
+
+  private symByAsmName(name: string): GSym | undefined {
+    if (!this.byAsmName) {
+      this.byAsmName = new Map();
+      for (const g of this.p.globals.values()) this.byAsmName.set(g.asmName, g);
+    }
+    return this.byAsmName.get(name);
+  }
+
+  private aliasTarget(g: GSym): void {
+    const target = this.symByAsmName(g.alias!);
+    if (target && target.defined) {
+      if (target.kind === 'var' || target.isStatic) this.keep(target);
+      else if (target.body) this.emit(target);
+    } else if (!this.gas.defs.has(g.alias!)) {
+      this.addRef(g.alias!, g.tok, this.rootCtx(g), false);
+    }
+  }
+
+  private rootCtx(g: GSym | undefined): Ctx {
+    return { fn: g, ev: this.evaluator(new Map()), returns: undefined, via: [], record: true, def: undefined };
+  }
+
+  private evaluator(env: Env): Evaluator {
+    const ev: Evaluator = new Evaluator(this.p, env, { call: (e) => this.callValue(e, ev) });
+    return ev;
+  }
+
+  addRef(name: string, tok: number, ctx: Ctx, weak: boolean, why?: string): void {
+    if (!ctx.record) return;
+    const prev = this.refs.get(name);
+    if (prev) {
+      if (!weak) prev.weak = false;
+      return;
+    }
+    const r: RefSite = { name, tok, from: ctx.fn?.name, via: ctx.via, weak };
+    if (why) r.why = why;
+    this.refs.set(name, r);
+  }
+
+  /** a use of a file-scope symbol in kept code */
+  private useSym(g: GSym, tok: number, ctx: Ctx): void {
+    if (!ctx.record) return;
+    if (g.defined) {
+      if (g.kind === 'func') {
+        if (g.body && g.isStatic) this.keep(g);
+        else if (g.body && this.emitsExternal(g)) this.emit(g);
+        else if (g.body && !g.isStatic) this.addRef(g.asmName, tok, ctx, g.weak); // inline-only definition
+        if (g.alias) this.aliasTarget(g);
+      } else if (g.isStatic) this.keep(g);
+      return;
+    }
+    this.addRef(g.asmName, tok, ctx, g.weak);
+  }
+
+  /** how many times a static function's name is used (not declared) in the unit: called once ⇒ gcc inlines it */
+  private useCount(g: GSym): number {
+    if (!this.uses) {
+      this.uses = new Map();
+      const want = new Set<string>();
+      for (const x of this.p.globals.values()) if (x.kind === 'func' && x.isStatic && x.body) want.add(x.name);
+      const tx = this.p.toks.text;
+      for (let i = 0; i < this.p.toks.n; i++) {
+        const t = tx[i]!;
+        if (want.has(t)) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+      }
+    }
+    return (this.uses.get(g.name) ?? 0) - g.declCount;
+  }
+
+  /** does gcc inline (or constant-propagate into) calls of this function? */
+  private inlinable(g: GSym): boolean {
+    if (g.isInline || g.alwaysInline) return true;
+    return this.useCount(g) <= 1;
+  }
+
+  // ---- function instances ----
+
+  private walkInstance(g: GSym, args: (Val | undefined)[] | undefined, caller: Ctx, callTok: number | undefined, root = false): Val | undefined {
+    const record = caller.record;
+    const depth = caller.via.length;
+    if (!root && (depth >= MAX_INLINE_DEPTH || this.instances >= MAX_INSTANCES)) args = undefined;
+    if (args && !root && !this.inlinable(g)) args = undefined;
+    if (args && args.every((a) => a === undefined)) args = undefined;
+    const sig = args ? args.map(sigOf).join(',') : '*';
+    const key = `${record ? 'w' : 'v'}|${g.name}|${sig}`;
+    const m = this.memo.get(key);
+    if (m) return m.done ? m.value : undefined;
+    if (!record) {
+      const w = this.memo.get(`w|${g.name}|${sig}`);
+      if (w && w.done) return w.value;
+    }
+    this.memo.set(key, { value: undefined, done: false });
+    this.instances++;
+    if (!g.fn) {
+      const def = safeParse(this.p, g);
+      if (!def) {
+        this.memo.set(key, { value: undefined, done: true });
+        return undefined;
+      }
+      g.fn = def;
+    }
+    const def = g.fn;
+    const env: Env = new Map();
+    if (args) {
+      def.params.forEach((pv, i) => {
+        const a = args![i];
+        if (a && !pv.addrTaken) env.set(pv, a);
+      });
+    }
+    const ctx: Ctx = {
+      fn: g,
+      ev: this.evaluator(env),
+      returns: [],
+      via: root ? [] : callTok === undefined ? caller.via : [...caller.via, { tok: callTok, fn: caller.fn?.name ?? '?' }],
+      record,
+      def,
+    };
+    if (record && (def.stackProtect || this.model.stackProtector === 'all') && this.model.stackProtector !== 'none') {
+      if (this.model.stackProtector !== 'normal' || def.stackProtect) this.stackRefs(def, ctx);
+    }
+    this.dbg(ctx, () => `instance args (${sig})`);
+    this.walkStmt(def.body, ctx);
+    let value: Val | undefined;
+    const rs = ctx.returns!;
+    if (rs.length > 0 && rs.every((r) => r !== undefined && sameVal(r, rs[0]!))) value = rs[0];
+    this.memo.set(key, { value, done: true });
+    this.dbg(ctx, () => `returns ${value ? sigOf(value) : '?'} from ${rs.length} return(s)`);
+    return value;
+  }
+
+  private stackRefs(def: FuncDef, ctx: Ctx): void {
+    this.addRef('__stack_chk_fail', def.sym.tok, ctx, false, 'stack protector');
+    if (this.model.stackGuard === 'global') this.addRef('__stack_chk_guard', def.sym.tok, ctx, false, 'stack protector');
+  }
+
+  /** value of a call for the evaluator (conditions that depend on an inlined function's result) */
+  private callValue(e: Expr & { k: 'call' }, ev: Evaluator): Val | undefined {
+    const fn = e.fn;
+    if (fn.k !== 'id' || !fn.sym || !fn.sym.body || !fn.sym.isStatic) return undefined;
+    const args = e.args.map((a) => ev.val(a));
+    const ctx: Ctx = { fn: undefined, ev, returns: undefined, via: [], record: false, def: undefined };
+    return this.walkInstance(fn.sym, args, ctx, undefined);
+  }
+
+  // ---- environment ----
+
+  /** forget what is known about the locals a piece of code writes */
+  private kill(ctx: Ctx, node: Stmt | Expr): void {
+    const env = ctx.ev.env;
+    if (!env || env.size === 0) return;
+    for (const v of assignedIn(node)) env.delete(v);
+  }
+
+  /** walk `fn` with a copy of the environment; returns the copy afterwards */
+  private branch(ctx: Ctx, fn: () => boolean): { env: Env; falls: boolean } {
+    const saved = ctx.ev.env!;
+    const env = new Map(saved);
+    ctx.ev.env = env;
+    try {
+      return { env, falls: fn() };
+    } finally {
+      ctx.ev.env = saved;
+    }
+  }
+
+  /** the environment after two branches: what both that fall through agree on */
+  private merge(ctx: Ctx, a: { env: Env; falls: boolean }, b: { env: Env; falls: boolean }): void {
+    const target = ctx.ev.env!;
+    const sources = [a, b].filter((x) => x.falls).map((x) => x.env);
+    target.clear();
+    if (sources.length === 0) return;
+    for (const [k, v] of sources[0]!) {
+      if (sources.every((s) => {
+        const o = s.get(k);
+        return o !== undefined && sameVal(o, v);
+      })) target.set(k, v);
+    }
+  }
+
+  // ---- statements ----
+
+  /** walk a statement; returns whether control can fall through it */
+  private walkStmt(s: Stmt, ctx: Ctx): boolean {
+    switch (s.k) {
+      case 'block': {
+        let live = true;
+        for (const it of s.items) {
+          // code after a return/break/goto is dead unless a label makes it reachable again
+          if (!live && !hasLabel(it)) continue;
+          live = this.walkStmt(it, ctx);
+        }
+        return live;
+      }
+      case 'decl':
+        for (const v of s.vars) this.walkLocalDecl(v, ctx);
+        return true;
+      case 'expr':
+        this.walkExpr(s.e, ctx, 'void');
+        return !isNoReturnCall(s.e);
+      case 'if': {
+        const c = ctx.ev.truth(s.c);
+        this.dbg(ctx, () => `if @${s.tok} ${this.p.toks.text.slice(s.tok, s.tok + 16).join(' ')}: ${c}`);
+        this.walkExpr(s.c, ctx, 'eqz');
+        if (c === true) return this.walkStmt(s.a, ctx);
+        if (c === false) return s.b ? this.walkStmt(s.b, ctx) : true;
+        const a = this.branch(ctx, () => this.walkStmt(s.a, ctx));
+        const b = this.branch(ctx, () => (s.b ? this.walkStmt(s.b, ctx) : true));
+        this.merge(ctx, a, b);
+        return a.falls || b.falls;
+      }
+      case 'while': {
+        this.kill(ctx, s);
+        const c = ctx.ev.truth(s.c);
+        this.walkExpr(s.c, ctx, 'eqz');
+        if (c !== false) this.walkStmt(s.body, ctx);
+        this.kill(ctx, s);
+        return true;
+      }
+      case 'do':
+        this.kill(ctx, s);
+        this.walkStmt(s.body, ctx);
+        this.walkExpr(s.c, ctx, 'eqz');
+        this.kill(ctx, s);
+        return true;
+      case 'for': {
+        if (s.init) this.walkStmt(s.init, ctx);
+        // the condition is checked once with the initial values: a loop that cannot start is dead
+        const first = s.c ? ctx.ev.truth(s.c) : true;
+        this.kill(ctx, s.body);
+        if (s.step) this.kill(ctx, s.step);
+        if (s.c) this.kill(ctx, s.c);
+        if (s.c) this.walkExpr(s.c, ctx, 'eqz');
+        if (first !== false) {
+          this.walkStmt(s.body, ctx);
+          if (s.step) this.walkExpr(s.step, ctx, 'void');
+        }
+        this.kill(ctx, s.body);
+        return true;
+      }
+      case 'switch':
+        return this.walkSwitch(s, ctx);
+      case 'case':
+      case 'default':
+        return this.walkStmt(s.s, ctx);
+      case 'label':
+        // reachable by goto from anywhere in the function: only what no statement writes is still known
+        if (ctx.def) this.kill(ctx, ctx.def.body);
+        return this.walkStmt(s.s, ctx);
+      case 'goto':
+        if (s.e) this.walkExpr(s.e, ctx, 'value');
+        return false;
+      case 'break':
+      case 'continue':
+        return false;
+      case 'return':
+        if (s.e) {
+          this.walkExpr(s.e, ctx, 'value');
+          if (ctx.returns) {
+            const rt = ctx.fn && ctx.fn.type.k === 'func' ? ctx.fn.type.ret : undefined;
+            const v = ctx.ev.val(s.e);
+            ctx.returns.push(rt ? ctx.ev.convert(v, rt) : v);
+          }
+        } else ctx.returns?.push(undefined);
+        return false;
+      case 'asm':
+        this.walkAsm(s, ctx);
+        return true;
+      case 'empty':
+        return true;
+    }
+  }
+
+  private walkSwitch(s: Stmt & { k: 'switch' }, ctx: Ctx): boolean {
+    const v = ctx.ev.int(s.c);
+    this.walkExpr(s.c, ctx, 'value');
+    if (v !== undefined && s.body.k === 'block') {
+      const items = s.body.items;
+      const start = this.findCase(items, v, ctx);
+      if (start !== undefined) {
+        let falls = true;
+        for (let i = start; i < items.length; i++) {
+          if (!this.walkStmt(items[i]!, ctx)) {
+            falls = hasBreak(items[i]!);
+            // labels further down are reachable only by goto
+            for (let j = i + 1; j < items.length; j++) if (items[j]!.k === 'label') this.walkStmt(items[j]!, ctx);
+            break;
+          }
+        }
+        return falls || true;
+      }
+      if (this.allCasesKnown(items, ctx)) return true; // no case matches and no default
+    }
+    this.kill(ctx, s.body);
+    this.walkStmt(s.body, ctx);
+    this.kill(ctx, s.body);
+    return true;
+  }
+
+  /** index of the item holding the case label that matches v (or default) */
+  private findCase(items: Stmt[], v: bigint, ctx: Ctx): number | undefined {
+    let dflt: number | undefined;
+    for (let i = 0; i < items.length; i++) {
+      for (let s: Stmt | undefined = items[i]; s && (s.k === 'case' || s.k === 'default' || s.k === 'label'); s = s.s) {
+        if (s.k === 'default') dflt ??= i;
+        else if (s.k === 'case') {
+          const lo = ctx.ev.int(s.lo);
+          const hi = s.hi ? ctx.ev.int(s.hi) : lo;
+          if (lo === undefined || hi === undefined) return undefined;
+          if (v >= lo && v <= hi) return i;
+        }
+      }
+    }
+    return dflt;
+  }
+
+  private allCasesKnown(items: Stmt[], ctx: Ctx): boolean {
+    for (const it of items) {
+      if (it.k !== 'case' && it.k !== 'default' && it.k !== 'label') continue;
+      for (let s: Stmt | undefined = it; s && (s.k === 'case' || s.k === 'default' || s.k === 'label'); s = s.s) {
+        if (s.k === 'default') return false;
+        if (s.k === 'case' && ctx.ev.int(s.lo) === undefined) return false;
+      }
+    }
+    return true;
+  }
+
+  private walkLocalDecl(v: LocalVar, ctx: Ctx): void {
+    if (v.isStatic) {
+      // a static local is emitted once, with its initialiser
+      if (v.init && !this.walkedStaticLocals.has(v)) {
+        if (ctx.record) this.walkedStaticLocals.add(v);
+        this.walkInit(v.init, ctx);
+      }
+      return;
+    }
+    const env = ctx.ev.env!;
+    if (v.init) {
+      this.walkInit(v.init, ctx);
+      if (v.init.k === 'expr' && !v.addrTaken && v.type.k !== 'record' && v.type.k !== 'array') {
+        const val = ctx.ev.convert(ctx.ev.val(v.init.e), v.type);
+        if (val) env.set(v, val);
+        else env.delete(v);
+      } else env.delete(v);
+      if (ctx.record) this.initCalls(v, ctx);
+    } else {
+      env.delete(v);
+      if (ctx.record && this.model.autoVarInit === 'zero' && (v.type.k === 'record' || v.type.k === 'array')) {
+        const size = sizeOf(v.type, this.p.tg);
+        if (size !== undefined && size >= this.model.autoInitMemsetMin) this.addRef('memset', v.tok, ctx, false, '-ftrivial-auto-var-init=zero');
+      }
+    }
+    if (v.cleanup) {
+      const b = this.p.globals.get(v.cleanup);
+      if (b) {
+        if (b.body && (b.isStatic || !this.emitsExternal(b))) this.walkInstance(b, undefined, ctx, v.tok);
+        else this.useSym(b, v.tok, ctx);
+      }
+    }
+  }
+
+  /** memset/memcpy calls gcc emits to initialise an aggregate local */
+  private initCalls(v: LocalVar, ctx: Ctx): void {
+    if (v.type.k !== 'record' && v.type.k !== 'array') return;
+    const size = sizeOf(v.type, this.p.tg);
+    if (size === undefined || !v.init) return;
+    if (v.init.k === 'list') {
+      if (initNeedsMemset(this.model, size, v.init)) this.addRef('memset', v.tok, ctx, false, 'aggregate initialisation');
+    } else if (v.init.e.k === 'str') {
+      // char buf[N] = "…": the literal is copied, the rest cleared
+      if (memcpyCallNeeded(this.model, size)) this.addRef('memcpy', v.tok, ctx, false, 'array initialisation');
+    } else if (v.init.e.k === 'complit' && v.init.e.init.k === 'list') {
+      if (initNeedsMemset(this.model, size, v.init.e.init)) this.addRef('memset', v.tok, ctx, false, 'aggregate initialisation');
+    } else if (v.init.e.k !== 'call' && v.init.e.k !== 'stmtexpr' && memcpyCallNeeded(this.model, size)) {
+      this.addRef('memcpy', v.tok, ctx, false, 'aggregate copy');
+    }
+  }
+
+  private walkInit(init: Init, ctx: Ctx): void {
+    if (init.k === 'expr') this.walkExpr(init.e, ctx, 'value');
+    else for (const it of init.items) this.walkInit(it.init, ctx);
+  }
+
+  private walkAsm(s: AsmStmt, ctx: Ctx): void {
+    s.operands.forEach((e, i) => {
+      this.walkExpr(e, ctx, 'value');
+      if (i < s.nout && e.k === 'id' && e.local) ctx.ev.env?.delete(e.local);
+    });
+    if (!ctx.record || s.template.length === 0) return;
+    let text = '';
+    for (const t of s.template) text += this.p.toks.str(t) ?? '';
+    // operands (%0, %c1, %[name], %l[label], %=) are values the compiler substitutes: not symbols of the text
+    text = text.replace(/%(?:[a-zA-Z]*\[[\w]+\]|[a-zA-Z]*\d+|=|%)/g, (m) => (m === '%%' ? '%' : '0'));
+    const before = new Set(this.gas.refs.keys());
+    this.gas.feedText(text, s.tok);
+    for (const [name, tok] of [...this.gas.refs]) {
+      if (!before.has(name)) {
+        this.gas.refs.delete(name);
+        this.addRef(name, tok, ctx, false, 'inline asm');
+      }
+    }
+  }
+
+  // ---- expressions ----
+
+  walkExpr(e: Expr, ctx: Ctx, use: Use): void {
+    switch (e.k) {
+      case 'id':
+        if (e.sym) this.useSym(e.sym, e.tok, ctx);
+        else if (e.local) {
+          if (e.local.global) this.useSym(e.local.global, e.tok, ctx);
+        } else if (!e.ec && ctx.record) {
+          // an undeclared identifier (implicit declaration or a name the parser missed)
+          this.addRef(e.name, e.tok, ctx, false);
+        }
+        return;
+      case 'num':
+      case 'str':
+      case 'chr':
+      case 'sizeof':
+      case 'offsetof':
+      case 'typescompat':
+      case 'labeladdr':
+      case 'bad':
+        return;
+      case 'bin': {
+        if (e.op === '&&' || e.op === '||') {
+          const l = ctx.ev.truth(e.l);
+          this.walkExpr(e.l, ctx, 'eqz');
+          if ((e.op === '&&' && l === false) || (e.op === '||' && l === true)) return;
+          this.walkExpr(e.r, ctx, 'eqz');
+          if (l === undefined) this.kill(ctx, e.r);
+          return;
+        }
+        const zeroTest = (e.op === '==' || e.op === '!=') && (isZero(e.l) || isZero(e.r));
+        this.walkExpr(e.l, ctx, zeroTest ? 'eqz' : 'value');
+        this.walkExpr(e.r, ctx, zeroTest ? 'eqz' : 'value');
+        if ((e.op === '/' || e.op === '%') && ctx.record) this.division(e, e.op, ctx);
+        return;
+      }
+      case 'assign':
+        this.walkExpr(e.l, ctx, 'value');
+        this.walkExpr(e.r, ctx, 'value');
+        if ((e.op === '/=' || e.op === '%=') && ctx.record) this.division(e, e.op[0]!, ctx);
+        if (e.op === '=' && ctx.record) this.assignCalls(e, ctx);
+        this.assigned(e.l, e.op === '=' ? e.r : undefined, ctx);
+        return;
+      case 'un':
+        this.walkExpr(e.e, ctx, e.op === '!' ? 'eqz' : 'value');
+        if (e.op === '++' || e.op === '--') this.assigned(e.e, undefined, ctx);
+        return;
+      case 'post':
+        this.walkExpr(e.e, ctx, 'value');
+        this.assigned(e.e, undefined, ctx);
+        return;
+      case 'cond': {
+        const c = ctx.ev.truth(e.c);
+        this.walkExpr(e.c, ctx, 'eqz');
+        if (c !== false && e.a) this.walkExpr(e.a, ctx, use);
+        if (c !== true) this.walkExpr(e.b, ctx, use);
+        if (c === undefined) {
+          if (e.a) this.kill(ctx, e.a);
+          this.kill(ctx, e.b);
+        }
+        return;
+      }
+      case 'call':
+        this.walkCall(e, ctx, use);
+        return;
+      case 'member':
+        this.walkExpr(e.e, ctx, 'value');
+        return;
+      case 'index':
+        this.walkExpr(e.e, ctx, 'value');
+        this.walkExpr(e.i, ctx, 'value');
+        return;
+      case 'cast':
+        this.walkExpr(e.e, ctx, e.type.k === 'void' ? 'void' : use === 'eqz' && e.type.k === 'int' && e.type.rank === 1 ? 'eqz' : 'value');
+        return;
+      case 'complit':
+        this.walkInit(e.init, ctx);
+        return;
+      case 'stmtexpr':
+        this.walkStmt(e.body, ctx);
+        return;
+      case 'comma':
+        this.walkExpr(e.l, ctx, 'void');
+        this.walkExpr(e.r, ctx, use);
+        return;
+      case 'choose': {
+        const c = ctx.ev.truth(e.c);
+        if (c !== false) this.walkExpr(e.a, ctx, use);
+        if (c !== true) this.walkExpr(e.b, ctx, use);
+        return;
+      }
+      case 'generic': {
+        const sel = genericSelect(this.p, e);
+        if (sel) this.walkExpr(sel, ctx, use);
+        return;
+      }
+      case 'vaarg':
+        this.walkExpr(e.e, ctx, 'value');
+        return;
+      case 'builtin':
+        this.walkBuiltin(e, ctx, use);
+        return;
+    }
+  }
+
+  /** an lvalue was written: update or forget what is known about it */
+  private assigned(l: Expr, value: Expr | undefined, ctx: Ctx): void {
+    const env = ctx.ev.env;
+    if (!env) return;
+    if (l.k === 'id' && l.local) {
+      const v = l.local;
+      if (value && !v.addrTaken && v.type.k !== 'record' && v.type.k !== 'array') {
+        const val = ctx.ev.convert(ctx.ev.val(value), v.type);
+        if (val) {
+          env.set(v, val);
+          return;
+        }
+      }
+      env.delete(v);
+    }
+  }
+
+  private assignCalls(e: Expr & { k: 'assign' }, ctx: Ctx): void {
+    const t = typeOf(this.p, e.l);
+    if (t.k !== 'record') return;
+    const size = sizeOf(t, this.p.tg);
+    if (size === undefined) return;
+    if (e.r.k === 'complit' && e.r.init.k === 'list') {
+      if (initNeedsMemset(this.model, size, e.r.init)) this.addRef('memset', e.tok, ctx, false, 'aggregate initialisation');
+    } else if (e.r.k !== 'call' && e.r.k !== 'stmtexpr' && memcpyCallNeeded(this.model, size)) {
+      this.addRef('memcpy', e.tok, ctx, false, 'aggregate copy');
+    }
+  }
+
+  private division(e: Expr & { k: 'bin' | 'assign' }, op: string, ctx: Ctx): void {
+    const name = divisionCall(this.p, this.model, e, op, ctx.ev);
+    if (name) this.addRef(name, e.tok, ctx, false, 'integer division');
+  }
+
+  private walkBuiltin(e: Expr & { k: 'builtin' }, ctx: Ctx, use: Use): void {
+    const n = e.name;
+    switch (n) {
+      case '__builtin_constant_p':
+      case '__builtin_object_size':
+      case '__builtin_dynamic_object_size':
+      case '__builtin_classify_type':
+        return; // operands are not evaluated
+      case '__builtin_expect':
+      case '__builtin_expect_with_probability':
+        if (e.args[0]) this.walkExpr(e.args[0], ctx, use);
+        for (const a of e.args.slice(1)) this.walkExpr(a, ctx, 'value');
+        return;
+      default: {
+        for (const a of e.args) this.walkExpr(a, ctx, 'value');
+        if (n === '__builtin_alloca' && ctx.def) ctx.def.stackProtect = true;
+        const lib = n.slice('__builtin_'.length);
+        if (ctx.record && n.startsWith('__builtin_')) {
+          const sym = libCallSymbol(this.model, lib, e.args, use, ctx.ev, (x) => this.literal(x));
+          if (sym) this.addRef(sym, e.tok, ctx, false);
+        }
+      }
+    }
+  }
+
+  /** the string value of a literal argument (through casts) */
+  private literal(e: Expr): string | undefined {
+    while (e.k === 'cast') e = e.e;
+    if (e.k !== 'str') return undefined;
+    let s = '';
+    for (const t of e.toks) s += this.p.toks.str(t) ?? '';
+    return s;
+  }
+
+  private walkCall(e: Expr & { k: 'call' }, ctx: Ctx, use: Use): void {
+    const fn = e.fn;
+    if (fn.k === 'id' && fn.sym && fn.sym.kind === 'func') {
+      const g = fn.sym;
+      const args = e.args.map((a) => ctx.ev.val(a));
+      for (const a of e.args) this.walkExpr(a, ctx, 'value');
+      if (g.diagnoseOnCall) return; // a kept call to an error/warning function fails the build: never reaches nm
+      if (g.body && (g.isStatic || !this.emitsExternal(g))) {
+        this.walkInstance(g, args, ctx, e.tok);
+        if (!g.isStatic && !this.emitsExternal(g)) this.useSym(g, fn.tok, ctx);
+        return;
+      }
+      if (!g.defined && ctx.record) {
+        const sym = libCallSymbol(this.model, g.asmName, e.args, use, ctx.ev, (x) => this.literal(x));
+        if (sym === null) return;
+        if (sym !== undefined && sym !== g.asmName) {
+          this.addRef(sym, fn.tok, ctx, false, `${g.asmName}() folded by the compiler`);
+          return;
+        }
+      }
+      this.useSym(g, fn.tok, ctx);
+      return;
+    }
+    this.walkExpr(fn, ctx, 'value');
+    for (const a of e.args) this.walkExpr(a, ctx, 'value');
+  }
+}
+
+function safeParse(p: Parser, g: GSym): FuncDef | undefined {
+  try {
+    return parseFunction(p, g);
+  } catch (e) {
+    p.errors.push({ tok: g.body?.[0] ?? g.tok, message: `function ${g.name}: ${(e as Error).message}` });
+    return undefined;
+  }
+}
+
+function sigOf(v: Val | undefined): string {
+  if (!v) return '?';
+  return v.k === 'i' ? v.v.toString() : `&${v.sym}+${v.off}`;
+}
+
+function sameVal(a: Val, b: Val): boolean {
+  if (a.k !== b.k) return false;
+  if (a.k === 'i') return a.v === (b as { v: bigint }).v;
+  return a.sym === (b as { sym: string }).sym && a.off === (b as { off: bigint }).off && a.sym !== '.stack';
+}
+
+function hasLabel(s: Stmt): boolean {
+  return s.k === 'label' || s.k === 'case' || s.k === 'default';
+}
+
+function hasBreak(s: Stmt): boolean {
+  return s.k === 'break';
+}
+
+function isZero(e: Expr): boolean {
+  while (e.k === 'cast') e = e.e;
+  return e.k === 'num' && /^0+[uUlL]*$/.test(e.text);
+}
+
+/** calls to functions declared noreturn end the flow; we only know the builtins */
+function isNoReturnCall(e: Expr): boolean {
+  return e.k === 'builtin' && (e.name === '__builtin_unreachable' || e.name === '__builtin_trap');
+}
