@@ -119,6 +119,9 @@ export function runMatrix(o: MatrixOptions): MatrixResult {
   const runs: CellResult[] = [];
   const rows: MatrixRow[] = [];
   const differentials: DifferentialResult[] = [];
+  // shortest traces found so far, in any run: tried first when shrinking the next failure (a trace that breaks
+  // pgtable+none on UP usually breaks it on the SMP kernel too, and one trace often breaks several invariants)
+  const known: Trace[] = [];
   for (const mach of machinesOf(o)) {
     const base: Partial<ModelConfig> = {
       era: o.era,
@@ -133,7 +136,6 @@ export function runMatrix(o: MatrixOptions): MatrixResult {
     const genConfig = makeConfig({ ...base, path: 'copy' });
     const trace = o.replay ?? generateTrace(genConfig, { ops: o.ops, seed: o.seed, specFill: o.specFill });
     const seed = o.replay ? undefined : o.seed;
-    const known: Trace[] = [];
     const runOne = (path: MapPath, flush: FlushKind): CellResult => {
       const config = makeConfig({ ...base, path, flush });
       const r = runTrace(config, trace);
