@@ -145,3 +145,80 @@ function collect(n: Stmt | Expr, out: Set<LocalVar>): void {
       return;
   }
 }
+
+/**
+ * Local arrays used other than as `a[constant]`: the ones that stay in memory. An array only ever indexed by
+ * constants is split into scalars by gcc (SRA) and does not make -fstack-protector-strong protect the function.
+ */
+export function arraysInMemory(body: Stmt): Set<LocalVar> {
+  const out = new Set<LocalVar>();
+  visit(body, out);
+  return out;
+}
+
+function constIndex(e: Expr): boolean {
+  switch (e.k) {
+    case 'num':
+    case 'chr':
+    case 'sizeof':
+    case 'offsetof':
+      return true;
+    case 'id':
+      return e.ec !== undefined;
+    case 'bin':
+      return constIndex(e.l) && constIndex(e.r);
+    case 'un':
+      return e.op !== '&' && e.op !== '*' && e.op !== '++' && e.op !== '--' && constIndex(e.e);
+    case 'cast':
+      return constIndex(e.e);
+    default:
+      return false;
+  }
+}
+
+function visit(n: Stmt | Expr, out: Set<LocalVar>): void {
+  if (n.k === 'index') {
+    if (n.e.k === 'id' && n.e.local && n.e.local.type.k === 'array' && constIndex(n.i)) {
+      visit(n.i, out);
+      return;
+    }
+  } else if (n.k === 'id') {
+    if (n.local && n.local.type.k === 'array') out.add(n.local);
+    return;
+  } else if (n.k === 'sizeof' || n.k === 'typescompat' || n.k === 'offsetof') return;
+  for (const c of children(n)) visit(c, out);
+}
+
+function initExprs(i: Init, out: Expr[]): void {
+  if (i.k === 'expr') out.push(i.e);
+  else for (const it of i.items) initExprs(it.init, out);
+}
+
+/** the statement and expression children of a node (initialisers flattened) */
+export function children(n: Stmt | Expr): (Stmt | Expr)[] {
+  const out: (Stmt | Expr)[] = [];
+  switch (n.k) {
+    case 'block': return n.items;
+    case 'decl': for (const v of n.vars) if (v.init) initExprs(v.init, out as Expr[]); return out;
+    case 'expr': return [n.e];
+    case 'if': return n.b ? [n.c, n.a, n.b] : [n.c, n.a];
+    case 'while': case 'do': return [n.c, n.body];
+    case 'for': if (n.init) out.push(n.init); if (n.c) out.push(n.c); if (n.step) out.push(n.step); out.push(n.body); return out;
+    case 'switch': return [n.c, n.body];
+    case 'case': case 'default': case 'label': return [n.s];
+    case 'goto': return n.e ? [n.e] : [];
+    case 'return': return n.e ? [n.e] : [];
+    case 'asm': return n.operands;
+    case 'assign': case 'bin': case 'comma': return [n.l, n.r];
+    case 'un': case 'post': case 'member': case 'cast': case 'vaarg': return [n.e];
+    case 'cond': return n.a ? [n.c, n.a, n.b] : [n.c, n.b];
+    case 'call': return [n.fn, ...n.args];
+    case 'builtin': return n.args;
+    case 'index': return [n.e, n.i];
+    case 'complit': initExprs(n.init, out as Expr[]); return out;
+    case 'stmtexpr': return [n.body];
+    case 'choose': return [n.c, n.a, n.b];
+    case 'generic': return n.assoc.map((a) => a.e);
+    default: return [];
+  }
+}

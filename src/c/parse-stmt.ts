@@ -1,5 +1,6 @@
 import { TokKind } from '../core/tokens.js';
 import type { AsmStmt, Expr, FuncDef, GSym, LocalVar, Stmt } from './ast.js';
+import { arraysInMemory } from './mutation.js';
 import { markMutated, parseAssignExpr, parseExpr, parseInitializer } from './parse-expr.js';
 import { ASM_KW, type Parser, ParseError, initCount } from './parser.js';
 import { typeOf } from './sema.js';
@@ -26,8 +27,12 @@ export function parseFunction(p: Parser, g: GSym): FuncDef | undefined {
     const body = parseBlock(p);
     p.popScope();
     for (const v of cur.locals) v.addrTaken = (v.addrRefs ?? 0) > 0;
+    const inMemory = arraysInMemory(body);
     const stackProtect =
-      cur.stackProtect || cur.locals.some((v) => !v.isStatic && !v.global && (v.addrTaken || hasArray(v.type)));
+      cur.stackProtect ||
+      cur.locals.some(
+        (v) => !v.isStatic && !v.global && (v.addrTaken || (v.type.k === 'array' ? inMemory.has(v) : hasArray(v.type))),
+      );
     return { sym: g, params, body, locals: cur.locals, stackProtect };
   });
 }

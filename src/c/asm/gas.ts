@@ -258,7 +258,8 @@ export class Gas {
       args.set(p.name, a);
       pi++;
     }
-    for (const p of mac.params) if (!args.has(p.name) || args.get(p.name) === '') if (p.def !== undefined) args.set(p.name, p.def);
+    // missing arguments take their default, else expand to nothing
+    for (const p of mac.params) if (!args.has(p.name) || args.get(p.name) === '') args.set(p.name, p.def ?? '');
     const n = this.counter++;
     const body = mac.body.map((l) => ({ text: substitute(l, args, n), tok }));
     this.expanded += body.length;

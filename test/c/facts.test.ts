@@ -1,0 +1,378 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { UnitFacts } from '../../src/core/facts.js';
+import { haveCommand } from '../support/linux.js';
+import { parseNm } from '../support/nm.js';
+import { ARM_FLAGS, binding, cFacts as rawCFacts, globals, undef } from './helpers.js';
+
+const GCC: Record<string, { cc: string; nm: string; flags: string[] }> = {
+  arm: {
+    cc: 'arm-linux-gnueabihf-gcc',
+    nm: 'arm-linux-gnueabihf-nm',
+    flags: ['-march=armv7-a', '-marm', '-mabi=aapcs-linux', '-msoft-float'],
+  },
+  arm64: { cc: 'aarch64-linux-gnu-gcc', nm: 'aarch64-linux-gnu-nm', flags: [] },
+};
+
+/**
+ * Facts of the snippet; when the target's cross compiler is installed, the same text is compiled at -O2 with the
+ * same flags and nm of the object must agree (undefined symbols and global definitions).
+ */
+function cFacts(src: string, opts: { arch?: string; flags?: string[]; noOracle?: boolean } = {}): UnitFacts {
+  const f = rawCFacts(src, opts);
+  const tc = GCC[opts.arch ?? 'arm'];
+  if (tc && !opts.noOracle && haveCommand(tc.cc)) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-cc-'));
+    try {
+      fs.writeFileSync(path.join(dir, 't.i'), src);
+      const flags = (opts.flags ?? []).filter((x) => x !== '-O2');
+      if (flags.includes('-mstack-protector-guard=tls') && opts.arch !== 'arm64') flags.push('-mstack-protector-guard-offset=1272');
+      execFileSync(tc.cc, ['-x', 'cpp-output', '-O2', '-std=gnu11', '-fno-PIE', '-fno-common', '-fno-strict-aliasing', '-fno-stack-protector', ...tc.flags, ...flags, '-w', '-c', '-o', path.join(dir, 't.o'), path.join(dir, 't.i')], { stdio: 'pipe' });
+      const real = parseNm(execFileSync(tc.nm, [path.join(dir, 't.o')], { encoding: 'latin1' }));
+      expect(undef(f), 'undefined symbols vs gcc+nm').toEqual([...real.undefined.keys()].sort());
+      expect(globals(f), 'global symbols vs gcc+nm').toEqual([...real.defined.keys()].sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return f;
+}
+
+/** the 6.1 export.h expansion for architectures without PREL32 relocations (ARM), as gcc -E prints it */
+function exportSym(sym: string, sec: '' | '_gpl', ns = ''): string {
+  return `extern typeof(${sym}) ${sym}; extern const char __kstrtab_${sym}[]; extern const char __kstrtabns_${sym}[];
+asm("	.section \\"__ksymtab_strings\\",\\"aMS\\",%progbits,1	\\n" "__kstrtab_" "${sym}" ":	\\n" "	.asciz 	\\"" "${sym}" "\\"	\\n" "__kstrtabns_" "${sym}" ":	\\n" "	.asciz 	\\"" "${ns}" "\\"	\\n" "	.previous	\\n");
+static const struct kernel_symbol __ksymtab_${sym} __attribute__((section("___ksymtab" "${sec}" "+" "${sym}"), used)) __attribute__((__aligned__(sizeof(void *)))) = { (unsigned long)&${sym}, __kstrtab_${sym}, __kstrtabns_${sym} };
+`;
+}
+const KSYM = 'struct kernel_symbol { unsigned long value; const char *name; const char *namespace; };\n';
+
+describe('definitions', () => {
+  it('global, static, weak, alias, tentative, extern', () => {
+    const f = cFacts(`
+      int g(void) { return 0; }
+      static int s(void) { return 1; }
+      __attribute__((weak)) int w(void) { return 2; }
+      static int real(void) { return 3; }
+      int al(void) __attribute__((alias("real")));
+      int tent;
+      int inited = 5;
+      extern int ext;
+      static int unused_static;
+      const int ro = 1;
+    `);
+    expect(globals(f)).toEqual(['al', 'g', 'inited', 'ro', 'tent', 'w']);
+    expect(binding(f, 'w')).toBe('weak');
+    expect(binding(f, 'real')).toBe('local');
+    expect(binding(f, 's')).toBeUndefined(); // never used: gcc drops it
+    expect(f.defs.find((d) => d.name === 'al')?.how).toBe('__attribute__((alias))');
+  });
+
+  it('gnu_inline: extern inline is never emitted, plain inline is', () => {
+    const f = cFacts(`
+      extern inline __attribute__((__gnu_inline__)) int ei(void) { return 1; }
+      inline __attribute__((__gnu_inline__)) int pi(void) { return 2; }
+      int user(void) { return ei(); }
+    `);
+    expect(globals(f)).toEqual(['pi', 'user']);
+  });
+
+  it('an asm label renames the symbol', () => {
+    const f = cFacts(`extern int foo(void) __asm__("bar"); int x(void) { return foo(); }`);
+    expect(undef(f)).toEqual(['bar']);
+  });
+
+  it('a global register variable is not a symbol', () => {
+    const f = cFacts(`register unsigned long current_stack_pointer asm ("sp"); unsigned long f(void) { return current_stack_pointer; }`);
+    expect(globals(f)).toEqual(['f']);
+    expect(undef(f)).toEqual([]);
+  });
+});
+
+describe('references from kept code only', () => {
+  it('unused static inline functions contribute nothing', () => {
+    const f = cFacts(`
+      extern void a(void); extern void b(void); extern void c(void);
+      static inline void never(void) { a(); }
+      static inline void used(void) { b(); }
+      static void dead_static(void) { c(); }
+      void api(void) { used(); }
+    `);
+    expect(undef(f)).toEqual(['b']);
+  });
+
+  it('constant conditions are folded as gcc -O2 does', () => {
+    const f = cFacts(`
+      extern void yes(void); extern int no(void); extern void no2(void); extern void no3(void); extern void maybe(void);
+      extern int cond;
+      void api(void) {
+        if (0 || 0) no();
+        if (1) yes(); else no2();
+        while (0) no3();
+        if (cond) maybe();
+        (void)(0 && no());
+      }
+    `);
+    expect(undef(f)).toEqual(['cond', 'maybe', 'yes']);
+  });
+
+  it('unevaluated operands (sizeof, typeof, __builtin_constant_p, _Generic) reference nothing', () => {
+    const f = cFacts(`
+      extern int x1(void); extern int x2(void); extern int x3(void); extern int x4;
+      int api(void) {
+        typeof(x1()) v = 0;
+        return sizeof(x2()) + __builtin_constant_p(x3()) + v + _Generic(x4, int: 1, default: 2);
+      }
+    `);
+    expect(undef(f)).toEqual([]);
+  });
+
+  it('__builtin_constant_p sees constants through inlined static inline functions', () => {
+    const f = cFacts(`
+      extern int fast(void); extern int slow(int);
+      static inline __attribute__((__always_inline__)) int pick(int n) { if (__builtin_constant_p(n)) return fast(); return slow(n); }
+      int g(void) { return pick(3); }
+    `);
+    expect(undef(f)).toEqual(['fast']);
+    const h = cFacts(`
+      extern int fast(void); extern int slow(int);
+      static inline __attribute__((__always_inline__)) int pick(int n) { if (__builtin_constant_p(n)) return fast(); return slow(n); }
+      int h(int x) { return pick(x); }
+    `);
+    expect(undef(h)).toEqual(['slow']);
+  });
+
+  it('a parameter keeps its inlined value until it is written (flow-sensitive)', () => {
+    const f = cFacts(`
+      extern void generic(void);
+      static inline void xor(unsigned int size) {
+        if (__builtin_constant_p(size) && size % 4 == 0) { while (size > 0) size -= 4; }
+        else generic();
+      }
+      void api(void) { xor(16); }
+    `);
+    expect(undef(f)).toEqual([]);
+  });
+
+  it('the value of an inlined function folds a caller condition (kmalloc_index style)', () => {
+    const f = cFacts(`
+      extern void *small(void); extern void *large(void);
+      static inline __attribute__((__always_inline__)) unsigned int idx(unsigned int size) {
+        if (size <= 8) return 3;
+        if (size <= 16) return 4;
+        return 0;
+      }
+      void *alloc8(void) { if (idx(sizeof(long long)) == 0) return large(); return small(); }
+    `);
+    expect(undef(f)).toEqual(['small']);
+  });
+
+  it('a statement expression with a once-guard folds (DO_ONCE_LITE_IF / WARN_ON_ONCE)', () => {
+    const f = cFacts(`
+      extern void warn(void);
+      int check(void) {
+        unsigned int bytes = 4;
+        if (({ _Bool r = !!(bytes > 100); if (({ static _Bool done; _Bool c = !!(r); _Bool once = 0;
+              if (__builtin_expect(!!(c && !done), 0)) { done = 1; once = 1; } __builtin_expect(!!(once), 0); })) warn();
+              __builtin_expect(!!(r), 0); }))
+          return 1;
+        return 0;
+      }
+    `);
+    expect(undef(f)).toEqual([]);
+  });
+
+  it('a switch on a known value keeps only the matching case', () => {
+    const f = cFacts(`
+      extern void one(void); extern void two(void); extern void other(void);
+      static inline void sw(int n) { switch (n) { case 1: one(); break; case 2: two(); break; default: other(); } }
+      void api(void) { sw(2); }
+    `);
+    expect(undef(f)).toEqual(['two']);
+  });
+
+  it('calls to error()/warning() attributed functions never reach nm (BUILD_BUG_ON)', () => {
+    const f = cFacts(`
+      extern void __compiletime_assert_1(void) __attribute__((__error__("BUILD_BUG_ON failed")));
+      void api(int x) { do { if (!(!(sizeof(int) != 4))) __compiletime_assert_1(); } while (0); }
+    `);
+    expect(undef(f)).toEqual([]);
+  });
+
+  it('_Generic selects by type, const on the pointed-to type included', () => {
+    const f = cFacts(`
+      struct device; extern void *fw_const(const struct device *); extern void *fw(struct device *);
+      void *api(struct device *dev) { return _Generic((dev), const struct device *: fw_const, struct device *: fw)(dev); }
+    `);
+    expect(undef(f)).toEqual(['fw']);
+  });
+
+  it('weak references are marked weak', () => {
+    const f = cFacts(`extern int wr(void) __attribute__((weak)); int u(void) { return wr ? wr() : 0; }`);
+    expect(f.refs).toMatchObject([{ name: 'wr', weak: true }]);
+  });
+
+  it('references in kept objects and address-taken statics count; unused statics do not', () => {
+    const f = cFacts(`
+      extern void cb1(void); extern void cb2(void); extern void cb3(void);
+      struct ops { void (*a)(void); };
+      static void handler(void) { cb1(); }
+      static const struct ops used_ops = { .a = handler };
+      static const struct ops unused_ops = { .a = cb2 };
+      const struct ops *get(void) { return &used_ops; }
+      static struct ops kept __attribute__((__used__)) = { cb3 };
+    `);
+    expect(undef(f)).toEqual(['cb1', 'cb3']);
+  });
+
+  it('module_init aliases keep their static target', () => {
+    const f = cFacts(`
+      extern int reg(void);
+      static int __attribute__((__section__(".init.text"))) my_init(void) { return reg(); }
+      int init_module(void) __attribute__((__copy__(my_init))) __attribute__((alias("my_init")));
+    `);
+    expect(undef(f)).toEqual(['reg']);
+    expect(globals(f)).toEqual(['init_module']);
+  });
+
+  it('inline asm: the template and the operands', () => {
+    const f = cFacts(`
+      struct static_key { int enabled; }; extern struct static_key my_key;
+      int get4(void) { int r; asm volatile("bl __get_user_4" : "=r"(r) : : "lr"); return r; }
+      int branch(void) { asm goto("1: nop\\n\\t.pushsection __jump_table, \\"aw\\"\\n\\t.word 1b, %l[l_yes], %c0\\n\\t.popsection" : : "i"(&((char *)&my_key)[0]) : : l_yes); return 0; l_yes: return 1; }
+    `);
+    expect(undef(f)).toEqual(['__get_user_4', 'my_key']);
+  });
+});
+
+describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
+  it('32-bit division by a variable calls the AEABI helper, by a constant does not', () => {
+    const f = cFacts(`
+      unsigned int ud(unsigned int a, unsigned int b) { return a / b; }
+      int sm(int a, int b) { return a % b; }
+      unsigned int c(unsigned int a) { return a / 10; }
+    `);
+    expect(undef(f)).toEqual(['__aeabi_idivmod', '__aeabi_uidiv']);
+  });
+
+  it('64-bit division: by 10 inline, % 1000 and by a variable call __aeabi_uldivmod', () => {
+    expect(undef(cFacts(`unsigned long long a(unsigned long long x) { return x / 10; }`))).toEqual([]);
+    expect(undef(cFacts(`unsigned long long b(unsigned long long x) { return x % 1000; }`))).toEqual(['__aeabi_uldivmod']);
+    expect(undef(cFacts(`long long c(long long x, long long y) { return x / y; }`))).toEqual(['__aeabi_ldivmod']);
+    expect(undef(cFacts(`unsigned long long d(unsigned long long x) { return x / 1024; }`))).toEqual([]);
+  });
+
+  it('no division helper on a 64-bit target', () => {
+    expect(undef(cFacts(`unsigned long a(unsigned long x, unsigned long y) { return x / y; }`, { arch: 'arm64' }))).toEqual([]);
+  });
+
+  it('memcpy/memset with small constant sizes are expanded inline', () => {
+    const f = cFacts(`
+      typedef unsigned int size_t; extern void *memcpy(void *, const void *, size_t); extern void *memset(void *, int, size_t);
+      void a(void *d, const void *s) { memcpy(d, s, 8); memset(d, 0, 16); }
+    `);
+    expect(undef(f)).toEqual([]);
+    const g = cFacts(`
+      typedef unsigned int size_t; extern void *memcpy(void *, const void *, size_t); extern void *memset(void *, int, size_t);
+      void a(void *d, const void *s, size_t n) { memcpy(d, s, 100); memset(d, 0, n); }
+    `);
+    expect(undef(g)).toEqual(['memcpy', 'memset']);
+  });
+
+  it('aggregate copies over 64 bytes call memcpy', () => {
+    const f = cFacts(`struct big { int a[20]; }; void cp(struct big *d, struct big *s) { *d = *s; }`);
+    expect(undef(f)).toEqual(['memcpy']);
+    expect(undef(cFacts(`struct small { int a[4]; }; void cp(struct small *d, struct small *s) { *d = *s; }`))).toEqual([]);
+  });
+
+  it('stack protector (strong, TLS guard): local arrays and escaping addresses', () => {
+    const flags = ['-fstack-protector-strong', '-mstack-protector-guard=tls'];
+    expect(undef(cFacts(`extern void g(char *); void f(void) { char buf[16]; g(buf); }`, { flags }))).toEqual(['__stack_chk_fail', 'g']);
+    expect(undef(cFacts(`extern void g(int *); void f(void) { int v; g(&v); }`, { flags }))).toEqual(['__stack_chk_fail', 'g']);
+    expect(undef(cFacts(`extern void g(int); void f(int x) { g(x); }`, { flags }))).toEqual(['g']);
+    // typecheck(): comparing addresses does not make them escape
+    expect(undef(cFacts(`extern void g(long); void f(long x) { ({ long d1; typeof(x) d2; (void)(&d1 == &d2); 1; }); g(x); }`, { flags }))).toEqual(['g']);
+    // an array only indexed by constants is split into registers
+    expect(undef(cFacts(`extern void g(int); void f(int x) { int t[2]; t[0] = x; t[1] = x; g(t[0] + t[1]); }`, { flags }))).toEqual(['g']);
+  });
+
+  it('-ftrivial-auto-var-init=zero clears uninitialised aggregates of 32 bytes or more with memset', () => {
+    const flags = ['-ftrivial-auto-var-init=zero'];
+    expect(undef(cFacts(`struct big { int a[16]; }; extern void use(struct big *); void f(void) { struct big b; use(&b); }`, { flags }))).toEqual(['memset', 'use']);
+    expect(undef(cFacts(`struct sm { int a[4]; }; extern void use(struct sm *); void f(void) { struct sm b; use(&b); }`, { flags }))).toEqual(['use']);
+  });
+
+  it('-funwind-tables on ARM: objects with code reference __aeabi_unwind_cpp_pr0', () => {
+    expect(undef(cFacts(`int f(void) { return 0; }`, { flags: ARM_FLAGS }))).toEqual(['__aeabi_unwind_cpp_pr0']);
+    expect(undef(cFacts(`int data = 1;`, { flags: ARM_FLAGS }))).toEqual([]);
+  });
+
+  it('string builtins gcc folds', () => {
+    const f = cFacts(`
+      typedef unsigned int size_t; extern size_t strlen(const char *); extern int strcmp(const char *, const char *);
+      extern int strncmp(const char *, const char *, size_t); extern int sprintf(char *, const char *, ...);
+      int a(const char *s) { return strlen(s) ? strcmp(s, "ab") : strncmp(s, "__", 2); }
+      void b(char *d, const char *s) { sprintf(d, "%s", s); }
+    `);
+    expect(undef(f)).toEqual(['strcpy']);
+  });
+});
+
+describe('exports and module info', () => {
+  it('EXPORT_SYMBOL / _GPL / _NS from the ___ksymtab section strings', () => {
+    const f = cFacts(
+      KSYM +
+        `int a(void) { return 0; } int b(void) { return 1; } int c(void) { return 2; } extern int d(void);\n` +
+        exportSym('a', '') +
+        exportSym('b', '_gpl') +
+        exportSym('c', '_gpl', 'MY_NS') +
+        exportSym('d', ''),
+    );
+    expect(f.exports.map((x) => [x.name, x.gpl, x.namespace])).toEqual([
+      ['a', false, null],
+      ['b', true, null],
+      ['c', true, 'MY_NS'],
+      ['d', false, null],
+    ]);
+    // exporting a symbol defined elsewhere references it; the __kstrtab strings are defined by the asm
+    expect(undef(f)).toEqual(['d']);
+  });
+
+  it('PREL32 form (arm64, x86): the ___ksymtab section in top-level asm', () => {
+    const f = cFacts(`
+      int foo(void) { return 0; }
+      asm("	.section \\"___ksymtab_gpl+foo\\", \\"a\\"	\\n" "	.balign	4	\\n" "__ksymtab_foo:	\\n" "	.long	foo- .	\\n" "	.long	__kstrtab_foo- .	\\n" "	.long	__kstrtabns_foo- .	\\n" "	.previous	\\n");
+      asm("	.section \\"__ksymtab_strings\\",\\"aMS\\",%progbits,1	\\n" "__kstrtab_foo:	\\n" "	.asciz 	\\"foo\\"	\\n" "__kstrtabns_foo:	\\n" "	.asciz 	\\"NS2\\"	\\n" "	.previous	\\n");
+    `, { arch: 'arm64' });
+    expect(f.exports.map((x) => [x.name, x.gpl, x.namespace])).toEqual([['foo', true, 'NS2']]);
+    expect(undef(f)).toEqual([]);
+  });
+
+  it('MODULE_LICENSE and MODULE_IMPORT_NS from .modinfo (module and built-in prefixes)', () => {
+    const f = cFacts(`
+      static const char __UNIQUE_ID_license12[] __attribute__((__used__)) __attribute__((__section__(".modinfo"))) __attribute__((__aligned__(1))) = "license" "=" "Dual BSD/GPL";
+      static const char __UNIQUE_ID_import_ns13[] __attribute__((__used__)) __attribute__((__section__(".modinfo"))) __attribute__((__aligned__(1))) = "import_ns" "=" "CRYPTO_INTERNAL";
+    `);
+    expect(f.license?.value).toBe('Dual BSD/GPL');
+    expect(f.importNs.map((n) => n.ns)).toEqual(['CRYPTO_INTERNAL']);
+    const b = cFacts(`static const char __UNIQUE_ID_license1[] __attribute__((__used__)) __attribute__((__section__(".modinfo"))) = "zsmalloc" "." "license" "=" "GPL";`);
+    expect(b.license?.value).toBe('GPL');
+  });
+});
+
+describe('robustness', () => {
+  it('a declaration it cannot parse is skipped with a named gap, the rest still counts', () => {
+    const f = cFacts(`int ok1(void) { return 0; } int ??? broken; extern void x(void); void ok2(void) { x(); }`, { noOracle: true });
+    expect(globals(f)).toEqual(['ok1', 'ok2']);
+    expect(undef(f)).toEqual(['x']);
+    expect(f.gaps?.[0]).toMatch(/not understood/);
+  });
+
+  it('deep recursion and self-calls terminate', () => {
+    const f = cFacts(`extern void leaf(void); static int r(int n) { if (n) return r(n - 1); leaf(); return 0; } int api(void) { return r(1000); }`);
+    expect(undef(f)).toEqual(['leaf']);
+  });
+});
