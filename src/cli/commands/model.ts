@@ -213,8 +213,7 @@ export function makeModelCommand(deps?: ModelCommandDeps): KvCommand {
     builder: (y) =>
       withOutputFlags(withConfigFlags(y), ['stylish', 'json'])
         .positional('allocator', { type: 'string', describe: 'the allocator to model', choices: ['zsmalloc'] })
-        .positional('tree', { type: 'string', describe: 'kernel tree: ask the linter which flush the unmap path resolves to' })
-        .option('tree', { type: 'string', describe: 'kernel tree (same as the positional argument)' })
+        .positional('tree', { type: 'string', describe: 'kernel tree (or --tree): ask the linter which flush the unmap path resolves to' })
         .option('cpus', { type: 'string', describe: 'CPU counts, comma-separated (default 1,4)' })
         .option('smp', { type: 'string', describe: 'CONFIG_SMP on/off, comma-separated (default on,off)' })
         .option('paths', { type: 'string', describe: 'mapping paths: copy,pgtable (default both)' })
