@@ -120,6 +120,24 @@ describe('kvlint model zsmalloc', () => {
     expect(part.differential.every((d: { agree: boolean }) => d.agree)).toBe(true);
   });
 
+  it('stylish output is byte-identical for the same seed too', async () => {
+    const args = ['model', 'zsmalloc', '--ops', '300', '--cpus', '2', '--smp', 'on', '--flush', 'none,local'];
+    const a = await run(args);
+    expect((await run(args)).out).toBe(a.out);
+    expect(a.out).toMatch(/cpus=2 smp=on flush=none/);
+  });
+
+  it('runs the modern allocator with 16 KiB pages and the x86 weights', async () => {
+    const r = await run(['model', 'zsmalloc', '--era', 'modern', '--chain-size', '4', '--page-size', '16384', '--cost', 'x86', '--cpus', '2', '--smp', 'on', '--ops', '300', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ era: 'modern', pageSize: 16384, costProfile: 'x86' });
+    const global = doc.parts[0].runs.find((x: { id: string }) => x.id === 'cpus=2 smp=on pgtable flush=global');
+    expect(global.verdict).toBe('pass');
+    expect(global.counters.straddlingMaps).toBeGreaterThan(0);
+    expect(global.counters.ipis).toBeGreaterThan(0);
+  });
+
   it('the printed replay command reproduces the failure from the shortest trace alone', async () => {
     const a = await run(['model', 'zsmalloc', '--ops', '300', '--format', 'json', '--cpus', '4', '--smp', 'on', '--paths', 'pgtable', '--flush', 'local']);
     const f = JSON.parse(a.out).parts[0].runs[0].failures[0];
