@@ -20,7 +20,6 @@ export interface Observation {
   digest?: number;
 }
 
-
 export interface RunResult {
   config: ModelConfig;
   /** the first violation of each kind, in the order they happened */
@@ -34,7 +33,6 @@ export interface RunResult {
   finalBytes: Map<number, Uint8Array>;
   opsRun: number;
 }
-
 
 /**
  * The executable model: zsmalloc over physical pages, with per-CPU mapping areas, per-CPU TLBs, tasks that can be
