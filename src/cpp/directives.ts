@@ -393,23 +393,44 @@ function lineText(lf: Lexed, i: number): string {
 }
 
 function pragma(pp: Preprocessor, hashIdx: number): void {
-  const f = pp.frame;
   const first = pp.lexToken();
-  if (first.kind === K_EOF) {
-    pp.emitPragma([], pp.hashTok(hashIdx));
+  const at = pp.hashTok(hashIdx);
+  if (first.kind === K_IDENT && (first.val === MESSAGE || first.val === REDEFINE_EXTNAME)) {
+    // registered "with expansion" in gcc -E: the operands are macro-expanded
+    const toks: Tok[] = [first];
+    pp.inDirective = false;
+    pp.inDeferredPragma = true;
+    try {
+      for (let t = pp.getToken(); t.kind !== K_EOF; t = pp.getToken()) toks.push(t);
+    } finally {
+      pp.inDeferredPragma = false;
+      pp.inDirective = true;
+    }
+    pp.emitPragma(toks, at);
     return;
   }
-  if (first.kind === K_IDENT) {
+  pragmaTokens(pp, first.kind === K_EOF ? [] : [first, ...pp.restOfLine()], at);
+}
+
+/**
+ * A pragma given as tokens (from #pragma or a destringized _Pragma): the ones cpplib handles itself (once,
+ * push_macro/pop_macro, GCC system_header/poison/dependency/warning/error) act and vanish; the others are printed.
+ */
+export function pragmaTokens(pp: Preprocessor, toks: Tok[], at: Tok): void {
+  const f = pp.frame;
+  const first = toks[0];
+  const where = pp.spanOf(at.lf, at.idx);
+  if (first && first.kind === K_IDENT) {
     if (first.val === ONCE) {
-      if (pp.frames.length <= 1 || f.dirIdx === -2) pp.diag('P002', 'cpp-warning-directive', 'warning', '#pragma once in main file', pp.spanOf(f.lf, hashIdx));
+      if (pp.frames.length <= 1 || f.dirIdx === -2) pp.diag('P002', 'cpp-warning-directive', 'warning', '#pragma once in main file', where);
       pp.once.add(f.file.key);
       return;
     }
     if (first.val === PUSH_MACRO || first.val === POP_MACRO) {
-      const rest = pp.restOfLine();
+      const rest = toks.slice(1);
       const s = rest.length >= 3 && isPunct(rest[0]!, P_LPAREN) && rest[1]!.kind === K_STRING && isPunct(rest[2]!, P_RPAREN) ? rest[1]!.text : null;
       if (!s) {
-        pp.diag('P006', 'cpp-syntax', 'error', `invalid #pragma ${first.text} directive`, pp.spanOf(f.lf, hashIdx));
+        pp.diag('P006', 'cpp-syntax', 'error', `invalid #pragma ${first.text} directive`, where);
         return;
       }
       const id = idents.intern(s.slice(s.indexOf('"') + 1, -1));
@@ -424,28 +445,20 @@ function pragma(pp: Preprocessor, hashIdx: number): void {
       return;
     }
     if (first.val === GCC) {
-      const second = pp.lexToken();
-      if (second.kind === K_IDENT && (second.val === SYSTEM_HEADER || second.val === POISON || second.val === DEPENDENCY)) return;
-      if (second.kind === K_IDENT && (second.text === 'warning' || second.text === 'error')) {
-        const rest = pp.restOfLine();
-        const msg = rest.map((t) => (t.kind === K_STRING ? t.text.slice(1, -1) : t.text)).join(' ');
-        pp.diag(second.text === 'error' ? 'P001' : 'P002', second.text === 'error' ? 'cpp-error-directive' : 'cpp-warning-directive',
-          second.text === 'error' ? 'error' : 'warning', msg, pp.spanOf(f.lf, hashIdx));
+      const second = toks[1];
+      if (second && second.kind === K_IDENT && (second.val === SYSTEM_HEADER || second.val === POISON || second.val === DEPENDENCY)) {
+        pp.out.lineChange();
         return;
       }
-      const rest = second.kind === K_EOF ? [] : [second, ...pp.restOfLine()];
-      pp.emitPragma([first, ...rest], pp.hashTok(hashIdx));
-      return;
-    }
-    if (first.val === MESSAGE || first.val === REDEFINE_EXTNAME) {
-      // registered "with expansion" in gcc -E: the operands are macro-expanded
-      const toks: Tok[] = [first];
-      for (let t = pp.getToken(); t.kind !== K_EOF; t = pp.getToken()) if (t.kind !== 10) toks.push(t);
-      pp.emitPragma(toks, pp.hashTok(hashIdx));
-      return;
+      if (second && second.kind === K_IDENT && (second.text === 'warning' || second.text === 'error')) {
+        const msg = toks.slice(2).map((t) => (t.kind === K_STRING ? t.text.slice(1, -1) : t.text)).join(' ');
+        const err = second.text === 'error';
+        pp.diag(err ? 'P001' : 'P002', err ? 'cpp-error-directive' : 'cpp-warning-directive', err ? 'error' : 'warning', msg, where);
+        return;
+      }
     }
   }
-  pp.emitPragma([first, ...pp.restOfLine()], pp.hashTok(hashIdx));
+  pp.emitPragma(toks, at);
 }
 
 function ident(pp: Preprocessor, lf: Lexed, hashIdx: number): void {

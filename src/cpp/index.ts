@@ -10,6 +10,7 @@ import type { LexMode } from './lexer.js';
 import { O_CMDLINE, O_PREDEFINED } from './macro.js';
 import { CppTokens } from './output.js';
 import { type CppLimits, CppLimit, DEFAULT_LIMITS, Preprocessor } from './preprocessor.js';
+import { profileForPredefined, section } from '../toolchain/predefined.js';
 
 export { CppCache } from './include.js';
 export { renderGccE, CppTokens } from './output.js';
@@ -115,10 +116,22 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
   const quote = fl.iquote.map((d) => searchDir(tree, srcPrefix, d));
   const bracket = [...cmd.includes, ...cmd.systemIncludes, ...fl.idirafter].map((d) => searchDir(tree, srcPrefix, d));
   const search = new SearchPath(cache, quote, bracket);
-  const attributes = opts.attributes ?? new Map<string, number>();
-  const builtins = opts.builtins ?? new Set<string>();
   const autoconf = cache.virtualFile('include/generated/autoconf.h', opts.autoconf);
-  const pp = new Preprocessor({
+  // __has_attribute / __has_builtin: given, or the answers of the compiler these predefined macros belong to
+  let attrs = opts.attributes;
+  let bis: Map<string, number> | undefined = opts.builtins ? new Map([...opts.builtins].map((n) => [n, 1])) : undefined;
+  const featureGaps: string[] = [];
+  if (!attrs || !bis) {
+    const prof = profileForPredefined(opts.predefined);
+    const sec = prof ? section(prof) : undefined;
+    attrs ??= new Map(Object.entries(sec?.attributes ?? {}));
+    bis ??= new Map(Object.entries(sec?.builtins ?? {}));
+    if (!sec && opts.predefined.size > 0) featureGaps.push('no toolchain profile matches the predefined macros: __has_attribute/__has_builtin answer 0');
+  }
+  const attrMap = attrs;
+  const builtinMap = bis;
+  const asked = new Set<string>();
+  const pp: Preprocessor = new Preprocessor({
     tree,
     cache,
     mode,
@@ -126,12 +139,27 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
     std: fl.std,
     srcPrefix,
     prefixMaps: fl.prefixMaps,
-    hasAttribute: (n) => attributes.get(n) ?? 0,
-    hasBuiltin: (n) => (builtins.has(n) ? 1 : 0),
+    hasAttribute: (n) => {
+      const v = attrMap.get(n);
+      if (v === undefined && !asked.has('a:' + n)) {
+        asked.add('a:' + n);
+        pp.gaps.push(`__has_attribute(${n}) not answered by the toolchain profile: taken as 0`);
+      }
+      return v ?? 0;
+    },
+    hasBuiltin: (n) => {
+      const v = builtinMap.get(n);
+      if (v === undefined && !asked.has('b:' + n)) {
+        asked.add('b:' + n);
+        pp.gaps.push(`__has_builtin(${n}) not answered by the toolchain profile: taken as 0`);
+      }
+      return v ?? 0;
+    },
     unsignedChar: opts.predefined.has('__CHAR_UNSIGNED__'),
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     autoconf,
   });
+  pp.gaps.push(...featureGaps);
   const main = fileRef(tree, file);
   const mainFile = cache.file(main);
   if (!mainFile) throw new InputError(`cannot preprocess ${file}: no such file`);
@@ -159,12 +187,11 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
     pp.pushFile(mainFile, { tree: main.tree, path: main.path, gcc: mainGcc, dirIdx: -2 }, null, false);
     pp.scan();
   } catch (e) {
-    if (!(e instanceof CppLimit)) {
-      pp.cleanup();
-      throw e;
-    }
-    pp.diag('P007', 'cpp-limit', 'error', `${e.message} (limit: ${e.limit})`, pp.frame ? pp.spanOf(pp.frame.lf, Math.max(0, pp.frame.pos - 1)) : { file, line: 0, col: 0 });
+    // a named limit, or the JavaScript stack running out on absurd nesting: a diagnostic, never a crash
+    const limit = e instanceof CppLimit ? e : e instanceof RangeError ? new CppLimit('stack', 'nesting too deep for the preprocessor\'s stack') : null;
     pp.cleanup();
+    if (!limit) throw e;
+    pp.diag('P007', 'cpp-limit', 'error', `${limit.message} (limit: ${limit.limit})`, pp.frame ? pp.spanOf(pp.frame.lf, Math.max(0, pp.frame.pos - 1)) : { file, line: 0, col: 0 });
   }
   pp.out.finish();
   const display = (k: string) => displayOfKey(k, cache);

@@ -66,9 +66,27 @@ export class OutBuilder {
     this.push(new Tok(K_PUNCT, P_HASH, '#', 0, at.lf, at.idx, null), prov, O_LINE);
     this.push(new Tok(1, word === 'pragma' ? PRAGMA_ID : idents.intern(word), word, 0, at.lf, at.idx, null), prov, 0);
     let first = true;
+    let src: Tok | null = null;
+    let avoid = false;
+    let prev: Tok | null = null;
     for (const t of toks) {
-      this.push(t, prov, first || t.flags & T_WHITE ? O_SPACE : 0);
+      if (t.kind === K_PAD) {
+        avoid = true;
+        if (src === null || (!(src.flags & T_WHITE) && t.source === null)) src = t.source;
+        continue;
+      }
+      let space = first;
+      if (!first) {
+        if (avoid) {
+          const s0 = src ?? t;
+          space = (s0.flags & T_WHITE) !== 0 || (prev !== null && avoidPaste(prev, t));
+        } else space = (t.flags & T_WHITE) !== 0;
+      }
+      this.push(t, prov, space ? O_SPACE : 0);
       first = false;
+      avoid = false;
+      src = null;
+      prev = t;
     }
     this.line = true;
     this.source = null;

@@ -9,7 +9,7 @@ import {
 import { BUILTINS, B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_FILE_NAME, B_HAS_ATTRIBUTE, B_HAS_BUILTIN,
   B_HAS_C_ATTRIBUTE, B_HAS_CPP_ATTRIBUTE, B_HAS_INCLUDE, B_HAS_INCLUDE_NEXT, B_INCLUDE_LEVEL, B_LINE, B_PRAGMA,
   B_TIME, B_TIMESTAMP, Macro, O_BUILTIN, O_CMDLINE, O_CONFIG, O_PREDEFINED, O_SOURCE, VA_OPT } from './macro.js';
-import { handleDirective } from './directives.js';
+import { handleDirective, pragmaTokens } from './directives.js';
 import { OutBuilder } from './output.js';
 import { ProvTable } from './provenance.js';
 import {
@@ -25,11 +25,13 @@ export interface CppLimits {
   maxIncludeDepth: number;
   /** output tokens of one unit */
   maxTokens: number;
+  /** nested macro calls inside macro arguments (each one pre-expands its arguments recursively) */
+  maxArgNesting: number;
   /** nested macro contexts */
   maxContextDepth: number;
 }
 
-export const DEFAULT_LIMITS: CppLimits = { maxIncludeDepth: 200, maxTokens: 50_000_000, maxContextDepth: 20_000 };
+export const DEFAULT_LIMITS: CppLimits = { maxIncludeDepth: 200, maxTokens: 50_000_000, maxArgNesting: 1000, maxContextDepth: 20_000 };
 
 export interface PpSettings {
   tree: KernelTree;
@@ -134,6 +136,8 @@ export class Preprocessor {
   frame!: Frame;
   readonly conds: Cond[] = [];
   inDirective = false;
+  /** reading the operands of a pragma gcc -E expands (message, redefine_extname): line-bound, but not a directive */
+  inDeferredPragma = false;
   parsingArgs = 0;
   preventExpansion = 0;
   skipping = false;
@@ -266,12 +270,12 @@ export class Preprocessor {
       const lf = f.lf;
       const i = f.pos;
       if (i >= lf.count) {
-        if (this.inDirective || this.parsingArgs) return EOF_TOK;
+        if (this.inDirective || this.inDeferredPragma || this.parsingArgs) return EOF_TOK;
         if (!this.popFile()) return EOF_TOK;
         continue;
       }
       const fl = lf.flags[i]!;
-      if (this.inDirective) {
+      if (this.inDirective || this.inDeferredPragma) {
         if (fl & F_BOL) return EOF_TOK;
         f.pos = i + 1;
         return fromLexed(lf, i);
@@ -519,11 +523,17 @@ export class Preprocessor {
     return args;
   }
 
+  private argNesting = 0;
+
   private expandArg(arg: MacroArg): void {
     if (arg.expanded !== null) return;
     arg.expanded = [];
     arg.expProvs = [];
     if (arg.first.length === 0) return;
+    if (++this.argNesting > this.s.limits.maxArgNesting) {
+      this.argNesting = 0;
+      throw new CppLimit('maxArgNesting', `macro calls nested more than ${this.s.limits.maxArgNesting} deep inside macro arguments`);
+    }
     const toks = arg.first.slice();
     toks.push(ENDARG);
     const provs = arg.provs.slice();
@@ -539,6 +549,7 @@ export class Preprocessor {
     }
     this.popContext();
     this.ignorePragma = saved;
+    this.argNesting--;
   }
 
   private replaceArgs(m: Macro, args: MacroArg[], node: number): void {
@@ -972,7 +983,7 @@ export class Preprocessor {
     const l = lex(body, '<_Pragma>', this.s.mode);
     const toks: Tok[] = [];
     for (let i = 0; i < l.count; i++) toks.push(fromLexed(l, i));
-    this.emitPragma(toks, name);
+    pragmaTokens(this, toks, name);
     this.pushInherit([padding(name)], null, 0);
     return 1;
   }

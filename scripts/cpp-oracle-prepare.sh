@@ -1,0 +1,27 @@
+#!/bin/sh
+# Prepare the O= build directories the preprocessor's differential tests use as gcc -E oracles:
+#   x86_64: make ARCH=x86_64 defconfig prepare (host gcc)
+#   arm:    make ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- multi_v7_defconfig prepare
+# into ${KVLINT_ORACLE_DIR:-~/.cache/kvlint/oracle}/{x86_64-defconfig,arm-multi_v7}. The source tree is only read.
+# Usage: scripts/cpp-oracle-prepare.sh [x86_64|arm|all]   (default all); JOBS=2 by default.
+set -eu
+LINUX=${KVLINT_LINUX_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kvlint/linux-source-6.1}
+ORACLE=${KVLINT_ORACLE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kvlint/oracle}
+JOBS=${JOBS:-2}
+what=${1:-all}
+[ -f "$LINUX/Makefile" ] || { echo "no Linux tree at $LINUX (scripts/get-linux.sh)" >&2; exit 2; }
+prep() { # name arch defconfig cross
+  out="$ORACLE/$1"
+  mkdir -p "$out"
+  if [ -f "$out/include/generated/autoconf.h" ] && [ -f "$out/.kvlint-prepared" ]; then echo "$out: already prepared"; return; fi
+  make -s -C "$LINUX" O="$out" ARCH="$2" ${4:+CROSS_COMPILE=$4} "$3"
+  make -s -C "$LINUX" O="$out" ARCH="$2" ${4:+CROSS_COMPILE=$4} -j"$JOBS" prepare
+  touch "$out/.kvlint-prepared"
+  echo "$out: prepared"
+}
+case $what in
+  x86_64|all) prep x86_64-defconfig x86_64 defconfig "" ;;
+esac
+case $what in
+  arm|all) prep arm-multi_v7 arm multi_v7_defconfig arm-linux-gnueabihf- ;;
+esac
