@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Extract ground truth from a finished Linux build (an O= directory) into compressed text under test/data/<name>/.
 #
-#   scripts/ground-truth/extract.sh OBJTREE SRCTREE OUTDIR [CROSS_COMPILE]
+#   scripts/ground-truth/extract.sh [--kbuild-only] OBJTREE SRCTREE OUTDIR [CROSS_COMPILE]
 #   e.g. scripts/ground-truth/extract.sh /work/kbuild/arm ~/.cache/kvlint/linux-source-6.1 test/data/arm-multi_v7 arm-linux-gnueabihf-
+#
+# --kbuild-only: for a dry run (dryrun-build.sh), whose objects are empty: only the Kbuild facts (.config,
+# modules.order, .mod members, vmlinux.a, compile flags), no nm and no Module.symvers.
 #
 # Reads only (never writes into the build or the source tree). The format is described in OUTDIR/README.md.
 set -euo pipefail
+kbuild_only=0
+if [ "${1:-}" = --kbuild-only ]; then kbuild_only=1; shift; fi
 obj=$(cd "$1" && pwd -P)
 src=$(cd "$2" && pwd -P)
 out=$3
@@ -17,14 +22,16 @@ out=$(cd "$out" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for f in .config modules.order Module.symvers vmlinux.a; do
+need=".config modules.order vmlinux.a"
+[ $kbuild_only = 1 ] || need="$need Module.symvers"
+for f in $need; do
   [ -e "$obj/$f" ] || { echo "extract.sh: $obj/$f missing: is the build finished?" >&2; exit 2; }
 done
 
 cd "$obj"
 gzip -9n < .config > "$out/config.gz"
 gzip -9n < modules.order > "$out/modules.order.gz"
-gzip -9n < Module.symvers > "$out/Module.symvers.gz"
+[ $kbuild_only = 1 ] || gzip -9n < Module.symvers > "$out/Module.symvers.gz"
 
 # vmlinux.a is a thin archive: its member list is the set (and link order) of built-in objects
 ar t vmlinux.a > "$tmp/vmlinux.a.txt"
@@ -47,8 +54,10 @@ nmblock() {
                        NF==2 && ($1=="w" || $1=="v") {print $1 " " $2}'
   done
 }
-sed 's/$//' modules.order | nmblock | gzip -9n > "$out/nm-modules.gz"
-nmblock < "$tmp/vmlinux.a.txt" | gzip -9n > "$out/nm-builtin.gz"
+if [ $kbuild_only = 0 ]; then
+  nmblock < modules.order | gzip -9n > "$out/nm-modules.gz"
+  nmblock < "$tmp/vmlinux.a.txt" | gzip -9n > "$out/nm-builtin.gz"
+fi
 
 # the compile command of every kernel object built with the cross compiler (not host tools, not *.mod.o):
 # "object<TAB>source<TAB>flag<TAB>flag…" (the preprocessor-relevant flags), paths under the source tree written as $(srctree)/…
@@ -56,6 +65,7 @@ find . -name '.*.o.cmd' ! -name '.*.mod.o.cmd' ! -path './scripts/*' ! -path './
   | node "$here/cmd-flags.mjs" "$src" "$cross" | gzip -9n > "$out/flags.tsv.gz"
 
 {
+  echo "arch: $(sed -n 's/^# Linux\/\([a-z0-9_]*\) .*/\1/p' .config | head -1)"
   echo "source: Linux $(make -s -C "$src" kernelversion 2>/dev/null || echo '?') at $src"
   echo "objtree: $obj"
   echo "compiler: $(${cross}gcc --version | head -1)"
@@ -63,6 +73,7 @@ find . -name '.*.o.cmd' ! -name '.*.mod.o.cmd' ! -path './scripts/*' ! -path './
   if [ -f "$obj/../$(basename "$obj").build.log" ]; then
     echo "build wall time: $(grep -E '^real' "$obj/../$(basename "$obj").build.log" | tail -1 | awk '{print $2}')"
   fi
-  echo "modules: $(wc -l < modules.order)  vmlinux.a members: $(wc -l < "$tmp/vmlinux.a.txt")  Module.symvers: $(wc -l < Module.symvers)"
+  [ $kbuild_only = 0 ] || echo "kbuild-only: a dry run with a stand-in compiler (scripts/ground-truth/dryrun-build.sh); no symbols"
+  echo "modules: $(wc -l < modules.order)  vmlinux.a members: $(wc -l < "$tmp/vmlinux.a.txt")  Module.symvers: $([ -f Module.symvers ] && [ $kbuild_only = 0 ] && wc -l < Module.symvers || echo -)"
 } > "$out/SOURCE.txt"
 ls -la "$out"

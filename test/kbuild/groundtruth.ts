@@ -7,6 +7,10 @@ import { packageRoot } from '../../src/tree/tree.js';
 /** Ground truth extracted from a real build by scripts/ground-truth/extract.sh (format: test/data/<name>/README.md). */
 export interface GroundTruth {
   dir: string;
+  /** ARCH of the build (SOURCE.txt) */
+  arch: string;
+  /** a dry run (stand-in compiler): Kbuild facts only */
+  kbuildOnly: boolean;
   config: string;
   /** modules.order without .ko */
   modules: string[];
@@ -20,6 +24,15 @@ export interface GroundTruth {
 
 export function dataDir(name: string): string {
   return path.join(packageRoot(), 'test', 'data', name);
+}
+
+/** data sets under test/data that carry Kbuild ground truth (config, modules, vmlinux.a, flags) */
+export function groundTruthSets(): string[] {
+  const root = path.join(packageRoot(), 'test', 'data');
+  return fs
+    .readdirSync(root)
+    .filter((n) => ['config.gz', 'modules.tsv.gz', 'vmlinux.a.gz', 'flags.tsv.gz', 'SOURCE.txt'].every((f) => fs.existsSync(path.join(root, n, f))))
+    .sort();
 }
 
 export function readGz(dir: string, file: string): string {
@@ -40,8 +53,11 @@ export function loadGroundTruth(name: string): GroundTruth {
     const [o, source, ...f] = l.split('\t');
     flags.set(o!, { source: source!, flags: f });
   }
+  const source = fs.readFileSync(path.join(dir, 'SOURCE.txt'), 'utf8');
   return {
     dir,
+    arch: /^arch: (\S+)/m.exec(source)?.[1] ?? 'arm',
+    kbuildOnly: /^kbuild-only:/m.test(source),
     config: readGz(dir, 'config.gz'),
     modules: lines(readGz(dir, 'modules.order.gz')).map((l) => l.replace(/\.ko$/, '')),
     members,

@@ -5,7 +5,7 @@ import { loadKconfig, resolveConfig } from '../../src/kconfig/index.js';
 import { defaultProfile } from '../../src/toolchain/profile.js';
 import { KernelTree } from '../../src/tree/tree.js';
 import { LINUX_SKIP_REASON, linuxDir } from '../support/linux.js';
-import { canonCommand, canonTruthFlags, compare, type Comparison, type GroundTruth, groups, loadGroundTruth } from './groundtruth.js';
+import { canonCommand, canonTruthFlags, compare, type Comparison, type GroundTruth, groundTruthSets, groups, loadGroundTruth } from './groundtruth.js';
 
 /**
  * Kbuild on the real Linux 6.1 tree under ARM multi_v7_defconfig, compared with the real build's modules.order,
@@ -25,20 +25,20 @@ const OBJTREE = '/nonexistent/kvlint-objtree';
  */
 const KNOWN_MISSING_FLAGS = [/^-mstack-protector-guard=tls$/, /^-mstack-protector-guard-offset=\d+$/];
 
-describe.skipIf(!dir)(`kbuild on linux-source-6.1, ARM multi_v7_defconfig (${dir ? 'real tree' : LINUX_SKIP_REASON})`, () => {
+describe.skipIf(!dir).each(groundTruthSets())(`kbuild on linux-source-6.1 vs the build in test/data/%s (${dir ? 'real tree' : LINUX_SKIP_REASON})`, (set) => {
   let truth: GroundTruth;
   let result: KbuildResult;
   let cmp: Comparison;
   let srcAbs: string[];
 
   beforeAll(() => {
-    truth = loadGroundTruth('arm-multi_v7');
+    truth = loadGroundTruth(set);
     const tree = new KernelTree(dir!);
     srcAbs = [fs.realpathSync(dir!), tree.root];
-    result = evalKbuild(tree, parseDotConfig(truth.config, 'arm'), { objtree: OBJTREE });
+    result = evalKbuild(tree, parseDotConfig(truth.config, truth.arch), { objtree: OBJTREE });
     cmp = compare(result.graph, truth, OBJTREE, srcAbs);
     console.log(
-      `kbuild vs real build: ${result.stats.directories} directories in ${(result.stats.topSeconds + result.stats.walkSeconds).toFixed(2)} s; ` +
+      `kbuild vs ${set}: ${result.stats.directories} directories in ${(result.stats.topSeconds + result.stats.walkSeconds).toFixed(2)} s; ` +
         `modules ${cmp.modules.ours}/${cmp.modules.truth} (missing ${cmp.modules.missing.length}, extra ${cmp.modules.extra.length}, member mismatches ${cmp.modules.memberMismatch.length}); ` +
         `built-in ${cmp.builtin.ours}/${cmp.builtin.truth} (missing ${cmp.builtin.missing.length}, extra ${cmp.builtin.extra.length}); ` +
         `flags: ${cmp.flags.compared} objects compared, ${cmp.flags.equal} identical, group mismatches ${JSON.stringify(cmp.flags.byGroup)}`,
