@@ -150,10 +150,42 @@ function collect(n: Stmt | Expr, out: Set<LocalVar>): void {
  * Local arrays used other than as `a[constant]`: the ones that stay in memory. An array only ever indexed by
  * constants is split into scalars by gcc (SRA) and does not make -fstack-protector-strong protect the function.
  */
-export function arraysInMemory(body: Stmt): Set<LocalVar> {
+export function arraysInMemory(body: Stmt, passedOk?: (call: Expr & { k: 'call' }, arg: number) => boolean): Set<LocalVar> {
   const out = new Set<LocalVar>();
-  visit(body, out);
+  visit(body, out, passedOk);
   return out;
+}
+
+/**
+ * Is parameter `param` of a function only ever dereferenced at constant offsets (`p[0]`, `*p`), directly or through
+ * a local pointer initialised from it? Then an array passed there and inlined stays scalarisable.
+ */
+export function pointerOnlyConstIndexed(body: Stmt, param: LocalVar): boolean {
+  const aliases = new Set<LocalVar>([param]);
+  let ok = true;
+  const copyOf = (e: Expr): LocalVar | undefined => {
+    while (e.k === 'cast') e = e.e;
+    return e.k === 'id' && e.local && aliases.has(e.local) ? e.local : undefined;
+  };
+  const check = (n: Stmt | Expr): void => {
+    if (!ok) return;
+    if (n.k === 'decl') {
+      for (const v of n.vars) {
+        if (v.init && v.init.k === 'expr' && copyOf(v.init.e) && !v.mutated && v.type.k === 'ptr') aliases.add(v);
+        else if (v.init) for (const c of children({ k: 'decl', tok: n.tok, vars: [v] })) check(c);
+      }
+      return;
+    }
+    if (n.k === 'index' && copyOf(n.e) && constIndex(n.i)) return;
+    if (n.k === 'un' && n.op === '*' && copyOf(n.e)) return;
+    if (n.k === 'id') {
+      if (n.local && aliases.has(n.local)) ok = false;
+      return;
+    }
+    for (const c of children(n)) check(c);
+  };
+  check(body);
+  return ok;
 }
 
 function constIndex(e: Expr): boolean {
@@ -176,17 +208,25 @@ function constIndex(e: Expr): boolean {
   }
 }
 
-function visit(n: Stmt | Expr, out: Set<LocalVar>): void {
+function visit(n: Stmt | Expr, out: Set<LocalVar>, passedOk?: (call: Expr & { k: 'call' }, arg: number) => boolean): void {
+  if (n.k === 'call' && passedOk) {
+    visit(n.fn, out, passedOk);
+    n.args.forEach((a, i) => {
+      if (a.k === 'id' && a.local && a.local.type.k === 'array' && passedOk(n, i)) return;
+      visit(a, out, passedOk);
+    });
+    return;
+  }
   if (n.k === 'index') {
     if (n.e.k === 'id' && n.e.local && n.e.local.type.k === 'array' && constIndex(n.i)) {
-      visit(n.i, out);
+      visit(n.i, out, passedOk);
       return;
     }
   } else if (n.k === 'id') {
     if (n.local && n.local.type.k === 'array') out.add(n.local);
     return;
   } else if (n.k === 'sizeof' || n.k === 'typescompat' || n.k === 'offsetof') return;
-  for (const c of children(n)) visit(c, out);
+  for (const c of children(n)) visit(c, out, passedOk);
 }
 
 function initExprs(i: Init, out: Expr[]): void {

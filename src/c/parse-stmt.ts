@@ -1,10 +1,24 @@
 import { TokKind } from '../core/tokens.js';
 import type { AsmStmt, Expr, FuncDef, GSym, LocalVar, Stmt } from './ast.js';
-import { arraysInMemory } from './mutation.js';
+import { arraysInMemory, pointerOnlyConstIndexed } from './mutation.js';
 import { markMutated, parseAssignExpr, parseExpr, parseInitializer } from './parse-expr.js';
 import { ASM_KW, type Parser, ParseError, initCount } from './parser.js';
 import { typeOf } from './sema.js';
 import type { CType } from './types.js';
+
+let depth = 0;
+
+function nestedParse(p: Parser, f: GSym): FuncDef | undefined {
+  depth++;
+  try {
+    f.fn = parseFunction(p, f);
+    return f.fn;
+  } catch {
+    return undefined;
+  } finally {
+    depth--;
+  }
+}
 
 /** Parse the body of a function definition (on demand: only kept functions and what they call). */
 export function parseFunction(p: Parser, g: GSym): FuncDef | undefined {
@@ -27,7 +41,15 @@ export function parseFunction(p: Parser, g: GSym): FuncDef | undefined {
     const body = parseBlock(p);
     p.popScope();
     for (const v of cur.locals) v.addrTaken = (v.addrRefs ?? 0) > 0;
-    const inMemory = arraysInMemory(body);
+    // an array handed to a static function that gets inlined and only reads it at constant offsets is still
+    // split into registers
+    const inMemory = arraysInMemory(body, (call, i) => {
+      const f = call.fn.k === 'id' ? call.fn.sym : undefined;
+      if (!f || !f.isStatic || !f.body || f === g || depth > 0) return false;
+      const def = f.fn ?? nestedParse(p, f);
+      const param = def?.params[i];
+      return !!def && !!param && pointerOnlyConstIndexed(def.body, param);
+    });
     const stackProtect =
       cur.stackProtect ||
       cur.locals.some(

@@ -295,8 +295,11 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     expect(undef(cFacts(`extern void g(int); void f(int x) { g(x); }`, { flags }))).toEqual(['g']);
     // typecheck(): comparing addresses does not make them escape
     expect(undef(cFacts(`extern void g(long); void f(long x) { ({ long d1; typeof(x) d2; (void)(&d1 == &d2); 1; }); g(x); }`, { flags }))).toEqual(['g']);
-    // an array only indexed by constants is split into registers
+    // an array only indexed by constants is split into registers, also when handed to an inlined function
     expect(undef(cFacts(`extern void g(int); void f(int x) { int t[2]; t[0] = x; t[1] = x; g(t[0] + t[1]); }`, { flags }))).toEqual(['g']);
+    expect(undef(cFacts(`extern void g(unsigned long, unsigned long);
+      static void ipi(void *arg) { unsigned long *r = arg; g(r[0], r[1]); }
+      void f(unsigned long s, unsigned long e) { unsigned long range[2] = { s, e }; ipi(range); }`, { flags }))).toEqual(['g']);
   });
 
   it('-ftrivial-auto-var-init=zero clears uninitialised aggregates of 32 bytes or more with memset', () => {
