@@ -1,4 +1,4 @@
-import { OWN_PAYLOAD, ownerName } from './memory.js';
+import { OWN_PAYLOAD, type PhysPage, ownerName } from './memory.js';
 import type { ZsModel } from './model.js';
 import { type MapMode, patternByte } from './ops.js';
 import type { ZsObject } from './pool.js';
@@ -93,8 +93,33 @@ function translate(z: ZsModel, cpu: Cpu, vpn: number): { pfn: number; stale: boo
   return { pfn: pte, stale: false, pte };
 }
 
-function areaVa(z: ZsModel, m: Mapping, payloadOff: number): number {
-  return m.vpn! * z.g.pageSize + m.obj.offset + m.obj.hdr + payloadOff;
+/**
+ * Walk payload bytes [off, off+len) of an area mapping page by page, translating each page on `cpu`; `visit` gets
+ * the physical page and, for a stale translation, why it is stale. Returns why the walk faulted, or ''.
+ */
+function throughArea(
+  z: ZsModel,
+  m: Mapping,
+  cpu: Cpu,
+  off: number,
+  len: number,
+  visit: (i: number, page: PhysPage, pageOff: number, n: number, stale: string) => void,
+): string {
+  const P = z.g.pageSize;
+  for (let i = 0; i < len; ) {
+    const va = m.vpn! * P + m.obj.offset + m.obj.hdr + off + i;
+    const vpn = Math.floor(va / P);
+    const po = va % P;
+    const n = Math.min(len - i, P - po);
+    const tr = translate(z, cpu, vpn);
+    if (!tr) return `virtual page ${hex(vpn * P)} is neither in cpu${cpu.id}'s TLB nor in the page table`;
+    const stale = tr.stale
+      ? `cpu${cpu.id}'s TLB maps ${hex(vpn * P)} to pfn ${hex(tr.pfn)} but the page table ${tr.pte === undefined ? 'has no entry' : `says ${hex(tr.pte)}`}`
+      : '';
+    visit(i, z.mem.page(tr.pfn)!, po, n, stale);
+    i += n;
+  }
+  return '';
 }
 
 /** A read through the task's innermost mapping, checked against what it must see. */
@@ -106,7 +131,6 @@ export function readMapped(z: ZsModel, taskId: number, off: number, len: number)
   const obj = m.obj;
   const got = new Uint8Array(len);
   const staleByte = new Uint8Array(len);
-  const P = z.g.pageSize;
   let fault = '';
   let staleNote = '';
   if (m.kind === 'direct') {
@@ -114,24 +138,13 @@ export function readMapped(z: ZsModel, taskId: number, off: number, len: number)
   } else if (m.kind === 'buffer') {
     got.set(m.buffer!.data.subarray(obj.hdr + off, obj.hdr + off + len));
   } else {
-    const cpu = z.cpus[t.cpu]!;
-    for (let i = 0; i < len; ) {
-      const va = areaVa(z, m, off + i);
-      const vpn = Math.floor(va / P);
-      const po = va % P;
-      const n = Math.min(len - i, P - po);
-      const tr = translate(z, cpu, vpn);
-      if (!tr) {
-        fault = `virtual page ${hex(vpn * P)} is neither in cpu${cpu.id}'s TLB nor in the page table`;
-        break;
-      }
-      got.set(z.mem.page(tr.pfn)!.data.subarray(po, po + n), i);
-      if (tr.stale) {
+    fault = throughArea(z, m, z.cpus[t.cpu]!, off, len, (i, page, po, n, stale) => {
+      got.set(page.data.subarray(po, po + n), i);
+      if (stale) {
         staleByte.fill(1, i, i + n);
-        staleNote = `cpu${cpu.id}'s TLB maps ${hex(vpn * P)} to pfn ${hex(tr.pfn)} but the page table ${tr.pte === undefined ? 'has no entry' : `says ${hex(tr.pte)}`}`;
+        staleNote = stale;
       }
-      i += n;
-    }
+    });
   }
   if (fault) {
     z.observations.push({ opIndex: z.opIndex, what: 'read', label: obj.label, bytes: null });
@@ -188,7 +201,6 @@ export function writeMapped(z: ZsModel, taskId: number, off: number, len: number
   }
   const bytes = new Uint8Array(len);
   for (let i = 0; i < len; i++) bytes[i] = patternByte(fill, off + i);
-  const P = z.g.pageSize;
   const own = OWN_PAYLOAD + obj.id;
   const label = (id: number): string => {
     for (const o of z.objects.values()) if (o.id === id) return `#${o.label}`;
@@ -196,31 +208,17 @@ export function writeMapped(z: ZsModel, taskId: number, off: number, len: number
   };
   if (m.kind === 'direct') {
     for (const p of z.pool.pieces(obj, obj.hdr + off, len)) {
-      checkOwner(z, p.page.owner, p.pageOff, p.len, own, t, obj, label, false, '');
+      checkOwner(z, p.page.owner, p.pageOff, p.len, own, t, obj, label, '');
       p.page.data.set(bytes.subarray(p.slotOff - obj.hdr - off, p.slotOff - obj.hdr - off + p.len), p.pageOff);
     }
   } else if (m.kind === 'buffer') {
     m.buffer!.data.set(bytes, obj.hdr + off);
   } else {
-    const cpu = z.cpus[t.cpu]!;
-    for (let i = 0; i < len; ) {
-      const va = areaVa(z, m, off + i);
-      const vpn = Math.floor(va / P);
-      const po = va % P;
-      const n = Math.min(len - i, P - po);
-      const tr = translate(z, cpu, vpn);
-      if (!tr) {
-        z.violate('KERNEL_PAGE_FAULT', `T${t.id} writing #${obj.label} on cpu${cpu.id}: virtual page ${hex(vpn * P)} is neither in the TLB nor in the page table`);
-        break;
-      }
-      const page = z.mem.page(tr.pfn)!;
-      const note = tr.stale
-        ? `cpu${cpu.id}'s TLB maps ${hex(vpn * P)} to pfn ${hex(tr.pfn)} but the page table ${tr.pte === undefined ? 'has no entry' : `says ${hex(tr.pte)}`}`
-        : '';
-      checkOwner(z, page.owner, po, n, own, t, obj, label, tr.stale, note);
+    const fault = throughArea(z, m, z.cpus[t.cpu]!, off, len, (i, page, po, n, stale) => {
+      checkOwner(z, page.owner, po, n, own, t, obj, label, stale);
       page.data.set(bytes.subarray(i, i + n), po);
-      i += n;
-    }
+    });
+    if (fault) z.violate('KERNEL_PAGE_FAULT', `T${t.id} writing #${obj.label} on cpu${t.cpu}: ${fault}`);
   }
   const inside = Math.max(0, Math.min(len, obj.size - off));
   m.view.set(bytes.subarray(0, inside), off);
@@ -238,12 +236,10 @@ function checkOwner(
   t: Task,
   obj: ZsObject,
   label: (id: number) => string,
-  stale: boolean,
-  note: string,
+  /** why the translation was stale ('' when it was not) */
+  stale: string,
 ): void {
-  if (stale) {
-    z.violate('STALE_TLB_WRITE', `T${t.id} writing #${obj.label} on cpu${t.cpu}: ${note}`);
-  }
+  if (stale) z.violate('STALE_TLB_WRITE', `T${t.id} writing #${obj.label} on cpu${t.cpu}: ${stale}`);
   for (let i = from; i < from + n; i++) {
     if (owner[i] !== own) {
       z.violate('OUT_OF_OBJECT_WRITE', `T${t.id} writing #${obj.label} on cpu${t.cpu} hit ${ownerName(owner[i]!, label)}`);
