@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import type { CompileCommand } from '../core/graph.js';
+import { extractFacts } from '../c/index.js';
+import { CppCache, preprocess } from '../cpp/index.js';
+import { evalKbuild } from '../kbuild/index.js';
+import { type KconfigModel, autoconfHeader, loadKconfig, resolveConfig, srcarchOf } from '../kconfig/index.js';
+import { resolveLink } from '../link/index.js';
+import { predefinedFor, predefinedKey } from '../toolchain/predefined.js';
+import { type ToolchainProfile, defaultProfile, emptyProfile } from '../toolchain/profile.js';
+import type { KernelTree } from '../tree/tree.js';
+import type { CompilerView, Stages } from './stages.js';
+
+export interface StageOptions {
+  /** toolchain profile for every arch of the run (default: the bundled profile of each arch) */
+  profile?: ToolchainProfile;
+  /** a kbuild output directory (O=) whose generated headers may be read (never written) */
+  objtree?: string;
+}
+
+/**
+ * The real stages: src/kconfig, src/kbuild, src/cpp, src/c, src/link. One CppCache per tree and run, so that every
+ * header is read and tokenised once however many units and configurations include it.
+ */
+export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages<KconfigModel> {
+  const extraRoots = opts.objtree ? [fs.realpathSync(opts.objtree)] : [];
+  const cppCache = new CppCache(tree, extraRoots);
+  const profiles = new Map<string, ToolchainProfile>();
+  const profileOf = (arch: string): ToolchainProfile => {
+    let p = profiles.get(arch);
+    if (!p) {
+      const srcarch = srcarchOf(arch);
+      p = opts.profile ?? defaultProfile(srcarch) ?? emptyProfile(srcarch);
+      profiles.set(arch, p);
+    }
+    return p;
+  };
+  const compilerViews = new Map<string, CompilerView>();
+
+  return {
+    loadKconfig: (t, arch) => loadKconfig(t, { arch, profile: profileOf(arch) }),
+    resolveConfig: (model, base, overrides) => resolveConfig(model, base, overrides),
+    autoconf: (model, config) => autoconfHeader(model, config),
+    evalKbuild: (t, config) => {
+      const o: Parameters<typeof evalKbuild>[2] = {};
+      if (opts.objtree) o.objtree = opts.objtree;
+      const r = evalKbuild(t, config, o);
+      return { graph: r.graph, diagnostics: r.diagnostics };
+    },
+    compiler: (arch: string, cmd: CompileCommand) => {
+      const key = arch + '\0' + predefinedKey(cmd);
+      let v = compilerViews.get(key);
+      if (!v) {
+        const a = predefinedFor(profileOf(arch), cmd);
+        v = { macros: a.macros, attributes: a.attributes, builtins: a.builtins, gaps: a.gaps };
+        compilerViews.set(key, v);
+      }
+      return v;
+    },
+    preprocess: (t, file, o) => {
+      const r = preprocess(t, file, {
+        cmd: o.cmd,
+        autoconf: o.autoconf,
+        predefined: o.compiler.macros,
+        attributes: o.compiler.attributes,
+        builtins: o.compiler.builtins,
+        cache: cppCache,
+        extraRoots,
+      });
+      return { tokens: r.tokens, footprint: r.footprint, includes: r.includes, diagnostics: r.diagnostics, gaps: r.gaps };
+    },
+    extractFacts: (ts, unit) => extractFacts(ts, unit),
+    resolveLink: (graph, facts) => resolveLink(graph, facts),
+  };
+}
