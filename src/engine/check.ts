@@ -18,6 +18,8 @@ export interface CheckOptions {
   /** a profile given on the command line wins over the settings file's */
   profile?: ToolchainProfile;
   objtree?: string;
+  /** an explicit list of override sets to check (instead of expanding the selection's axes) */
+  configs?: Record<string, string>[];
   /** run only these rules (codes or names); default: all registered */
   only?: string[];
   onProgress?: RunOptions['onProgress'];
@@ -33,7 +35,9 @@ export interface CheckResult {
 /** The main job: every configuration of the matrix through every stage and every enabled rule. */
 export function runCheck(opts: CheckOptions): CheckResult {
   const t0 = performance.now();
-  const matrix = buildMatrix(opts.selection, opts.settings.matrix);
+  const matrix = opts.configs
+    ? opts.configs.flatMap((ov) => buildMatrix({ ...opts.selection, overrides: ov, axes: [] }, opts.settings.matrix))
+    : buildMatrix(opts.selection, opts.settings.matrix);
   const profile = opts.profile ?? loadToolchain(opts.settings, opts.tree);
   const stageOpts: Parameters<typeof defaultStages>[1] = {};
   if (profile) stageOpts.profile = profile;

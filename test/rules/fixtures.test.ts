@@ -1,0 +1,33 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listCases, runCase } from '../support/rule-fixtures.js';
+
+/**
+ * Every rule fixture: the rule's findings on the case's tree must equal expected.txt (empty for pass-… cases).
+ * UPDATE_EXPECTED=1 rewrites expected.txt from the current output (review the diff before committing).
+ */
+const cases = listCases();
+
+describe('rule fixtures', () => {
+  it('exist', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+  for (const c of cases) {
+    it(`${c.rule}/${c.name}: ${c.description}`, () => {
+      const { output: out, links } = runCase(c);
+      const wanted = c.configs.flatMap(() => c.links).length;
+      expect(links).toHaveLength(wanted);
+      for (const l of links) {
+        const want = c.links.find((x) => l.includes(` ${x.module} ${x.symbol} `))!;
+        expect(l.endsWith(` ${want.status}`), l).toBe(true);
+      }
+      const file = path.join(c.dir, 'expected.txt');
+      if (process.env.UPDATE_EXPECTED === '1') fs.writeFileSync(file, out);
+      const expected = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      if (c.name.startsWith('pass-')) expect(expected).toBe('');
+      else expect(expected).not.toBe('');
+      expect(out).toBe(expected);
+    });
+  }
+});
