@@ -13,7 +13,8 @@ export function asmLines(ts: TokenStream, start = 0, end = ts.length): AsmLine[]
   let offsets: number[] = [];
   for (let i = start; i < end; i++) {
     const k = ts.kind(i);
-    if (k === TokKind.Newline) {
+    // line ends: Newline tokens (the TokenStream contract); a stray "\n" token is taken as one too
+    if (k === TokKind.Newline || (k === TokKind.Other && ts.text(i) === '\n')) {
       if (first >= 0) lines.push({ text, tok: first, offsets });
       text = '';
       first = -1;

@@ -31,6 +31,8 @@ interface Ctx {
   /** record references (false while only computing a value) */
   record: boolean;
   def: FuncDef | undefined;
+  /** address-taken locals whose address was already taken on this path (values no longer trackable) */
+  escaped?: Set<LocalVar>;
 }
 
 const MAX_INLINE_DEPTH = 24;
@@ -218,7 +220,7 @@ export class Reach {
     if (args) {
       def.params.forEach((pv, i) => {
         const a = args![i];
-        if (a && !pv.addrTaken) env.set(pv, a);
+        if (a) env.set(pv, a);
       });
     }
     const ctx: Ctx = {
@@ -450,7 +452,7 @@ export class Reach {
     const env = ctx.ev.env!;
     if (v.init) {
       this.walkInit(v.init, ctx);
-      if (v.init.k === 'expr' && !v.addrTaken && v.type.k !== 'record' && v.type.k !== 'array') {
+      if (v.init.k === 'expr' && v.type.k !== 'record' && v.type.k !== 'array') {
         const val = ctx.ev.convert(ctx.ev.val(v.init.e), v.type);
         if (val) env.set(v, val);
         else env.delete(v);
@@ -561,6 +563,7 @@ export class Reach {
       case 'un':
         this.walkExpr(e.e, ctx, e.op === '!' ? 'eqz' : 'value');
         if (e.op === '++' || e.op === '--') this.assigned(e.e, undefined, ctx);
+        else if (e.op === '&') this.escape(e.e, ctx);
         return;
       case 'post':
         this.walkExpr(e.e, ctx, 'value');
@@ -626,7 +629,9 @@ export class Reach {
     if (!env) return;
     if (l.k === 'id' && l.local) {
       const v = l.local;
-      if (value && !v.addrTaken && v.type.k !== 'record' && v.type.k !== 'array') {
+      // an address-taken local is tracked like the others until its address is first taken (gcc forwards the
+      // store to the loads before the address escapes)
+      if (value && !ctx.escaped?.has(v) && v.type.k !== 'record' && v.type.k !== 'array') {
         const val = ctx.ev.convert(ctx.ev.val(value), v.type);
         if (val) {
           env.set(v, val);
@@ -634,6 +639,16 @@ export class Reach {
         }
       }
       env.delete(v);
+    }
+  }
+
+  /** &x: from here on x may change behind our back */
+  private escape(e: Expr, ctx: Ctx): void {
+    while (e.k === 'member' && !e.arrow) e = e.e;
+    while (e.k === 'index' || e.k === 'cast') e = e.e;
+    if (e.k === 'id' && e.local) {
+      ctx.ev.env?.delete(e.local);
+      (ctx.escaped ??= new Set()).add(e.local);
     }
   }
 
@@ -699,6 +714,14 @@ export class Reach {
         this.walkInstance(g, args, ctx, e.tok);
         if (!g.isStatic && !this.emitsExternal(g)) this.useSym(g, fn.tok, ctx);
         return;
+      }
+      if (ctx.record && ctx.def && this.model.stackProtector !== 'none' && this.model.stackProtector !== 'normal' && g.type.k === 'func') {
+        // a struct returned in memory: the caller passes the address of a stack temporary (-fstack-protector-strong)
+        const rt = g.type.ret;
+        if (rt.k === 'record') {
+          const size = sizeOf(rt, this.p.tg);
+          if (size !== undefined && size > this.model.target.retInRegsMax) this.stackRefs(ctx.def, ctx);
+        }
       }
       if (!g.defined && ctx.record) {
         const sym = libCallSymbol(this.model, g.asmName, e.args, use, ctx.ev, (x) => this.literal(x));

@@ -12,6 +12,8 @@ export interface Target {
   llAlign: number;
   charSigned: boolean;
   wcharSize: number;
+  /** largest struct returned in registers (AAPCS: 4; LP64 ABIs: 16); bigger ones go through a caller temporary */
+  retInRegsMax: number;
   /** true when 32-bit integer division has no instruction and becomes a libgcc/AEABI call */
   softDiv32: boolean;
   /** true when 64-bit integer division becomes a libgcc/AEABI call (32-bit targets) */
@@ -47,16 +49,16 @@ export function targetFor(arch: string): Target {
     case 'arm':
       // AAPCS (-mabi=aapcs-linux): 4-byte long/pointers, 8-byte aligned long long, unsigned char, 4-byte enums;
       // -march=armv7-a (multi_v7) has no divide instruction in ARM state
-      return { arch, ptrSize: 4, longSize: 4, llAlign: 8, charSigned: false, wcharSize: 2, softDiv32: true, softDiv64: true, divNames: AEABI };
+      return { arch, ptrSize: 4, longSize: 4, llAlign: 8, charSigned: false, wcharSize: 2, retInRegsMax: 4, softDiv32: true, softDiv64: true, divNames: AEABI };
     case 'x86':
     case 'x86_64':
-      return { arch, ptrSize: 8, longSize: 8, llAlign: 8, charSigned: true, wcharSize: 2, softDiv32: false, softDiv64: false, divNames: LIBGCC64 };
+      return { arch, ptrSize: 8, longSize: 8, llAlign: 8, charSigned: true, wcharSize: 2, retInRegsMax: 16, softDiv32: false, softDiv64: false, divNames: LIBGCC64 };
     case 'i386':
-      return { arch, ptrSize: 4, longSize: 4, llAlign: 4, charSigned: true, wcharSize: 2, softDiv32: false, softDiv64: true, divNames: LIBGCC64 };
+      return { arch, ptrSize: 4, longSize: 4, llAlign: 4, charSigned: true, wcharSize: 2, retInRegsMax: 8, softDiv32: false, softDiv64: true, divNames: LIBGCC64 };
     case 'arm64':
     case 'riscv':
     default:
-      return { arch, ptrSize: 8, longSize: 8, llAlign: 8, charSigned: false, wcharSize: 2, softDiv32: false, softDiv64: false, divNames: LIBGCC64 };
+      return { arch, ptrSize: 8, longSize: 8, llAlign: 8, charSigned: false, wcharSize: 2, retInRegsMax: 16, softDiv32: false, softDiv64: false, divNames: LIBGCC64 };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { KvCommand } from '../context.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config.js';
+import { factsCommand } from './facts.js';
 import { hookCommand } from './hook.js';
 import { modelCommand } from './model.js';
 
@@ -11,6 +12,7 @@ import { modelCommand } from './model.js';
 export const commands: KvCommand[] = [
   checkCommand,
   configCommand,
+  factsCommand,
   hookCommand,
   modelCommand,
 ];
