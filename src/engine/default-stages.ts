@@ -48,12 +48,11 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
     },
     compiler: (arch: string, cmd: CompileCommand) => {
       const key = arch + '\0' + predefinedKey(cmd);
-      let v = compilerViews.get(key);
-      if (!v) {
-        const a = predefinedFor(profileOf(arch), cmd);
-        v = { macros: a.macros, attributes: a.attributes, builtins: a.builtins, gaps: a.gaps };
-        compilerViews.set(key, v);
-      }
+      const cached = compilerViews.get(key);
+      if (cached) return cached;
+      const a = predefinedFor(profileOf(arch), cmd);
+      const v: CompilerView = { macros: a.macros, attributes: a.attributes, builtins: a.builtins, gaps: a.gaps };
+      compilerViews.set(key, v);
       return v;
     },
     preprocess: (t, file, o) => {

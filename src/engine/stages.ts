@@ -24,7 +24,7 @@ export interface PreprocessOutput {
 export interface CompilerView {
   macros: Map<string, string>;
   attributes: Map<string, number>;
-  builtins: Set<string>;
+  builtins: Map<string, number>;
   gaps: string[];
 }
 

@@ -13,6 +13,8 @@ export interface UnmapFlush {
   linksAsModule: boolean;
   trace: TraceStep[];
   config: ConfigRef;
+  /** which mapping path the tree builds in that configuration (default: pgtable) */
+  path?: 'copy' | 'pgtable';
   /** CONFIG_SMP in that configuration, when the linter reports it (otherwise taken from the configuration's overrides) */
   smp?: boolean;
 }

@@ -169,14 +169,21 @@ export async function runModelCommand(argv: ModelArgv, io: CliIO, deps: ModelCom
     const query = await deps.loadUnmapFlushFor();
     const links = checkUnmapFlushes(await query(tree, selection));
     if (links.length === 0) {
-      throw new InputError(`no selected configuration of ${argv.tree} builds the zsmalloc page-table unmap path`);
+      throw new InputError(`no selected configuration of ${argv.tree} builds zsmalloc`);
     }
     for (const lm of linkedMachines(links, o.explicitCpus ? o.cpus : undefined)) {
       const paths: MapPath[] = argv.paths === undefined ? ['copy', 'pgtable'] : o.paths;
       // what the tree builds is what it claims to be safe; the copy path is shown for comparison
+      const builtPath = lm.link.path ?? 'pgtable';
       const built = (c: ModelConfig) =>
-        c.path === 'pgtable'
-          ? { safe: true, why: `the tree builds it: ${lm.link.symbol} (${lm.link.flush} flush) in ${lm.link.config.label}` }
+        c.path === builtPath
+          ? {
+              safe: true,
+              why:
+                builtPath === 'pgtable'
+                  ? `the tree builds it: ${lm.link.symbol} (${lm.link.flush} flush) in ${lm.link.config.label}`
+                  : `the tree builds the copy path in ${lm.link.config.label}`,
+            }
           : claim(c);
       parts.push({
         link: lm.link,
