@@ -29,9 +29,10 @@ export interface RuleCase {
   /**
    * Link facts the case also pins down, in every configuration (so that a pass case cannot pass for the wrong
    * reason): module's reference to symbol resolves with this status ('exported', 'defined-unexported',
-   * 'undefined'), or 'none' when the module does not reference it.
+   * 'undefined'), or 'none' when the module does not reference it; `when` limits the entry to the configurations
+   * whose overrides include those values.
    */
-  links: { module: string; symbol: string; status: string }[];
+  links: { module: string; symbol: string; status: string; when?: Record<string, string> }[];
 }
 
 const CASE_KEYS = new Set(['description', 'base', 'arch', 'defconfig', 'configs', 'options', 'edits', 'mirrors', 'links']);
@@ -119,6 +120,7 @@ export function runCase(c: RuleCase): { output: string; links: string[] } {
   const links: string[] = [];
   for (const run of result.run.runs) {
     for (const l of c.links) {
+      if (l.when && !Object.entries(l.when).every(([k, v]) => run.ref.overrides[k] === v)) continue;
       const mod = run.link.modules.find((m) => m.name === l.module);
       const ref = mod?.refs.find((r) => r.symbol === l.symbol);
       links.push(`${run.ref.id}: ${l.module} ${l.symbol} ${mod ? (ref?.status ?? 'none') : 'no-such-module'}`);
