@@ -29,11 +29,16 @@ export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | nu
   const rewriteM = (e: Expr | null): Expr | null => {
     if (!e) return e;
     switch (e.t) {
-      case 'not':
-        return { t: 'not', e: rewriteM(e.e)! };
+      case 'not': {
+        const x = rewriteM(e.e)!;
+        return x === e.e ? e : { t: 'not', e: x };
+      }
       case 'and':
-      case 'or':
-        return { t: e.t, l: rewriteM(e.l)!, r: rewriteM(e.r)! };
+      case 'or': {
+        const l = rewriteM(e.l)!;
+        const r = rewriteM(e.r)!;
+        return l === e.l && r === e.r ? e : { t: e.t, l, r };
+      }
       case 'sym':
         return e.s === syms.mod ? { t: 'and', l: e, r: eSym(modules) } : e;
       default:

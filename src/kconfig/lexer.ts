@@ -64,24 +64,6 @@ const KEYWORDS = new Set<string>([
   'prompt', 'range', 'select', 'source', 'string', 'tristate', 'visible',
 ]);
 
-const OPS2 = new Map<string, Tok>([
-  ['||', '||'],
-  ['&&', '&&'],
-  ['!=', '!='],
-  ['<=', '<='],
-  ['>=', '>='],
-  [':=', ':='],
-  ['+=', '+='],
-]);
-const OPS1 = new Map<string, Tok>([
-  ['=', '='],
-  ['<', '<'],
-  ['>', '>'],
-  ['!', '!'],
-  ['(', '('],
-  [')', ')'],
-]);
-
 export interface Token {
   type: Tok;
   value: string;
@@ -272,18 +254,49 @@ export class Lexer {
         continue;
       }
       if (c === 0x22 || c === 0x27) return this.lexString(f, c);
-      const two = s.slice(f.pos, f.pos + 2);
-      const op2 = OPS2.get(two);
-      if (op2) {
-        f.pos += 2;
-        return this.tok(op2, two, f);
+      const d = s.charCodeAt(f.pos + 1);
+      let op: Tok | undefined;
+      let len = 1;
+      switch (c) {
+        case 0x7c /* | */:
+          if (d === 0x7c) [op, len] = ['||', 2];
+          break;
+        case 0x26 /* & */:
+          if (d === 0x26) [op, len] = ['&&', 2];
+          break;
+        case 0x21 /* ! */:
+          [op, len] = d === 0x3d ? ['!=', 2] : ['!', 1];
+          break;
+        case 0x3c /* < */:
+          [op, len] = d === 0x3d ? ['<=', 2] : ['<', 1];
+          break;
+        case 0x3e /* > */:
+          [op, len] = d === 0x3d ? ['>=', 2] : ['>', 1];
+          break;
+        case 0x3a /* : */:
+          if (d === 0x3d) [op, len] = [':=', 2];
+          break;
+        case 0x2b /* + */:
+          if (d === 0x3d) [op, len] = ['+=', 2];
+          break;
+        case 0x3d /* = */:
+          op = '=';
+          break;
+        case 0x28:
+          op = '(';
+          break;
+        case 0x29:
+          op = ')';
+          break;
+        default:
+          break;
+      }
+      if (op) {
+        const t = this.tok(op, op, f);
+        f.pos += len;
+        return t;
       }
       const one = s[f.pos]!;
-      const op1 = OPS1.get(one);
-      if (op1) {
-        f.pos++;
-        return this.tok(op1, one, f);
-      }
       f.pos++;
       this.msg.warning(f.name, f.line, `ignoring unsupported character '${one}'`);
     }

@@ -94,6 +94,8 @@ export class KconfigModel {
   /** toolchain questions without an answer (each also a K007 diagnostic) */
   readonly unanswered: { kind: string; key: string }[];
   private readonly byName = new Map<string, Sym>();
+  /** milliseconds spent per phase (parse, finalize, recursive) */
+  readonly timings: Record<string, number> = {};
 
   constructor(
     readonly tree: KernelTree,
@@ -127,7 +129,9 @@ export class KconfigModel {
       lineno: () => parser!.lineno,
     });
     parser = new Parser(tree, this.syms, macro);
+    const tParse = performance.now();
     const res = parser.parse(opts.kconfig ?? 'Kconfig');
+    this.timings.parse = performance.now() - tParse;
     answers.dispose();
     this.root = res.root;
     this.props = res.props;
@@ -150,8 +154,12 @@ export class KconfigModel {
       );
     }
     if (!fatal) {
+      const t1 = performance.now();
       finalize(this.root, this.syms, this.modulesSym, diags);
+      const t2 = performance.now();
       const rec = checkRecursive(this.syms, (p) => p.type);
+      this.timings.finalize = t2 - t1;
+      this.timings.recursive = performance.now() - t2;
       if (rec.length) fatal = true;
       diags.push(...rec);
     }

@@ -218,9 +218,14 @@ export class SymbolTable {
   /** symbols in the order conf's for_all_symbols visits them: buckets ascending, newest first within a bucket */
   hashOrder(): Sym[] {
     if (!this.hashOrderCache) {
-      const syms = this.all.slice(3);
-      syms.sort((a, b) => a.bucket - b.bucket || b.id - a.id);
-      this.hashOrderCache = syms;
+      const buckets: Sym[][] = [];
+      for (let i = this.all.length - 1; i >= 3; i--) {
+        const s = this.all[i]!;
+        (buckets[s.bucket] ??= []).push(s);
+      }
+      const out: Sym[] = [];
+      for (const b of buckets) if (b) for (const s of b) out.push(s);
+      this.hashOrderCache = out;
     }
     return this.hashOrderCache;
   }

@@ -96,19 +96,30 @@ export function checkRecursive(syms: SymbolTable, propName: (p: Prop) => string)
     if (cvFrame && top === cvFrame) pop();
   };
 
+  // Expression nodes already walked without finding a cycle. Every symbol in such a subtree is then checked and
+  // finished (never again on the stack), so walking it again cannot find anything: skipping it changes nothing but
+  // the cost, which matters because dependency chains of enclosing menus are shared by many properties.
+  const clean = new WeakSet<Expr>();
   const exprDeps = (e: Expr | null): Sym | null => {
-    if (!e) return null;
+    if (!e || clean.has(e)) return null;
+    let r: Sym | null;
     switch (e.t) {
       case 'or':
       case 'and':
-        return exprDeps(e.l) ?? exprDeps(e.r);
+        r = exprDeps(e.l) ?? exprDeps(e.r);
+        break;
       case 'not':
-        return exprDeps(e.e);
+        r = exprDeps(e.e);
+        break;
       case 'cmp':
-        return checkDeps(e.l) ?? checkDeps(e.r);
+        r = checkDeps(e.l) ?? checkDeps(e.r);
+        break;
       case 'sym':
-        return checkDeps(e.s);
+        r = checkDeps(e.s);
+        break;
     }
+    if (!r) clean.add(e);
+    return r;
   };
 
   const symDeps = (sym: Sym): Sym | null => {

@@ -27,6 +27,11 @@ export interface OracleSpec {
   targets: string[];
   seed?: number;
   allconfig?: string;
+  /**
+   * SYM=VAL overrides applied after the targets the way a user would: merge_config.sh -m .config <fragment>, then
+   * make olddefconfig (what kvlint's --config / resolveConfig overrides promise to be)
+   */
+  overrides?: Record<string, string>;
   /** CC_VERSION_TEXT, part of the cache key */
   ccVersion: string;
 }
@@ -38,8 +43,17 @@ export function oracleBuildDir(arch: string): string {
 function key(spec: OracleSpec): string {
   const mk = fs.readFileSync(path.join(spec.linux, 'Makefile'), 'latin1').slice(0, 400);
   return createHash('sha1')
-    .update(JSON.stringify([fs.realpathSync(spec.linux), mk, spec.arch, spec.crossCompile, spec.targets, spec.seed, spec.allconfig, spec.ccVersion, 2]))
+    .update(JSON.stringify([fs.realpathSync(spec.linux), mk, spec.arch, spec.crossCompile, spec.targets, spec.seed, spec.allconfig, spec.ccVersion, 2, needsSync(spec) ? 'sync' : '', spec.overrides ?? null]) )
     .digest('hex');
+}
+
+/** several conf runs (explicit, or inside targets like tinyconfig and rv32_defconfig) leave a stale autoconf.h */
+function needsSync(spec: OracleSpec): boolean {
+  return (
+    spec.targets.length > 1 ||
+    spec.overrides !== undefined ||
+    spec.targets.some((t) => t === 'tinyconfig' || /^rv(32|64)_defconfig$/.test(t) || t.endsWith('.config'))
+  );
 }
 
 export function runOracle(spec: OracleSpec, opts: { noCache?: boolean } = {}): OracleRun {
@@ -57,18 +71,29 @@ export function runOracle(spec: OracleSpec, opts: { noCache?: boolean } = {}): O
   const args = ['-s', '-C', spec.linux, `O=${dir}`, `ARCH=${spec.arch}`, `CROSS_COMPILE=${spec.crossCompile}`];
   if (spec.seed !== undefined) args.push(`KCONFIG_SEED=${spec.seed}`);
   if (spec.allconfig !== undefined) args.push(`KCONFIG_ALLCONFIG=${spec.allconfig}`);
-  args.push(...spec.targets);
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LC_ALL: 'C' };
+  const make = (extra: string[]) => {
+    const r = spawnSync('make', [...args, ...extra], { env, encoding: 'latin1', maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`oracle make ${[...args, ...extra].join(' ')} failed (${r.status}): ${r.stderr}`);
+    return r.stderr ?? '';
+  };
   const t0 = performance.now();
-  const r = spawnSync('make', args, { env, encoding: 'latin1', maxBuffer: 64 << 20 });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) {
-    throw new Error(`oracle make ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  let stderr = make(spec.targets);
+  if (spec.overrides) {
+    const frag = path.join(dir, 'kvlint-overrides.config');
+    fs.writeFileSync(frag, Object.entries(spec.overrides).map(([k, v]) => (v === 'n' ? `# CONFIG_${k} is not set` : `CONFIG_${k}=${v}`)).join('\n') + '\n');
+    const m = spawnSync('sh', [path.join(spec.linux, 'scripts/kconfig/merge_config.sh'), '-m', '-O', dir, path.join(dir, '.config'), frag], { env, cwd: dir, encoding: 'latin1' });
+    if (m.status !== 0) throw new Error(`merge_config.sh failed: ${m.stderr}`);
+    stderr += make(['olddefconfig']);
   }
+  // after several steps autoconf.h on disk is the first one's (conf rewrites it only when auto.conf is missing);
+  // the build regenerates it with syncconfig, so do that to get the header that goes with the final .config
+  if (needsSync(spec)) stderr += make(['syncconfig']);
+  const ms = performance.now() - t0;
   const run: OracleRun = {
     dotconfig: fs.readFileSync(path.join(dir, '.config'), 'latin1'),
     autoconf: fs.readFileSync(path.join(dir, 'include/generated/autoconf.h'), 'latin1'),
-    stderr: r.stderr ?? '',
+    stderr,
     ms,
     cached: false,
   };
