@@ -84,6 +84,8 @@ export interface FuncDef {
   locals: LocalVar[];
   /** has a local array, a local whose address is taken, or alloca: -fstack-protector-strong instruments it */
   stackProtect: boolean;
+  /** local arrays whose address escapes (decayed to a pointer somewhere) */
+  escapingArrays: Set<LocalVar>;
 }
 
 export type Expr =

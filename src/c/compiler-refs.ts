@@ -1,8 +1,8 @@
-import type { Expr, Init } from './ast.js';
+import type { Expr, Init, LocalVar, Stmt } from './ast.js';
 import type { Evaluator } from './consteval.js';
 import type { Parser } from './parser.js';
 import { typeOf } from './sema.js';
-import { type Target, asInt, commonInt, decay, promote, targetFor } from './types.js';
+import { type Target, asInt, commonInt, decay, promote, sizeOf, targetFor } from './types.js';
 
 /**
  * References the compiler introduces that the source does not show, and the thresholds that decide them. The ARM
@@ -211,4 +211,96 @@ export function libCallSymbol(
     default:
       return undefined;
   }
+}
+
+/**
+ * Loops gcc -O2 turns into library calls (-ftree-loop-distribute-patterns), then expands inline when the size is
+ * a small constant (the builtin thresholds): `for (i = a; i < n; i++) p[i] = 0;` → memset, and
+ * `for (…) local[i] = q[i];` (one side a stack array that cannot overlap the other) → memcpy; also
+ * `while (n--) *p++ = 0;`. Copies between two unknown pointers are left as loops (gcc 12 does not version them).
+ */
+export function loopLibCall(p: Parser, m: CompilerModel, s: Stmt, ev: Evaluator, escaping: Set<LocalVar>): string | undefined {
+  let body: Stmt | undefined;
+  let iv: LocalVar | undefined;
+  let count: bigint | undefined;
+  if (s.k === 'for') {
+    iv = inductionVar(s);
+    // a single exit test on the induction variable (`i < n && …` is not a distributable loop)
+    const c = s.c;
+    const isIv = (e: Expr) => e.k === 'id' && e.local === iv;
+    if (!iv || !c || c.k !== 'bin' || !['<', '<=', '!=', '>', '>='].includes(c.op) || !(isIv(c.l) || isIv(c.r))) return undefined;
+    body = s.body;
+    count = tripCount(s, iv, ev);
+  } else if (s.k === 'while') {
+    // while (n--) *d++ = c;
+    body = s.body;
+    const c = s.c;
+    if (!(c.k === 'post' && c.op === '--' && c.e.k === 'id' && c.e.local)) return undefined;
+  } else return undefined;
+  while (body && body.k === 'block' && body.items.length === 1) body = body.items[0];
+  if (!body || body.k !== 'expr' || body.e.k !== 'assign' || body.e.op !== '=') return undefined;
+  const { l, r } = body.e;
+  const dst = iv ? indexedBy(l, iv) : postIncDeref(l);
+  if (!dst) return undefined;
+  const elem = sizeOf(typeOf(p, l), p.tg);
+  if (elem === undefined) return undefined;
+  let name: string | undefined;
+  const rv = ev.int(r);
+  if (rv !== undefined) {
+    if (rv === 0n || elem === 1 || (rv === -1n)) name = 'memset';
+  } else if (iv) {
+    const src = indexedBy(r, iv);
+    if (src && sizeOf(typeOf(p, r), p.tg) === elem && (isStackArray(dst, escaping) || isStackArray(src, escaping))) name = 'memcpy';
+  }
+  if (!name) return undefined;
+  if (count !== undefined) {
+    const bytes = Number(count) * elem;
+    if (name === 'memset' ? !memsetCallNeeded(m, bytes, true) : !memcpyCallNeeded(m, bytes)) return undefined;
+  }
+  return name;
+}
+
+function inductionVar(s: Stmt & { k: 'for' }): LocalVar | undefined {
+  const st = s.step;
+  if (!st) return undefined;
+  let v: LocalVar | undefined;
+  if ((st.k === 'post' || st.k === 'un') && st.op === '++' && st.e.k === 'id') v = st.e.local;
+  else if (st.k === 'assign' && st.op === '+=' && st.l.k === 'id' && st.r.k === 'num' && /^1[uUlL]*$/.test(st.r.text)) v = st.l.local;
+  return v;
+}
+
+/** iterations of `for (i = a; i < n; i++)` when a and n fold */
+function tripCount(s: Stmt & { k: 'for' }, iv: LocalVar, ev: Evaluator): bigint | undefined {
+  let start: bigint | undefined;
+  const init = s.init;
+  if (init && init.k === 'expr' && init.e.k === 'assign' && init.e.l.k === 'id' && init.e.l.local === iv) start = ev.int(init.e.r);
+  else if (init && init.k === 'decl' && init.vars[0] === iv && iv.init && iv.init.k === 'expr') start = ev.int(iv.init.e);
+  const c = s.c;
+  if (start === undefined || !c || c.k !== 'bin') return undefined;
+  const isIv = (e: Expr) => e.k === 'id' && e.local === iv;
+  let end: bigint | undefined;
+  if (isIv(c.l) && (c.op === '<' || c.op === '!=')) end = ev.int(c.r);
+  else if (isIv(c.l) && c.op === '<=') end = ev.int(c.r) !== undefined ? ev.int(c.r)! + 1n : undefined;
+  else if (isIv(c.r) && c.op === '>') end = ev.int(c.l);
+  return end === undefined ? undefined : end > start ? end - start : 0n;
+}
+
+/** the base of `base[iv]` */
+function indexedBy(e: Expr, iv: LocalVar): Expr | undefined {
+  if (e.k === 'index' && e.i.k === 'id' && e.i.local === iv) return e.e;
+  return undefined;
+}
+
+/** `*p++` */
+function postIncDeref(e: Expr): Expr | undefined {
+  if (e.k === 'un' && e.op === '*' && e.e.k === 'post' && e.e.op === '++') return e.e.e;
+  return undefined;
+}
+
+/**
+ * a stack array: what parameters and globals point to cannot overlap it (gcc's points-to: NONLOCAL excludes
+ * locals, even ones whose address escapes later), so the copy is a memcpy
+ */
+function isStackArray(e: Expr, _escaping: Set<LocalVar>): boolean {
+  return e.k === 'id' && !!e.local && e.local.type.k === 'array' && !e.local.isStatic;
 }

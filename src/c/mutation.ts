@@ -188,6 +188,25 @@ export function pointerOnlyConstIndexed(body: Stmt, param: LocalVar): boolean {
   return ok;
 }
 
+/** local arrays whose address escapes: used other than as `a[i]` (decayed into a call, a pointer, …) */
+export function arraysEscaping(body: Stmt): Set<LocalVar> {
+  const out = new Set<LocalVar>();
+  const walk = (n: Stmt | Expr): void => {
+    if (n.k === 'index' && n.e.k === 'id' && n.e.local && n.e.local.type.k === 'array') {
+      walk(n.i);
+      return;
+    }
+    if (n.k === 'id') {
+      if (n.local && n.local.type.k === 'array') out.add(n.local);
+      return;
+    }
+    if (n.k === 'sizeof' || n.k === 'typescompat' || n.k === 'offsetof') return;
+    for (const c of children(n)) walk(c);
+  };
+  walk(body);
+  return out;
+}
+
 function constIndex(e: Expr): boolean {
   switch (e.k) {
     case 'num':

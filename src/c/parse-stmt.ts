@@ -1,6 +1,6 @@
 import { TokKind } from '../core/tokens.js';
 import type { AsmStmt, Expr, FuncDef, GSym, LocalVar, Stmt } from './ast.js';
-import { arraysInMemory, pointerOnlyConstIndexed } from './mutation.js';
+import { arraysEscaping, arraysInMemory, pointerOnlyConstIndexed } from './mutation.js';
 import { markMutated, parseAssignExpr, parseExpr, parseInitializer } from './parse-expr.js';
 import { ASM_KW, type Parser, ParseError, initCount } from './parser.js';
 import { typeOf } from './sema.js';
@@ -55,7 +55,7 @@ export function parseFunction(p: Parser, g: GSym): FuncDef | undefined {
       cur.locals.some(
         (v) => !v.isStatic && !v.global && (v.addrTaken || (v.type.k === 'array' ? inMemory.has(v) : hasArray(v.type))),
       );
-    return { sym: g, params, body, locals: cur.locals, stackProtect };
+    return { sym: g, params, body, locals: cur.locals, stackProtect, escapingArrays: arraysEscaping(body) };
   });
 }
 

@@ -1,6 +1,6 @@
 import type { AsmStmt, Expr, FuncDef, GSym, Init, LocalVar, Stmt } from './ast.js';
 import type { Gas } from './asm/gas.js';
-import { type CompilerModel, type Use, divisionCall, initNeedsMemset, libCallSymbol, memcpyCallNeeded } from './compiler-refs.js';
+import { type CompilerModel, type Use, divisionCall, initNeedsMemset, libCallSymbol, loopLibCall, memcpyCallNeeded } from './compiler-refs.js';
 import { type Env, Evaluator, type Val, globalInit } from './consteval.js';
 import { assignedIn } from './mutation.js';
 import { parseFunction } from './parse-stmt.js';
@@ -325,6 +325,7 @@ export class Reach {
         return a.falls || b.falls;
       }
       case 'while': {
+        this.loopCall(s, ctx);
         this.kill(ctx, s);
         const c = ctx.ev.truth(s.c);
         this.walkExpr(s.c, ctx, 'eqz');
@@ -340,6 +341,7 @@ export class Reach {
         return true;
       case 'for': {
         if (s.init) this.walkStmt(s.init, ctx);
+        this.loopCall(s, ctx);
         // the condition is checked once with the initial values: a loop that cannot start is dead
         const first = s.c ? ctx.ev.truth(s.c) : true;
         this.kill(ctx, s.body);
@@ -384,6 +386,13 @@ export class Reach {
       case 'empty':
         return true;
     }
+  }
+
+  /** a loop gcc replaces with memset/memcpy */
+  private loopCall(s: Stmt, ctx: Ctx): void {
+    if (!ctx.record) return;
+    const name = loopLibCall(this.p, this.model, s, ctx.ev, ctx.def?.escapingArrays ?? new Set());
+    if (name) this.addRef(name, s.tok, ctx, false, 'loop turned into a library call');
   }
 
   private walkSwitch(s: Stmt & { k: 'switch' }, ctx: Ctx): boolean {

@@ -315,6 +315,18 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     expect(undef(cFacts(`int data = 1;`, { flags: ARM_FLAGS }))).toEqual([]);
   });
 
+  it('loops gcc turns into memset/memcpy (loop distribution), small constant ones stay inline', () => {
+    const pre = 'typedef unsigned long long u64; typedef unsigned int u32; typedef unsigned char u8;\n';
+    expect(undef(cFacts(pre + `void clr(u64 *d, unsigned n) { unsigned i; for (i = 0; i < n; i++) d[i] = 0; }`))).toEqual(['memset']);
+    expect(undef(cFacts(pre + `void z8(u32 *d) { int i; for (i = 0; i < 8; i++) d[i] = 0; }`))).toEqual(['memset']);
+    expect(undef(cFacts(pre + `void z6(u32 *d) { int i; for (i = 0; i < 6; i++) d[i] = 0; }`))).toEqual([]);
+    expect(undef(cFacts(pre + `void f5(u32 *d, int n) { int i; for (i = 0; i < n; i++) d[i] = 5; }`))).toEqual([]);
+    expect(undef(cFacts(pre + `void w(u32 *d, int n) { while (n--) *d++ = 0; }`))).toEqual(['memset']);
+    expect(undef(cFacts(pre + `void set(u64 *d, const u64 *s, unsigned n) { unsigned i; for (i = 0; i < n; i++) d[i] = s[i]; }`))).toEqual([]);
+    expect(undef(cFacts(pre + `extern void use(u64 *); void loc(const u64 *s, unsigned n) { u64 t[16]; unsigned i; for (i = 0; i < n && i < 16; i++) t[i] = s[i]; use(t); }`))).toEqual(['use']);
+    expect(undef(cFacts(pre + `struct s { u64 a[8]; }; extern void use(u64 *); void loc2(struct s *p, unsigned n) { u64 t[16]; unsigned i; for (i = 0; i < n; i++) t[i] = p->a[i]; use(t); }`))).toEqual(['memcpy', 'use']);
+  });
+
   it('string builtins gcc folds', () => {
     const f = cFacts(`
       typedef unsigned int size_t; extern size_t strlen(const char *); extern int strcmp(const char *, const char *);
