@@ -30,8 +30,8 @@ export interface CppOptions {
   limits?: Partial<CppLimits>;
   /** __has_attribute answers (attribute name without __…__ -> value); missing names answer 0 */
   attributes?: Map<string, number>;
-  /** __has_builtin answers; missing names answer 0 */
-  builtins?: Set<string>;
+  /** __has_builtin answers; missing names answer 0 (and are named in gaps) */
+  builtins?: Map<string, number>;
   /** how the compiler spells the tree root for __FILE__ (default: the tree's absolute root + '/') */
   srcPrefix?: string;
 }
@@ -119,7 +119,7 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
   const autoconf = cache.virtualFile('include/generated/autoconf.h', opts.autoconf);
   // __has_attribute / __has_builtin: given, or the answers of the compiler these predefined macros belong to
   let attrs = opts.attributes;
-  let bis: Map<string, number> | undefined = opts.builtins ? new Map([...opts.builtins].map((n) => [n, 1])) : undefined;
+  let bis = opts.builtins;
   const featureGaps: string[] = [];
   if (!attrs || !bis) {
     const prof = profileForPredefined(opts.predefined);

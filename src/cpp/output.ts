@@ -14,7 +14,12 @@ const PRAGMA_ID = idents.intern('pragma');
  * avoid_paste, line changes), so that renderGccE prints what `gcc -E` prints up to line breaks.
  */
 export class OutBuilder {
-  toks: Tok[] = [];
+  /** columnar storage: tokens are not kept as objects (they die young; retaining them made GC dominate) */
+  kinds = new Uint8Array(1024);
+  vals = new Int32Array(1024);
+  texts: string[] = [];
+  lfs: (Lexed | null)[] = [];
+  idxs = new Int32Array(1024);
   provs = new Int32Array(1024);
   flags = new Uint8Array(1024);
   length = 0;
@@ -95,18 +100,34 @@ export class OutBuilder {
 
   private push(t: Tok, prov: number, f: number): void {
     const n = this.length;
-    if (n === this.provs.length) {
-      const p = new Int32Array(n * 2);
-      p.set(this.provs);
-      this.provs = p;
-      const q = new Uint8Array(n * 2);
-      q.set(this.flags);
-      this.flags = q;
-    }
-    this.toks.push(t);
+    if (n === this.provs.length) this.grow();
+    this.kinds[n] = t.kind;
+    this.vals[n] = t.val;
+    this.texts.push(t.text);
+    this.lfs.push(t.lf);
+    this.idxs[n] = t.idx;
     this.provs[n] = prov;
     this.flags[n] = f;
     this.length = n + 1;
+  }
+
+  private grow(): void {
+    const n = this.provs.length * 2;
+    const g32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    const g8 = (a: Uint8Array) => {
+      const b = new Uint8Array(n);
+      b.set(a);
+      return b;
+    };
+    this.kinds = g8(this.kinds);
+    this.flags = g8(this.flags);
+    this.vals = g32(this.vals);
+    this.idxs = g32(this.idxs);
+    this.provs = g32(this.provs);
   }
 
   finish(): void {
@@ -129,24 +150,25 @@ export class CppTokens implements TokenStream {
   }
 
   kind(i: number) {
-    return publicKind(this.b.toks[i]!.kind) as never;
+    return publicKind(this.b.kinds[i]!) as never;
   }
 
   text(i: number): string {
-    return this.b.toks[i]!.text;
+    return this.b.texts[i]!;
   }
 
-  /** identifier id (interned) of token i, or 0 — a fast path for consumers that compare names */
+  /** identifier id (interned, src/cpp/lexer.ts idents) of token i, or 0 — a fast path for consumers comparing names */
   identId(i: number): number {
-    const t = this.b.toks[i]!;
-    return t.kind === 1 ? t.val : 0;
+    return this.b.kinds[i] === 1 ? this.b.vals[i]! : 0;
   }
 
   span(i: number): Span {
-    const t = this.b.toks[i]!;
-    if (!t.lf || t.idx < 0) return { file: '<built-in>', line: 0, col: 0 };
-    const lf = t.lf;
-    return { file: this.display(lf), line: lf.line[t.idx]!, col: lf.col[t.idx]!, endLine: lf.line[t.idx]!, endCol: lf.col[t.idx]! + t.text.length };
+    const lf = this.b.lfs[i];
+    const idx = this.b.idxs[i]!;
+    if (!lf || idx < 0) return { file: '<built-in>', line: 0, col: 0 };
+    const line = lf.line[idx]!;
+    const col = lf.col[idx]!;
+    return { file: this.display(lf), line, col, endLine: line, endCol: col + this.b.texts[i]!.length };
   }
 
   site(i: number): Span {

@@ -11,45 +11,58 @@ export const N_PASTE = 2;
  * so walking parents gives the chain back to the use site. Stored columnar; node 0 means "written literally".
  */
 export class ProvTable {
-  kind: number[] = [0];
-  parent: number[] = [0];
+  kind = new Uint8Array(4096);
+  parent = new Int32Array(4096);
   macro: (Macro | null)[] = [null];
   /** where the macro name (or the left operand of ##) was spelt */
   useLf: (Lexed | null)[] = [null];
-  useIdx: number[] = [0];
-  /** paste operands: provenance of the right operand (the left one is `parent`'s chain, see add) */
-  lhsProv: number[] = [0];
-  rhsProv: number[] = [0];
-  label: string[] = [''];
+  useIdx = new Int32Array(4096);
+  /** paste operands' own provenance */
+  lhsProv = new Int32Array(4096);
+  rhsProv = new Int32Array(4096);
+  /** paste labels, by node */
+  label = new Map<number, string>();
+  size = 1;
 
-  get size(): number {
-    return this.kind.length;
+  private grow(): void {
+    const n = this.kind.length * 2;
+    const k = new Uint8Array(n);
+    k.set(this.kind);
+    this.kind = k;
+    const g = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.parent = g(this.parent);
+    this.useIdx = g(this.useIdx);
+    this.lhsProv = g(this.lhsProv);
+    this.rhsProv = g(this.rhsProv);
   }
 
   expand(macro: Macro, parent: number, useLf: Lexed | null, useIdx: number): number {
-    const id = this.kind.length;
-    this.kind.push(N_EXPAND);
-    this.parent.push(parent);
+    const id = this.size++;
+    if (id === this.kind.length) this.grow();
+    this.kind[id] = N_EXPAND;
+    this.parent[id] = parent;
     this.macro.push(macro);
     this.useLf.push(useLf);
-    this.useIdx.push(useIdx);
-    this.lhsProv.push(0);
-    this.rhsProv.push(0);
-    this.label.push('');
+    this.useIdx[id] = useIdx;
     return id;
   }
 
   /** a token made by ##, inside the expansion `parent`; lhs/rhs are the operands' own provenance */
   paste(parent: number, lhsProv: number, rhsProv: number, label: string, lf: Lexed | null, idx: number): number {
-    const id = this.kind.length;
-    this.kind.push(N_PASTE);
-    this.parent.push(parent);
+    const id = this.size++;
+    if (id === this.kind.length) this.grow();
+    this.kind[id] = N_PASTE;
+    this.parent[id] = parent;
     this.macro.push(null);
     this.useLf.push(lf);
-    this.useIdx.push(idx);
-    this.lhsProv.push(lhsProv);
-    this.rhsProv.push(rhsProv);
-    this.label.push(label);
+    this.useIdx[id] = idx;
+    this.lhsProv[id] = lhsProv;
+    this.rhsProv[id] = rhsProv;
+    this.label.set(id, label);
     return id;
   }
 
@@ -85,7 +98,7 @@ export class ProvTable {
     const inMain = new Set(main);
     const first = main[0]!;
     const firstMacro = this.macro[first];
-    const use: TraceStep = { kind: 'use', label: firstMacro ? firstMacro.nameText : this.label[first]! };
+    const use: TraceStep = { kind: 'use', label: firstMacro ? firstMacro.nameText : this.label.get(first) ?? '' };
     const useSpan = this.useSpan(first, displayName);
     if (useSpan) use.span = useSpan;
     steps.push(use);
@@ -97,7 +110,7 @@ export class ProvTable {
         if (s) step.span = s;
         steps.push(step);
       } else {
-        const step: TraceStep = { kind: 'paste', label: this.label[n]! };
+        const step: TraceStep = { kind: 'paste', label: this.label.get(n) ?? '' };
         const s = this.useSpan(n, displayName);
         if (s) step.span = s;
         steps.push(step);

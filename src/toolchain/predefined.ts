@@ -65,7 +65,7 @@ function apply(base: Record<string, string>, d: MacroDelta | undefined, into: Ma
 export interface PredefinedAnswer {
   macros: Map<string, string>;
   attributes: Map<string, number>;
-  builtins: Set<string>;
+  builtins: Map<string, number>;
   /** named approximations (a flag set the profile has not seen) */
   gaps: string[];
   exact: boolean;
@@ -109,7 +109,7 @@ export function predefinedFor(profile: ToolchainProfile, cmd: CompileCommand, op
     }
     gaps.push(`predefined macros of ${profile.name} approximated for an unprobed flag set${unknown.length ? ` (no data for ${unknown.join(' ')})` : ''}`);
   }
-  return { macros, attributes: new Map(Object.entries(sec?.attributes ?? {})), builtins: new Set(Object.entries(sec?.builtins ?? {}).filter(([, v]) => v).map(([k]) => k)), gaps, exact };
+  return { macros, attributes: new Map(Object.entries(sec?.attributes ?? {})), builtins: new Map(Object.entries(sec?.builtins ?? {})), gaps, exact };
 }
 
 function delta(base: Map<string, string>, m: Map<string, string>): MacroDelta {

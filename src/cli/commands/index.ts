@@ -1,6 +1,7 @@
 import type { KvCommand } from '../context.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config.js';
+import { cppCommand } from './cpp.js';
 import { factsCommand } from './facts.js';
 import { hookCommand } from './hook.js';
 import { modelCommand } from './model.js';
@@ -12,6 +13,7 @@ import { modelCommand } from './model.js';
 export const commands: KvCommand[] = [
   checkCommand,
   configCommand,
+  cppCommand,
   factsCommand,
   hookCommand,
   modelCommand,
