@@ -35,9 +35,12 @@ describe('kvlint cpp', () => {
     ]);
     expect(lines[6]).toMatch(/v7wbi ## _flush_kern_tlb_range → v7wbi_flush_kern_tlb_range\s+arch\/arm\/include\/asm\/tlbflush\.h:35/);
     const j = await run(['cpp', 'drivers/staging/zsmalloc/zsmalloc-main.c', '--config', 'SMP=n', '--trace', 'v7wbi_flush_kern_tlb_range', '--format', 'json', '-q']);
-    const parsed = JSON.parse(j.out) as { uses: { result: string; trace: unknown[] }[] };
-    // the extern declaration in tlbflush.h and the call
-    expect(parsed.uses.map((u) => u.result)).toEqual(['v7wbi_flush_kern_tlb_range', 'v7wbi_flush_kern_tlb_range(addr,end)']);
+    const parsed = JSON.parse(j.out) as { uses: { result: string; site: { file: string; line: number }; trace: unknown[] }[] };
+    // the extern declaration in tlbflush.h and the call in zsmalloc-main.c
+    expect(parsed.uses.map((u) => [u.site.file, u.site.line, u.result, u.trace.length])).toEqual([
+      ['arch/arm/include/asm/tlbflush.h', 58, 'v7wbi_flush_kern_tlb_range', 6],
+      ['drivers/staging/zsmalloc/zsmalloc-main.c', 72, 'v7wbi_flush_kern_tlb_range', 7],
+    ]);
   });
 
   it('--footprint lists the consulted configuration symbols', async () => {
