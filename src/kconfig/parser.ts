@@ -543,7 +543,8 @@ export class Parser {
   private optionStmt(): void {
     const t = this.take();
     this.statement(t, () => {
-      const w = this.expect('WORD');
+      // `modules` is a keyword of the newer syntax, so `option modules` lexes as option + keyword
+      const w = this.peek().type === 'modules' ? this.take() : this.expect('WORD');
       if (w.value === 'modules') {
         this.expectEol();
         this.setModules(this.spanOf(t));

@@ -579,3 +579,36 @@ describe.skipIf(!conf)(`the same cases against the kernel's conf${conf ? '' : ` 
     });
   }
 });
+
+/**
+ * Which entries of a choice block are choice values depends on menu.c's automatic submenus: an entry whose
+ * dependencies "contain" the preceding value (after conf's expression simplification) is nested below it and
+ * stops being a choice value, which changes the .config or turns the block into a recursive dependency. These
+ * variations are checked against conf only (outcome, .config and autoconf.h, or the same error).
+ */
+describe.skipIf(!conf)('automatic submenus inside choices, against conf (mirrors scripts/kconfig/tests/auto_submenu)', () => {
+  const deps = ['A || X', 'A && X', '!A', 'A = y', 'A != n', 'X || A', '(A || X) && Y', 'Y && A', 'A || (X && Y)', 'X'];
+  for (const aDep of ['', '\tdepends on X\n', '\tdepends on X || Y\n']) {
+    for (const d of deps) {
+      const files = {
+        Kconfig: `config X\n\tbool "x"\n\tdefault y\nconfig Y\n\tbool "y"\nchoice\n\tprompt "c"\n\tdepends on Y || X\nconfig A\n\tbool "a"\n${aDep}config B\n\tbool "b"\n\tdepends on ${d}\nconfig C\n\tbool "c"\n\tdepends on X\nendchoice\n`,
+      };
+      it(`A ${aDep ? aDep.trim() : 'without dependencies'}, B depends on ${d}`, () => {
+        for (const all of ['alldefconfig', 'allyesconfig'] as const) {
+          const r = runRealConf(files, [`--${all}`]);
+          const model = loadKconfig(KernelTree.fromFiles(files), { arch: 'x86', profile: emptyProfile('x86') });
+          if (r.status !== 0) {
+            expect(model.fatal).toBe(true);
+            const rec = model.diagnostics.find((x) => x.code === 'K002')!;
+            for (const t of rec.trace) expect(r.stderr).toContain(`${t.span?.file}:${t.span?.line}:\t${t.label}\n`);
+            continue;
+          }
+          expect(model.fatal).toBe(false);
+          const run = runConf(model, { kind: all });
+          expect(run.dotconfig).toBe(r.dotconfig);
+          expect(run.autoconf).toBe(r.autoconf);
+        }
+      });
+    }
+  }
+});
