@@ -22,7 +22,13 @@ if (!treeDir || !dotconfig || !arch || !cross || !outFile) {
 const tree = new KernelTree(treeDir);
 const srctree = fs.realpathSync(treeDir);
 const config = parseDotConfig(fs.readFileSync(dotconfig, 'utf8'), arch);
-const table = { cc: {} as Record<string, boolean>, as: {} as Record<string, boolean>, instr: {} as Record<string, boolean>, ld: {} as Record<string, boolean> };
+const table = {
+  cc: {} as Record<string, boolean>,
+  as: {} as Record<string, boolean>,
+  instr: {} as Record<string, boolean>,
+  ld: {} as Record<string, boolean>,
+  run: {} as Record<string, boolean>,
+};
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-probe-'));
 const sh = (cmd: string): boolean => {
   try {
@@ -41,14 +47,16 @@ for (let round = 1; round <= 5; round++) {
   const cc = `${cross}gcc`;
   let asked = 0;
   for (const key of r.stats.unanswered.keys()) {
-    const kind = key.slice(0, key.indexOf(':')) as 'cc' | 'as' | 'instr' | 'ld';
+    const kind = key.slice(0, key.indexOf(':')) as 'cc' | 'as' | 'instr' | 'ld' | 'run';
     const flags = key.slice(kind.length + 1);
     const real = flags.split('$(srctree)/').join(srctree + '/');
     let ok: boolean;
     if (kind === 'cc') ok = sh(`${cc} -Werror ${ctx('KBUILD_CPPFLAGS')} ${ctx('KBUILD_CFLAGS')} ${real} -c -x c /dev/null -o probe.o`);
     else if (kind === 'as') ok = sh(`${cc} -Werror ${ctx('KBUILD_CPPFLAGS')} ${ctx('KBUILD_AFLAGS')} ${real} -c -x assembler-with-cpp /dev/null -o probe.o`);
     else if (kind === 'instr') ok = sh(`printf "%b\\n" ${q(real)} | ${cc} -Werror ${ctx('KBUILD_AFLAGS')} -c -x assembler-with-cpp -o probe.o -`);
-    else ok = sh(`${cross}ld ${ctx('KBUILD_LDFLAGS')} ${real} -v`);
+    else if (kind === 'ld') ok = sh(`${cross}ld ${ctx('KBUILD_LDFLAGS')} ${real} -v`);
+    // try-run itself: the command as the Makefile wrote it, with TMP as kbuild sets it
+    else ok = sh(`set -e; TMP=probe.tmp; (${real}) >/dev/null 2>&1`);
     table[kind][flags] = ok;
     asked++;
   }
@@ -63,7 +71,7 @@ const body = `/**
  * Answers of ${version} (and ${cross}ld) to the toolchain probes of Linux's Makefiles, measured by
  * scripts/ground-truth/probe-toolchain.ts (${arch}, ${path.basename(dotconfig)}). Regenerate rather than edit.
  */
-export const TABLE = ${JSON.stringify({ cc: sorted(table.cc), as: sorted(table.as), instr: sorted(table.instr), ld: sorted(table.ld) }, null, 2)};
+export const TABLE = ${JSON.stringify({ cc: sorted(table.cc), as: sorted(table.as), instr: sorted(table.instr), ld: sorted(table.ld), run: sorted(table.run) }, null, 2)};
 `;
 fs.writeFileSync(outFile, body);
-console.error(`wrote ${outFile}: cc ${Object.keys(table.cc).length}, as ${Object.keys(table.as).length}, instr ${Object.keys(table.instr).length}, ld ${Object.keys(table.ld).length}`);
+console.error(`wrote ${outFile}: cc ${Object.keys(table.cc).length}, as ${Object.keys(table.as).length}, instr ${Object.keys(table.instr).length}, ld ${Object.keys(table.ld).length}, run ${Object.keys(table.run).length}`);

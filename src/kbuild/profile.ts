@@ -20,6 +20,8 @@ export interface ToolchainProfile {
   asInstr(text: string): boolean | undefined;
   /** ld-option */
   ldAccepts(flags: string): boolean | undefined;
+  /** try-run: does this shell command (as the Makefile wrote it, $$TMP as $TMP) succeed? */
+  runSucceeds?(command: string): boolean | undefined;
 }
 
 /** A profile from a table of measured answers (key: the flags exactly as passed, whitespace-normalised). */
@@ -28,7 +30,13 @@ export class TableProfile implements ToolchainProfile {
     readonly name: string,
     readonly crossCompile: string,
     readonly compiler: 'gcc' | 'clang',
-    private readonly table: { cc: Record<string, boolean>; as: Record<string, boolean>; instr: Record<string, boolean>; ld: Record<string, boolean> },
+    private readonly table: {
+      cc: Record<string, boolean>;
+      as: Record<string, boolean>;
+      instr: Record<string, boolean>;
+      ld: Record<string, boolean>;
+      run?: Record<string, boolean>;
+    },
   ) {}
 
   ccAccepts(flags: string): boolean | undefined {
@@ -42,6 +50,9 @@ export class TableProfile implements ToolchainProfile {
   }
   ldAccepts(flags: string): boolean | undefined {
     return this.table.ld[norm(flags)];
+  }
+  runSucceeds(command: string): boolean | undefined {
+    return this.table.run?.[norm(command)];
   }
 }
 

@@ -96,7 +96,7 @@ export class TreeHost implements MakeHost {
 
   callHook(name: string, args: string[], span: Span): string | undefined {
     const a = (i: number): string => args[i] ?? '';
-    const ask = (kind: 'cc' | 'as' | 'instr' | 'ld', raw: string): boolean => {
+    const ask = (kind: 'cc' | 'as' | 'instr' | 'ld' | 'run', raw: string): boolean => {
       // the source tree's own path (e.g. -fmacro-prefix-map=$(srctree)/=) does not change the answer
       const st = this.paths.srctree;
       const q = st !== '.' ? raw.split(st + '/').join('$(srctree)/') : raw;
@@ -110,11 +110,14 @@ export class TreeHost implements MakeHost {
               ? this.profile.asAccepts(q)
               : kind === 'instr'
                 ? this.profile.asInstr(q)
-                : this.profile.ldAccepts(q);
+                : kind === 'ld'
+                  ? this.profile.ldAccepts(q)
+                  : this.profile.runSucceeds?.(q);
       }
       if (ans === undefined) {
         this.unanswered.set(key, (this.unanswered.get(key) ?? 0) + 1);
-        this.report('B006', `no toolchain answer for ${kind}-probe '${norm(q)}' (${this.profile?.name ?? 'no profile'}); taken as unsupported`, span);
+        const shown = norm(q).length > 90 ? norm(q).slice(0, 89) + '…' : norm(q);
+        this.report('B006', `no toolchain answer for ${kind}-probe '${shown}' (${this.profile?.name ?? 'no profile'}); taken as ${kind === 'run' ? 'failing' : 'unsupported'}`, span);
         ans = false;
       }
       this.probes.set(key, ans);
@@ -145,8 +148,8 @@ export class TreeHost implements MakeHost {
         return have >= Number(a(0).trim()) && have > 0 ? 'y' : '';
       }
       case 'try-run':
-        this.report('B006', `$(call try-run,…) runs a program; no toolchain answer, taken as failing`, span);
-        return a(2);
+        // any other probe written directly with try-run: the command itself is the question
+        return ask('run', a(0)) ? a(1) : a(2);
     }
     return undefined;
   }
