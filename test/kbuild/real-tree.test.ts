@@ -92,7 +92,7 @@ describe.skipIf(!dir).each(groundTruthSets())(`kbuild on linux-source-6.1 vs the
  * the result must be the real build's too. SMP=n (the founding case's configuration) must drop the SMP objects.
  */
 describe.skipIf(!dir || !defaultProfile('arm'))('Kconfig stage + Kbuild on linux-source-6.1 (ARM multi_v7_defconfig)', () => {
-  it('resolveConfig(multi_v7_defconfig) → evalKbuild equals the real build; SMP=n drops smp_tlb.o and adds kernel/up.o', () => {
+  it('resolveConfig(multi_v7_defconfig) → evalKbuild equals the real build; with SMP=n it equals the SMP=n dry run', () => {
     const truth = loadGroundTruth('arm-multi_v7');
     const tree = new KernelTree(dir!);
     const model = loadKconfig(tree, { arch: 'arm' });
@@ -103,6 +103,10 @@ describe.skipIf(!dir || !defaultProfile('arm'))('Kconfig stage + Kbuild on linux
     expect(c.flags.byGroup).toMatchObject({ I: 0, include: 0, D: 0 });
 
     const n = evalKbuild(tree, resolveConfig(model, base, { SMP: 'n' }).config, { objtree: OBJTREE });
+    // the dry-run oracle of the same configuration (make multi_v7_defconfig; scripts/config -d SMP; olddefconfig)
+    const cn = compare(n.graph, loadGroundTruth('arm-multi_v7-smp_n'), OBJTREE, [fs.realpathSync(dir!), tree.root]);
+    expect([cn.modules.missing, cn.modules.extra, cn.modules.memberMismatch, cn.builtin.missing, cn.builtin.extra]).toEqual([[], [], [], [], []]);
+    expect(cn.flags.byGroup).toMatchObject({ I: 0, include: 0, D: 0 });
     expect(n.graph.builtin).not.toContain('arch/arm/kernel/smp_tlb.o');
     expect(n.graph.builtin).toContain('kernel/up.o');
     expect(n.graph.builtin).toContain('arch/arm/mm/tlb-v7.o');
