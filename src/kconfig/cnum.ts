@@ -56,7 +56,16 @@ function scan(s: string, base: number): { neg: boolean; mag: bigint; end: number
   return { neg, mag, end: i, any: true };
 }
 
+/** plain decimal without sign, blanks or leading zero, short enough for a double: no BigInt work needed */
+const SIMPLE_DEC = /^[1-9][0-9]{0,14}$/;
+
 export function strtoll(s: string, base: number): CNum {
+  if (base !== 16 && (SIMPLE_DEC.test(s) || s === '0')) return { value: BigInt(Number(s)), end: s.length, overflow: false };
+  const c = s.charCodeAt(0);
+  // not a number at all (the common case for string comparisons): nothing parsed
+  if (!(c >= 0x30 && c <= 0x39) && c !== 0x2b && c !== 0x2d && c !== 0x20 && !(c >= 0x09 && c <= 0x0d) && !(base === 16 && digitVal(c) < 16)) {
+    return { value: 0n, end: 0, overflow: false };
+  }
   const r = scan(s, base);
   if (!r.any) return { value: 0n, end: 0, overflow: false };
   let v = r.neg ? -r.mag : r.mag;

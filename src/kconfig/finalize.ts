@@ -31,16 +31,16 @@ export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | nu
     switch (e.t) {
       case 'not': {
         const x = rewriteM(e.e)!;
-        return x === e.e ? e : { t: 'not', e: x };
+        return x === e.e ? e : { t: 'not', e: x, mark: 0 };
       }
       case 'and':
       case 'or': {
         const l = rewriteM(e.l)!;
         const r = rewriteM(e.r)!;
-        return l === e.l && r === e.r ? e : { t: e.t, l, r };
+        return l === e.l && r === e.r ? e : { t: e.t, l, r, mark: 0 };
       }
       case 'sym':
-        return e.s === syms.mod ? { t: 'and', l: e, r: eSym(modules) } : e;
+        return e.s === syms.mod ? { t: 'and', l: e, r: eSym(modules), mark: 0 } : e;
       default:
         return e;
     }

@@ -106,6 +106,7 @@ export class Lexer {
   stmtLine = 0;
   /** every Kconfig file read, in order of first use */
   readonly files: string[] = [];
+  private readonly fileSet = new Set<string>();
 
   constructor(
     private readonly tree: KernelTree,
@@ -153,7 +154,10 @@ export class Lexer {
     if (text.length > MAX_KCONFIG_FILE) {
       throw new LexError(`file larger than ${MAX_KCONFIG_FILE} bytes (limit: MAX_KCONFIG_FILE)`, rel, 1);
     }
-    if (!this.files.includes(rel)) this.files.push(rel);
+    if (!this.fileSet.has(rel)) {
+      this.fileSet.add(rel);
+      this.files.push(rel);
+    }
     const st: FileState = { name: rel, text, pos: 0, line: 1 };
     if (from) st.sourcedAt = from;
     this.stack.push(st);

@@ -25,12 +25,16 @@ export const F_NEED_SET_CHOICE_VALUES = 0x100000;
 
 export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
+/**
+ * Expressions. `mark` is scratch space for whole-model passes (the recursive-dependency check marks subtrees it
+ * has cleared); expression trees share subtrees (every property of a menu shares its dependency chain).
+ */
 export type Expr =
-  | { t: 'sym'; s: Sym }
-  | { t: 'not'; e: Expr }
-  | { t: 'and'; l: Expr; r: Expr }
-  | { t: 'or'; l: Expr; r: Expr }
-  | { t: 'cmp'; op: CmpOp; l: Sym; r: Sym };
+  | { t: 'sym'; s: Sym; mark: number }
+  | { t: 'not'; e: Expr; mark: number }
+  | { t: 'and'; l: Expr; r: Expr; mark: number }
+  | { t: 'or'; l: Expr; r: Expr; mark: number }
+  | { t: 'cmp'; op: CmpOp; l: Sym; r: Sym; mark: number };
 
 export type PropType = 'prompt' | 'menu' | 'comment' | 'default' | 'choice' | 'select' | 'imply' | 'range' | 'symbol';
 
@@ -42,10 +46,10 @@ export interface Prop {
   /** condition under which the property applies (after finalize: including all inherited dependencies) */
   visible: Expr | null;
   /** prompt text (prompt/menu/comment) */
-  text?: string;
+  text?: string | undefined;
   /** range bounds */
-  lo?: Sym;
-  hi?: Sym;
+  lo?: Sym | undefined;
+  hi?: Sym | undefined;
   span: Span;
   menu: MenuNode;
 }
@@ -108,7 +112,7 @@ export interface MenuNode {
   /** first child */
   list: MenuNode | null;
   next: MenuNode | null;
-  help?: string;
+  help?: string | undefined;
   span: Span;
   /** what statement made this node */
   kind: 'root' | 'config' | 'menuconfig' | 'choice' | 'menu' | 'comment' | 'if';
@@ -239,24 +243,24 @@ export class SymbolTable {
 // ---- expression helpers -------------------------------------------------------------------------------------
 
 export function eSym(s: Sym): Expr {
-  return { t: 'sym', s };
+  return { t: 'sym', s, mark: 0 };
 }
 export function eNot(e: Expr): Expr {
-  return { t: 'not', e };
+  return { t: 'not', e, mark: 0 };
 }
 /** expr_alloc_and: null means "no condition" (y) */
 export function eAnd(a: Expr | null, b: Expr | null): Expr | null {
   if (!a) return b;
   if (!b) return a;
-  return { t: 'and', l: a, r: b };
+  return { t: 'and', l: a, r: b, mark: 0 };
 }
 export function eOr(a: Expr | null, b: Expr | null): Expr | null {
   if (!a) return b;
   if (!b) return a;
-  return { t: 'or', l: a, r: b };
+  return { t: 'or', l: a, r: b, mark: 0 };
 }
 export function eCmp(op: CmpOp, l: Sym, r: Sym): Expr {
-  return { t: 'cmp', op, l, r };
+  return { t: 'cmp', op, l, r, mark: 0 };
 }
 
 /** every symbol an expression mentions */

@@ -82,6 +82,7 @@ export class Parser {
       parent: null,
       list: null,
       next: null,
+      help: undefined,
       span: span('', 0),
       kind: 'root',
     };
@@ -242,6 +243,7 @@ export class Parser {
       parent: this.currentMenu,
       list: null,
       next: null,
+      help: undefined,
       span: sp,
       kind,
     };
@@ -270,7 +272,18 @@ export class Parser {
   }
 
   private addProp(type: PropType, expr: Expr | null, dep: Expr | null, sp: Span): Prop {
-    const prop: Prop = { id: this.props.length, type, expr, visible: dep, span: sp, menu: this.currentEntry };
+    // every field present from the start keeps property objects one shape for the JIT
+    const prop: Prop = {
+      id: this.props.length,
+      type,
+      expr,
+      visible: dep,
+      text: undefined,
+      lo: undefined,
+      hi: undefined,
+      span: sp,
+      menu: this.currentEntry,
+    };
     this.props.push(prop);
     if (this.currentEntry.sym) this.currentEntry.sym.props.push(prop);
     return prop;
@@ -711,7 +724,7 @@ export class Parser {
     let l = this.andExpr();
     while (this.peek().type === '||') {
       this.take();
-      l = { t: 'or', l, r: this.andExpr() };
+      l = { t: 'or', l, r: this.andExpr(), mark: 0 };
     }
     return l;
   }
@@ -720,7 +733,7 @@ export class Parser {
     let l = this.unary();
     while (this.peek().type === '&&') {
       this.take();
-      l = { t: 'and', l, r: this.unary() };
+      l = { t: 'and', l, r: this.unary(), mark: 0 };
     }
     return l;
   }
@@ -763,7 +776,7 @@ export class Parser {
   }
 
   private ref(s: Sym, t: Token): void {
-    if (s.refs.length < 8) s.refs.push(span(t.file, t.line));
+    if (s.refs.length < 4) s.refs.push(span(t.file, t.line));
   }
 }
 

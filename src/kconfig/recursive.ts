@@ -17,6 +17,7 @@ interface Frame {
   prev: Frame | null;
 }
 
+let checkRuns = 0;
 const CHECK = 1;
 const CHECKED = 2;
 
@@ -96,12 +97,13 @@ export function checkRecursive(syms: SymbolTable, propName: (p: Prop) => string)
     if (cvFrame && top === cvFrame) pop();
   };
 
-  // Expression nodes already walked without finding a cycle. Every symbol in such a subtree is then checked and
-  // finished (never again on the stack), so walking it again cannot find anything: skipping it changes nothing but
-  // the cost, which matters because dependency chains of enclosing menus are shared by many properties.
-  const clean = new WeakSet<Expr>();
+  // Expression nodes already walked without finding a cycle are marked. Every symbol in such a subtree is then
+  // checked and finished (never again on the stack), so walking it again cannot find anything: skipping it
+  // changes nothing but the cost, which matters because the dependency chains of enclosing menus are shared by
+  // all their properties.
+  const stamp = ++checkRuns;
   const exprDeps = (e: Expr | null): Sym | null => {
-    if (!e || clean.has(e)) return null;
+    if (!e || e.mark === stamp) return null;
     let r: Sym | null;
     switch (e.t) {
       case 'or':
@@ -118,7 +120,7 @@ export function checkRecursive(syms: SymbolTable, propName: (p: Prop) => string)
         r = checkDeps(e.s);
         break;
     }
-    if (!r) clean.add(e);
+    if (!r) e.mark = stamp;
     return r;
   };
 

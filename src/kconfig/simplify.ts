@@ -1,47 +1,12 @@
 import type { Expr, Sym, SymbolTable } from './model.js';
 
-/** symbols under an and/or node, memoised: the dependency chains of enclosing menus are shared and deep */
-const symsUnder = new WeakMap<Expr, Set<Sym>>();
-
-function collect(e: Expr, out: Set<Sym>): void {
-  switch (e.t) {
-    case 'and':
-    case 'or': {
-      const m = symsUnder.get(e);
-      if (m) {
-        for (const s of m) out.add(s);
-        return;
-      }
-      collect(e.l, out);
-      collect(e.r, out);
-      return;
-    }
-    case 'sym':
-      out.add(e.s);
-      return;
-    case 'cmp':
-      out.add(e.l);
-      out.add(e.r);
-      return;
-    case 'not':
-      collect(e.e, out);
-  }
-}
-
 /** expr_contains_symbol: does `dep` mention `sym` anywhere (outside of negations too)? */
 export function exprContainsSymbol(dep: Expr | null, sym: Sym): boolean {
   if (!dep) return false;
   switch (dep.t) {
     case 'and':
-    case 'or': {
-      let set = symsUnder.get(dep);
-      if (!set) {
-        set = new Set();
-        collect(dep, set);
-        symsUnder.set(dep, set);
-      }
-      return set.has(sym);
-    }
+    case 'or':
+      return exprContainsSymbol(dep.l, sym) || exprContainsSymbol(dep.r, sym);
     case 'sym':
       return dep.s === sym;
     case 'cmp':

@@ -65,8 +65,8 @@ export class KernelTree {
     const r = this.rel(rel);
     const a = path.join(this.root, r);
     if (!this.memoryOnly && fs.existsSync(a)) {
-      const real = fs.realpathSync(a);
-      this.realRoot ??= fs.realpathSync(this.root);
+      const real = fs.realpathSync.native(a);
+      this.realRoot ??= fs.realpathSync.native(this.root);
       if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
         throw new InputError(`path escapes the tree root through a symlink: ${r}`);
       }
