@@ -237,17 +237,20 @@ describe('toolchain profiles for Kbuild', () => {
     ...extra,
   });
   const tree = KernelTree.fromFiles({
-    Makefile: 'include scripts/Makefile.compiler\nKBUILD_CFLAGS := -O2 $(call cc-option,-fgood) $(call cc-option,-fbad,-ffallback) $(call undefined-helper,-fx)\n',
-    'scripts/Makefile.compiler': 'cc-option = $(shell run-the-compiler $(1))\n',
+    Makefile:
+      'include scripts/Makefile.compiler\nKBUILD_CFLAGS := -O2 $(call cc-option,-fgood) $(call cc-option,-fbad,-ffallback) $(call undefined-helper,-fx)\n' +
+      'KBUILD_CFLAGS += $(call try-run,echo x | $(CC) -S -x c -,,-DNO_K)\n',
+    'scripts/Makefile.compiler': 'cc-option = $(shell run-the-compiler $(1))\ntry-run = $(shell if ($(1)); then echo "$(2)"; else echo "$(3)"; fi)\n',
     // a helper the tree does not define expands to nothing, as in make
     Kbuild: 'obj-y += d/\n',
     'd/Makefile': 'obj-y := a.o\n',
     'd/a.c': '',
   });
   it('answers cc-option from the profile file\'s own kbuild section', () => {
-    const p = kbuildProfileFrom(file({ kbuild: { cc: { '-fgood': true, '-fbad': false } } }));
+    const p = kbuildProfileFrom(file({ kbuild: { cc: { '-fgood': true, '-fbad': false }, run: { 'echo x | -S -x c -': false } } }));
     const r = evalKbuild(tree, parseDotConfig('', 'arm'), { profile: p });
     expect(r.graph.objects.get('d/a.o')!.cmd.flags).toEqual(['-O2', '-fgood', '-ffallback']);
+    expect(r.graph.objects.get('d/a.o')!.cmd.defines).toContainEqual(['NO_K', '1']);
     expect(r.diagnostics.filter((d) => d.code === 'B006' || d.code === 'B001')).toEqual([]);
   });
   it('an unanswered probe is reported (B006) and taken as unsupported; nothing is run', () => {
@@ -257,6 +260,7 @@ describe('toolchain profiles for Kbuild', () => {
     expect(r.diagnostics.filter((d) => d.code === 'B006').map((d) => d.primary)).toEqual([
       { file: 'Makefile', line: 2, col: 1 },
       { file: 'Makefile', line: 2, col: 1 },
+      { file: 'Makefile', line: 3, col: 1 },
     ]);
   });
 });
