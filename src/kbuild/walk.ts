@@ -4,7 +4,7 @@ import type { KernelTree } from '../tree/tree.js';
 import { type FileRule, MakeEvaluator } from './make/evaluator.js';
 import { compilePattern, matchPattern, words } from './make/text.js';
 import { Scope } from './make/vars.js';
-import { objectFlagWords, toCompileCommand } from './flags.js';
+import { objectFlagWords, toCompileCommand, withTargetVars } from './flags.js';
 import type { TreeHost } from './treehost.js';
 
 /** A directory limit that stops runaway descent (cycles through ../ are caught separately). */
@@ -179,7 +179,7 @@ export class KbuildWalker {
       if (part.kind !== undefined) {
         ev.span = obj.span;
         const partOfModule = realMSet.has(path);
-        const fw = this.withTargets(ev, [...parentsOf(rel), dir === "." ? rel : `${dir}/${rel}`], () =>
+        const fw = this.withTargets(ev, dir, [...parentsOf(rel), dir === "." ? rel : `${dir}/${rel}`], () =>
           objectFlagWords(ev, {
             target: path,
             rel,
@@ -276,17 +276,25 @@ export class KbuildWalker {
     return outcome;
   }
 
-  private withTargets<T>(ev: MakeEvaluator, targets: string[], fn: () => T): T {
+  /**
+   * Evaluate fn as make would while building the last of `targets` ($@ set, $* the stem of kbuild's
+   * `$(obj)/%.o` pattern rule), with the target-specific variables of all of them applied (a composite's own apply
+   * to its parts, which make builds as its prerequisites).
+   */
+  private withTargets<T>(ev: MakeEvaluator, obj: string, targets: string[], fn: () => T): T {
     const saved = { at: ev.get('@'), star: ev.get('*') };
     const t = targets[targets.length - 1]!;
     ev.define('@', t, 'automatic');
+    const rel = obj === '.' ? t : t.startsWith(obj + '/') ? t.slice(obj.length + 1) : t;
+    ev.define('*', rel.replace(/\.o$/, ''), 'automatic');
     try {
       if (ev.targetVars.length === 0) return fn();
-      return withTargetVarsLazy(ev, targets, fn);
+      return withTargetVars(ev, ev.targetVars, targets, fn);
     } finally {
-      if (saved.at) ev.scope.set('@', saved.at);
-      else ev.scope.delete('@');
-      void saved.star;
+      for (const [name, v] of [['@', saved.at], ['*', saved.star]] as const) {
+        if (v) ev.scope.set(name, v);
+        else ev.scope.delete(name);
+      }
     }
   }
 
@@ -353,10 +361,6 @@ export class KbuildWalker {
 
 }
 
-import { withTargetVars } from './flags.js';
-function withTargetVarsLazy<T>(ev: MakeEvaluator, targets: string[], fn: () => T): T {
-  return withTargetVars(ev, ev.targetVars, targets, fn);
-}
 
 const INIT_EMPTY = [
   'obj-y', 'obj-m', 'lib-y', 'lib-m', 'always-y', 'always-m', 'targets', 'subdir-y', 'subdir-m',
