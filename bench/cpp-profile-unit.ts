@@ -28,9 +28,10 @@ for (let r = 0; r < runs; r++) {
   for (const u of units) {
     const pre = predefinedFor(profile, u.cmd);
     const t0 = performance.now();
-    const res = preprocess(tree, u.source, { cmd: u.cmd, autoconf, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache, extraRoots: [objtree], srcPrefix: srctree + '/' });
+    const res = preprocess(tree, u.source, { memo: !process.env.NO_MEMO, cmd: u.cmd, autoconf, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache, extraRoots: [objtree], srcPrefix: srctree + '/' });
     total += performance.now() - t0;
     toks += res.tokens.length;
   }
-  console.log(`run ${r}: ${units.length} units ${total.toFixed(0)} ms (${(total / units.length).toFixed(1)} ms/unit), ${toks} tokens; lexed ${cache.stats.lexedFiles} files ${(cache.stats.lexedBytes / 1e6).toFixed(1)} MB in ${cache.stats.lexMs.toFixed(0)} ms`);
+  const ms = cache.memo.stats;
+  console.log(`run ${r}: ${units.length} units ${total.toFixed(0)} ms (${(total / units.length).toFixed(1)} ms/unit), ${toks} tokens; lexed ${cache.stats.lexedFiles} files ${(cache.stats.lexedBytes / 1e6).toFixed(1)} MB in ${cache.stats.lexMs.toFixed(0)} ms; memo hits ${ms.hits} misses ${ms.misses} recorded ${ms.recorded} unmemoizable ${ms.unmemoizable} stored ${cache.memo.tokens} tokens`);
 }

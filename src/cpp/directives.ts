@@ -154,7 +154,7 @@ function conditional(pp: Preprocessor, d: number, hashIdx: number): void {
       else {
         const t = macroName(pp, name);
         if (t) {
-          const m = pp.macros[t.val];
+          const m = pp.readMacro(t.val);
           pp.consult(t.val, m);
           skip = d === D_IFDEF ? m === undefined : m !== undefined;
         }
@@ -179,7 +179,7 @@ function conditional(pp: Preprocessor, d: number, hashIdx: number): void {
       const t = macroName(pp, name);
       let defined = false;
       if (t) {
-        const m = pp.macros[t.val];
+        const m = pp.readMacro(t.val);
         pp.consult(t.val, m);
         defined = m !== undefined;
       }
@@ -216,8 +216,17 @@ function define(pp: Preprocessor, lf: Lexed, hashIdx: number): void {
   let cached = pp.s.cache.defines.get(lf);
   let res = cached?.get(hashIdx) as Macro | DefineError | undefined;
   if (res === undefined || name.lf !== lf) {
-    const rest = pp.restOfLine();
-    res = parseDefine(name.lf!, name.idx, rest, pp.originOf(lf), pp.unitAsm);
+    const origin = pp.originOf(lf);
+    // configuration, command-line and predefined macros are canonical by their text, so that the same CONFIG_X in
+    // another configuration's autoconf.h is the same definition (header memo dependencies compare identities)
+    const canonKey = origin !== O_SOURCE ? `${origin}|${pp.unitAsm ? 'a' : 'c'}|${lineText(lf, hashIdx)}` : '';
+    const canon = canonKey ? (pp.s.cache.canonical.get(canonKey) as Macro | DefineError | undefined) : undefined;
+    if (canon !== undefined) res = canon;
+    else {
+      const rest = pp.restOfLine();
+      res = parseDefine(name.lf!, name.idx, rest, origin, pp.unitAsm);
+      if (canonKey) pp.s.cache.canonical.set(canonKey, res);
+    }
     if (name.lf === lf) {
       if (!cached) {
         cached = new Map();
@@ -268,15 +277,18 @@ function include(pp: Preprocessor, d: number, hashIdx: number): PendingInclude |
     }
     return null;
   }
-  if (pp.once.has(file.key)) return null;
+  const once = pp.once.has(file.key);
+  if (pp.memo?.recording) pp.memo.onceRead(file.key, once);
+  if (once) return null;
   if (d === D_IMPORT) {
+    pp.spoilMemo();
     if (pp.includeSet.has(file.key)) return null;
     pp.once.add(file.key);
   }
   // multiple-include optimisation: a guarded header whose guard is defined contributes nothing
   const lexed = pp.s.cache.lex(file, pp.s.mode);
   const g = guardOf(pp, lexed);
-  if (g !== 0 && pp.macros[g] !== undefined) {
+  if (g !== 0 && pp.readMacro(g) !== undefined) {
     if (!pp.includeSet.has(file.key)) {
       pp.includeSet.add(file.key);
       pp.includes.push(file.key);
@@ -284,6 +296,7 @@ function include(pp: Preprocessor, d: number, hashIdx: number): PendingInclude |
     return null;
   }
   if (pp.frames.length >= pp.s.limits.maxIncludeDepth) {
+    pp.spoilMemo();
     const chain = pp.frames.slice(-6).map((fr) => fr.file.display);
     const cycle = pp.frames.some((fr) => fr.file.key === file.key);
     pp.diag('P007', 'cpp-limit', 'error',
@@ -295,7 +308,7 @@ function include(pp: Preprocessor, d: number, hashIdx: number): PendingInclude |
 }
 
 function enterInclude(pp: Preprocessor, p: PendingInclude): void {
-  pp.pushFile(p.file, p.r, p.from, false);
+  pp.enterInclude(p.file, p.r, p.from);
 }
 
 function looksGenerated(name: string): boolean {
@@ -424,9 +437,11 @@ export function pragmaTokens(pp: Preprocessor, toks: Tok[], at: Tok): void {
     if (first.val === ONCE) {
       if (pp.frames.length <= 1 || f.dirIdx === -2) pp.diag('P002', 'cpp-warning-directive', 'warning', '#pragma once in main file', where);
       pp.once.add(f.file.key);
+      if (pp.memo?.recording) pp.memo.onceAdd(f.file.key);
       return;
     }
     if (first.val === PUSH_MACRO || first.val === POP_MACRO) {
+      pp.spoilMemo();
       const rest = toks.slice(1);
       const s = rest.length >= 3 && isPunct(rest[0]!, P_LPAREN) && rest[1]!.kind === K_STRING && isPunct(rest[2]!, P_RPAREN) ? rest[1]!.text : null;
       if (!s) {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { KernelTree } from '../tree/tree.js';
 import { normalizeRel } from '../tree/tree.js';
 import { lex, type Lexed, type LexMode } from './lexer.js';
+import { MemoStore } from './memo.js';
 
 /**
  * A file the preprocessor can read: in the tree (tree-relative path) or in an extra root outside it (absolute path,
@@ -41,6 +42,10 @@ export class CppCache {
   readonly defines = new WeakMap<Lexed, Map<number, unknown>>();
   /** include-guard analysis per lexed file: guard macro identifier id, or 0 */
   readonly guards = new WeakMap<Lexed, number>();
+  /** canonical definitions of configuration / command-line / predefined macros, by their #define text */
+  readonly canonical = new Map<string, unknown>();
+  /** header memo (src/cpp/memo.ts) */
+  readonly memo = new MemoStore();
   stats = { lexedFiles: 0, lexedBytes: 0, lexMs: 0 };
 
   constructor(readonly tree: KernelTree, readonly extraRoots: string[] = []) {}

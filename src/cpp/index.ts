@@ -34,6 +34,8 @@ export interface CppOptions {
   builtins?: Map<string, number>;
   /** how the compiler spells the tree root for __FILE__ (default: the tree's absolute root + '/') */
   srcPrefix?: string;
+  /** replay headers whose effect is memoized in the cache (default true) */
+  memo?: boolean;
 }
 
 export interface CppResult {
@@ -158,6 +160,8 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
     unsignedChar: opts.predefined.has('__CHAR_UNSIGNED__'),
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     autoconf,
+    memo: opts.memo === false ? null : cache.memo,
+    memoKey: [mode, search.key, JSON.stringify(fl.prefixMaps), fl.std, srcPrefix, opts.predefined.has('__CHAR_UNSIGNED__'), contentKey(attrMap), contentKey(builtinMap), JSON.stringify(opts.limits ?? {})].join('|'),
   });
   pp.gaps.push(...featureGaps);
   const main = fileRef(tree, file);
@@ -204,6 +208,25 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
     gaps: pp.gaps,
     stats: { ms: performance.now() - t0, tokens: pp.out.length, expansions: pp.prov.size - 1 },
   };
+}
+
+const contentKeys = new WeakMap<Map<string, number>, string>();
+let nextContentKey = 1;
+const byContent = new Map<string, string>();
+
+/** a short key for the content of an answer map (equal contents, equal keys) */
+function contentKey(m: Map<string, number>): string {
+  let k = contentKeys.get(m);
+  if (k === undefined) {
+    const text = [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([a, v]) => `${a}=${v}`).join(',');
+    k = byContent.get(text);
+    if (k === undefined) {
+      k = `f${nextContentKey++}`;
+      byContent.set(text, k);
+    }
+    contentKeys.set(m, k);
+  }
+  return k;
 }
 
 function displayOfKey(k: string, _cache: CppCache): string {

@@ -78,34 +78,30 @@ export class Macro {
     return { file: displayName(this.lf), line: this.lf.line[this.idx]!, col: this.lf.col[this.idx]! };
   }
 
-  /** the replacement text, as the footprint records it ("1", "\"str\"", "0x10") */
+  /** the name as gcc -dM and the command line spell it: NAME, or NAME(params) for function-like macros */
+  get footprintName(): string {
+    if (!this.funLike) return this.nameText;
+    const ps = this.params.map((p, i) =>
+      i === this.params.length - 1 && this.variadic ? (idents.name(p) === '__VA_ARGS__' ? '...' : idents.name(p) + '...') : idents.name(p));
+    return `${this.nameText}(${ps.join(',')})`;
+  }
+
+  /** the replacement text as gcc -dM prints it ("1", "\"str\"", "c ## L"): what the footprint records */
   valueText(): string {
     let s = '';
     for (let i = 0; i < this.body.length; i++) {
       const t = this.body[i]!;
-      if (i > 0 && t.flags & T_WHITE) s += ' ';
+      if (i > 0 && (t.flags & T_WHITE || this.body[i - 1]!.flags & T_PASTE_LEFT)) s += ' ';
+      if (t.flags & T_STRINGIFY) s += '#';
       s += t.kind === K_ARG ? idents.name(this.params[t.val]!) : t.text;
+      if (t.flags & T_PASTE_LEFT) s += ' ##';
     }
     return s;
   }
 
   /** `#define` line as gcc -dM would print it (for `kvlint cpp --defines` and tests) */
   toString(): string {
-    let head = this.nameText;
-    if (this.funLike) {
-      const ps = this.params.map((p, i) =>
-        i === this.params.length - 1 && this.variadic ? (idents.name(p) === '__VA_ARGS__' ? '...' : idents.name(p) + '...') : idents.name(p));
-      head += '(' + ps.join(', ') + ')';
-    }
-    let s = '';
-    for (let i = 0; i < this.body.length; i++) {
-      const t = this.body[i]!;
-      if (i > 0 && t.flags & T_WHITE) s += ' ';
-      if (t.flags & T_STRINGIFY) s += '#';
-      s += t.kind === K_ARG ? idents.name(this.params[t.val]!) : t.text;
-      if (t.flags & T_PASTE_LEFT) s += ' ##';
-    }
-    return `#define ${head} ${s}`;
+    return `#define ${this.footprintName} ${this.valueText()}`;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { TokenStream } from '../core/tokens.js';
 import type { Span, TraceStep } from '../core/types.js';
 import { idents, K_NEWLINE, K_PUNCT, type Lexed, P_HASH } from './lexer.js';
+import type { PrinterState, Run } from './memo.js';
 import type { ProvTable } from './provenance.js';
 import { avoidPaste, K_PAD, publicKind, T_WHITE, Tok } from './tok.js';
 
@@ -128,6 +129,40 @@ export class OutBuilder {
     this.vals = g32(this.vals);
     this.idxs = g32(this.idxs);
     this.provs = g32(this.provs);
+  }
+
+  /** append a memoized run; its provenance ids are entry-local (1..k), placed at `base` */
+  appendRun(r: Run, base: number): void {
+    const m = r.kinds.length;
+    while (this.length + m > this.provs.length) this.grow();
+    const n = this.length;
+    this.kinds.set(r.kinds, n);
+    this.vals.set(r.vals, n);
+    this.idxs.set(r.idxs, n);
+    this.flags.set(r.flags, n);
+    const provs = this.provs;
+    const rp = r.provs;
+    const off = base - 1;
+    for (let i = 0; i < m; i++) {
+      const p = rp[i]!;
+      provs[n + i] = p === 0 ? 0 : p + off;
+    }
+    for (let i = 0; i < m; i++) {
+      this.texts.push(r.texts[i]!);
+      this.lfs.push(r.lfs[i]!);
+    }
+    this.length = n + m;
+  }
+
+  printerState(): PrinterState {
+    return { avoid: this.avoid, source: this.source, prev: this.prev, line: this.line };
+  }
+
+  restorePrinter(s: PrinterState): void {
+    this.avoid = s.avoid;
+    this.source = s.source;
+    this.prev = s.prev;
+    this.line = s.line;
   }
 
   finish(): void {

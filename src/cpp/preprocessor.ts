@@ -12,6 +12,7 @@ import { BUILTINS, B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_FILE_NAME, B_HAS_AT
 import { handleDirective, pragmaTokens } from './directives.js';
 import { OutBuilder } from './output.js';
 import { ProvTable } from './provenance.js';
+import { type MemoHost, MemoRecorder, type MemoStore, WRITE } from './memo.js';
 import {
   AVOID_PASTE, EOF_TOK, fromLexed, isPunct, K_ARG, K_EOF, K_PAD, padding, pasteSpelling, T_BOL, T_NO_EXPAND,
   T_PASTE_LEFT, T_STRINGIFY, T_WHITE, Tok,
@@ -50,6 +51,9 @@ export interface PpSettings {
   limits: CppLimits;
   /** text served at generated/autoconf.h */
   autoconf: SourceFile | null;
+  /** header memo store (shared per run) and the key of everything besides macros that a header's effect depends on */
+  memo: MemoStore | null;
+  memoKey: string;
 }
 
 interface Context {
@@ -119,7 +123,13 @@ function isWatchedName(id: number): boolean {
   return c === 1;
 }
 
-export class Preprocessor {
+/** builtin macros are the same objects in every unit (memo dependencies compare definitions by identity) */
+const BUILTIN_MACROS: [number, Macro][] = BUILTINS.map(([name, kind]) => {
+  const id = idents.intern(name);
+  return [id, new Macro(id, false, [], false, [], O_BUILTIN, null, -1, kind)];
+});
+
+export class Preprocessor implements MemoHost {
   readonly prov = new ProvTable();
   readonly out: OutBuilder;
   readonly diagnostics: Diagnostic[] = [];
@@ -149,16 +159,15 @@ export class Preprocessor {
   readonly once = new Set<string>();
   readonly pushed = new Map<number, (Macro | undefined)[]>();
   readonly mainFile: Frame | null = null;
+  readonly memo: MemoRecorder | null;
   mainGccPath = '';
   private readonly asm: boolean;
 
   constructor(readonly s: PpSettings) {
     this.asm = s.mode === 'asm';
     this.out = new OutBuilder(this.asm);
-    for (const [name, kind] of BUILTINS) {
-      const id = idents.intern(name);
-      this.setMacro(id, new Macro(id, false, [], false, [], O_BUILTIN, null, -1, kind));
-    }
+    this.memo = s.memo ? new MemoRecorder(this, s.memo) : null;
+    for (const [id, m] of BUILTIN_MACROS) this.setMacro(id, m);
   }
 
   // ---------------------------------------------------------------- macro table and footprint
@@ -166,22 +175,35 @@ export class Preprocessor {
   setMacro(id: number, m: Macro | undefined): void {
     if (id >= this.macros.length) this.macros.length = Math.max(id + 1, idents.size);
     this.macros[id] = m;
+    if (this.memo !== null && this.memo.recording) this.memo.write(id);
+  }
+
+  /** read the macro table (logged for header memoization) */
+  readMacro(id: number): Macro | undefined {
+    const m = this.macros[id];
+    if (this.memo !== null && this.memo.recording) this.memo.read(id, m);
+    return m;
   }
 
   /** the unit's sources (re)defined or undefined this name: later lookups do not depend on the configuration */
   touch(id: number): void {
-    if (isWatchedName(id)) this.touched.add(id);
+    if (!isWatchedName(id)) return;
+    this.touched.add(id);
+    if (this.memo !== null && this.memo.recording) this.memo.event(id, WRITE);
   }
 
   /** record that the unit consulted name `id` (its definedness or value) */
   consult(id: number, m: Macro | undefined): void {
     if (m !== undefined) {
       if (m.origin === O_SOURCE || m.origin === O_BUILTIN) return;
-      const name = m.nameText;
+      if (this.memo !== null && this.memo.recording) this.memo.event(id, m);
+      const name = m.footprintName;
       if (!this.footprint.has(name)) this.footprint.set(name, m.valueText());
       return;
     }
-    if (!isWatchedName(id) || this.touched.has(id)) return;
+    if (!isWatchedName(id)) return;
+    if (this.memo !== null && this.memo.recording) this.memo.event(id, m);
+    if (this.touched.has(id)) return;
     const name = idents.name(id);
     if (!this.footprint.has(name)) this.footprint.set(name, null);
   }
@@ -227,6 +249,29 @@ export class Preprocessor {
     }
   }
 
+  /** enter an included file — or replay its memoized effect when the macros it depends on are unchanged */
+  enterInclude(file: SourceFile, r: ResolvedInclude, from: Span): void {
+    const memo = this.memo;
+    if (memo === null || this.parsingArgs !== 0 || this.inDeferredPragma) {
+      this.pushFile(file, r, from, false);
+      return;
+    }
+    const key = `${file.key}|${r.gcc}|${r.dirIdx}|${this.s.memoKey}`;
+    const e = memo.store.find(key, (x) => memo.valid(x));
+    if (e) {
+      memo.replay(e);
+      return;
+    }
+    memo.store.stats.misses++;
+    this.pushFile(file, r, from, false);
+    memo.begin(key, this.frame);
+  }
+
+  /** the current header's effect cannot be replayed (it used __COUNTER__, hit a limit, …) */
+  spoilMemo(): void {
+    if (this.memo !== null) this.memo.spoil();
+  }
+
   /** leave the current file (end of file). Returns false when it was the last, or returnAtEof was asked. */
   popFile(): boolean {
     const f = this.frame;
@@ -236,6 +281,7 @@ export class Preprocessor {
     }
     this.skipping = this.conds.length > 0 ? this.skipping : false;
     this.frames.pop();
+    if (this.memo !== null) this.memo.ended(f);
     if (this.frames.length === 0) return false;
     this.frame = this.frames[this.frames.length - 1]!;
     return !f.returnAtEof;
@@ -398,6 +444,7 @@ export class Preprocessor {
       this.curProv = prov;
       if (result.kind !== K_IDENT || result.flags & T_NO_EXPAND) return result;
       const m = this.macros[result.val];
+      if (this.memo !== null && this.memo.recording) this.memo.read(result.val, m);
       if (this.preventExpansion === 0) this.consult(result.val, m);
       if (m === undefined) return result;
       if (!m.disabled) {
@@ -799,6 +846,7 @@ export class Preprocessor {
         break;
       }
       case B_BASE_FILE:
+        this.spoilMemo();
         text = JSON_quote(this.inDirective ? this.mainGccPath : this.remap(this.mainGccPath));
         kind = K_STRING;
         break;
@@ -806,14 +854,17 @@ export class Preprocessor {
         text = String(this.lineOf(name, nameProv));
         break;
       case B_COUNTER:
+        this.memo?.usedCounter();
         text = String(this.counter++);
         break;
       case B_INCLUDE_LEVEL:
+        this.spoilMemo();
         text = String(Math.max(0, this.frames.length - 1));
         break;
       case B_DATE:
       case B_TIME:
       case B_TIMESTAMP:
+        this.spoilMemo();
         text = dateText(b);
         kind = K_STRING;
         break;
@@ -1017,7 +1068,7 @@ export class Preprocessor {
               this.diag('P006', 'cpp-syntax', 'error', 'missing \')\' after "defined"', this.spanOf(c.lf ?? t.lf, c.lf ? c.idx : t.idx));
             }
           }
-          const m = this.macros[t.val];
+          const m = this.readMacro(t.val);
           this.consult(t.val, m);
           return m !== undefined;
         } finally {

@@ -1,6 +1,7 @@
 import type { Span, TraceStep } from '../core/types.js';
 import type { Lexed } from './lexer.js';
 import type { Macro } from './macro.js';
+import type { Nodes } from './memo.js';
 
 export const N_EXPAND = 1;
 export const N_PASTE = 2;
@@ -24,7 +25,7 @@ export class ProvTable {
   label = new Map<number, string>();
   size = 1;
 
-  private grow(): void {
+  grow(): void {
     const n = this.kind.length * 2;
     const k = new Uint8Array(n);
     k.set(this.kind);
@@ -64,6 +65,30 @@ export class ProvTable {
     this.rhsProv[id] = rhsProv;
     this.label.set(id, label);
     return id;
+  }
+
+  /** append memoized nodes (entry-local ids 1..k, parents local); returns the id of local node 1 */
+  appendNodes(n: Nodes): number {
+    const base = this.size;
+    const k = n.kind.length;
+    while (this.size + k > this.kind.length) this.grow();
+    const off = base - 1;
+    for (let j = 0; j < k; j++) {
+      const id = base + j;
+      this.kind[id] = n.kind[j]!;
+      const par = n.parent[j]!;
+      this.parent[id] = par === 0 ? 0 : par + off;
+      const l = n.lhs[j]!;
+      this.lhsProv[id] = l === 0 ? 0 : l + off;
+      const r = n.rhs[j]!;
+      this.rhsProv[id] = r === 0 ? 0 : r + off;
+      this.useIdx[id] = n.useIdx[j]!;
+      this.macro.push(n.macro[j]!);
+      this.useLf.push(n.useLf[j]!);
+    }
+    for (const [l, lab] of n.labels) this.label.set(l + off, lab);
+    this.size = base + k;
+    return base;
   }
 
   /** the outermost expansion node of a chain (whose use site is a literal token) */

@@ -1,0 +1,446 @@
+import type { Diagnostic } from '../core/types.js';
+import type { Lexed } from './lexer.js';
+import type { Macro } from './macro.js';
+import type { Tok } from './tok.js';
+
+/**
+ * Header memoization. Including a header has an effect — output tokens, macro definitions, footprint entries,
+ * diagnostics — that depends only on the macro state it consulted. While a header is preprocessed, every macro-table
+ * read and write is logged; at its end, the reads not preceded by its own writes are its dependencies. The next
+ * time the same header is included (same path, search chain and spelling) with every dependency unchanged (same
+ * Macro objects: definitions are shared per run, and configuration/command-line ones are canonical by their text,
+ * so unchanged CONFIG_* macros of another configuration count as unchanged), its effect is replayed instead of
+ * preprocessing it again. This is what makes the thousandth unit — and the second configuration — cheap.
+ *
+ * Entries store their own output runs and refer to the entries of nested headers, so memory stays proportional to
+ * the distinct output, not to the include depth.
+ */
+
+export const WRITE = Symbol('write');
+export type LogVal = Macro | undefined | typeof WRITE;
+
+/** a run of output tokens produced by the header itself (columns as in OutBuilder; provs are entry-local) */
+export interface Run {
+  kinds: Uint8Array;
+  vals: Int32Array;
+  texts: string[];
+  lfs: (Lexed | null)[];
+  idxs: Int32Array;
+  provs: Int32Array;
+  flags: Uint8Array;
+}
+
+export interface Nodes {
+  kind: Uint8Array;
+  parent: Int32Array;
+  macro: (Macro | null)[];
+  useLf: (Lexed | null)[];
+  useIdx: Int32Array;
+  lhs: Int32Array;
+  rhs: Int32Array;
+  labels: Map<number, string>;
+}
+
+export interface PrinterState {
+  avoid: boolean;
+  source: Tok | null;
+  prev: Tok | null;
+  line: boolean;
+}
+
+export class MemoEntry {
+  constructor(
+    readonly key: string,
+    readonly deps: Int32Array,
+    readonly depVals: (Macro | undefined)[],
+    readonly onceDeps: [string, boolean][],
+    readonly writes: Int32Array,
+    readonly writeVals: (Macro | undefined)[],
+    /** consult()/touch() calls in order: [id, macro] for consult, [id, WRITE] for touch */
+    readonly events: [number, LogVal][],
+    readonly includes: string[],
+    readonly onceAdds: string[],
+    readonly diags: Diagnostic[],
+    readonly gaps: string[],
+    readonly pieces: (Run | MemoEntry)[],
+    readonly nodes: Nodes,
+    readonly end: PrinterState,
+    readonly tokens: number,
+    /** __COUNTER__ at entry when the header used it (-1: not used) and how far the header advanced it */
+    readonly counterIn: number,
+    readonly counterAdd: number,
+  ) {}
+  hits = 0;
+}
+
+/** the memo store of a run (inside CppCache) */
+export class MemoStore {
+  readonly entries = new Map<string, MemoEntry[]>();
+  /** output tokens held by all entries' own runs */
+  tokens = 0;
+  stats = { hits: 0, misses: 0, recorded: 0, unmemoizable: 0, replayedTokens: 0, badProvenance: 0 };
+  constructor(readonly maxTokens = 40_000_000, readonly maxVariants = 24) {}
+
+  find(key: string, valid: (e: MemoEntry) => boolean): MemoEntry | undefined {
+    const list = this.entries.get(key);
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i]!;
+      if (valid(e)) {
+        e.hits++;
+        return e;
+      }
+    }
+    return undefined;
+  }
+
+  add(e: MemoEntry, ownTokens: number): boolean {
+    if (this.tokens + ownTokens > this.maxTokens) return false;
+    let list = this.entries.get(e.key);
+    if (!list) this.entries.set(e.key, (list = []));
+    if (list.length >= this.maxVariants) {
+      // drop the least used variant
+      let worst = 0;
+      for (let i = 1; i < list.length; i++) if (list[i]!.hits < list[worst]!.hits) worst = i;
+      list.splice(worst, 1);
+    }
+    list.push(e);
+    this.tokens += ownTokens;
+    this.stats.recorded++;
+    return true;
+  }
+}
+
+/** what the recorder needs from the preprocessor (kept narrow: src/cpp/preprocessor.ts implements it) */
+export interface MemoHost {
+  macros: (Macro | undefined)[];
+  readonly once: Set<string>;
+  readonly includes: string[];
+  readonly includeSet: Set<string>;
+  readonly diagnostics: Diagnostic[];
+  readonly gaps: string[];
+  setMacro(id: number, m: Macro | undefined): void;
+  counter: number;
+  consult(id: number, m: Macro | undefined): void;
+  touch(id: number): void;
+  out: {
+    length: number;
+    kinds: Uint8Array;
+    vals: Int32Array;
+    texts: string[];
+    lfs: (Lexed | null)[];
+    idxs: Int32Array;
+    provs: Int32Array;
+    flags: Uint8Array;
+    appendRun(r: Run, base: number): void;
+    printerState(): PrinterState;
+    restorePrinter(s: PrinterState): void;
+  };
+  prov: {
+    size: number;
+    kind: Uint8Array;
+    parent: Int32Array;
+    macro: (Macro | null)[];
+    useLf: (Lexed | null)[];
+    useIdx: Int32Array;
+    lhsProv: Int32Array;
+    rhsProv: Int32Array;
+    label: Map<number, string>;
+    appendNodes(n: Nodes): number;
+  };
+}
+
+interface Child {
+  entry: MemoEntry;
+  outStart: number;
+  outEnd: number;
+  provStart: number;
+  provEnd: number;
+}
+
+interface Scope {
+  key: string;
+  frame: unknown;
+  logStart: number;
+  outStart: number;
+  provStart: number;
+  diagStart: number;
+  gapStart: number;
+  includeStart: number;
+  eventStart: number;
+  onceStart: number;
+  onceAddStart: number;
+  children: Child[];
+  bad: boolean;
+  counterStart: number;
+  usedCounter: boolean;
+}
+
+let stamp = 0;
+let seen = new Int32Array(1 << 16);
+let seenW = new Int32Array(1 << 16);
+
+/** Records the effect of headers while they are preprocessed, and replays recorded effects. One per unit. */
+export class MemoRecorder {
+  recording = false;
+  private logIds = new Int32Array(1 << 16);
+  private logVals: LogVal[] = [];
+  private logLen = 0;
+  private onceLog: [string, boolean][] = [];
+  private onceAddLog: string[] = [];
+  private events: [number, LogVal][] = [];
+  private readonly scopes: Scope[] = [];
+
+  constructor(private readonly host: MemoHost, readonly store: MemoStore) {}
+
+  read(id: number, m: Macro | undefined): void {
+    const n = this.logLen;
+    if (n === this.logIds.length) {
+      const b = new Int32Array(n * 2);
+      b.set(this.logIds);
+      this.logIds = b;
+    }
+    this.logIds[n] = id;
+    this.logVals[n] = m;
+    this.logLen = n + 1;
+  }
+
+  write(id: number): void {
+    this.read(id, undefined);
+    this.logVals[this.logLen - 1] = WRITE;
+  }
+
+  event(id: number, v: LogVal): void {
+    this.events.push([id, v]);
+  }
+
+  onceRead(key: string, had: boolean): void {
+    this.onceLog.push([key, had]);
+  }
+
+  onceAdd(key: string): void {
+    this.onceAddLog.push(key);
+  }
+
+  /** __COUNTER__ was expanded: the headers being recorded depend on its value at their entry */
+  usedCounter(): void {
+    for (const s of this.scopes) s.usedCounter = true;
+  }
+
+  /** the current header cannot be replayed (it used __COUNTER__, hit a limit, …), nor can the ones including it */
+  spoil(): void {
+    for (const s of this.scopes) s.bad = true;
+  }
+
+  valid(e: MemoEntry): boolean {
+    const macros = this.host.macros;
+    const deps = e.deps;
+    const vals = e.depVals;
+    for (let i = 0; i < deps.length; i++) if (macros[deps[i]!] !== vals[i]) return false;
+    for (const [k, had] of e.onceDeps) if (this.host.once.has(k) !== had) return false;
+    return e.counterIn < 0 || e.counterIn === this.host.counter;
+  }
+
+  begin(key: string, frame: unknown): void {
+    const h = this.host;
+    this.scopes.push({
+      key, frame, logStart: this.logLen, outStart: h.out.length, provStart: h.prov.size, diagStart: h.diagnostics.length,
+      gapStart: h.gaps.length, includeStart: h.includes.length, eventStart: this.events.length, onceStart: this.onceLog.length,
+      onceAddStart: this.onceAddLog.length, children: [], bad: false, counterStart: h.counter, usedCounter: false,
+    });
+    this.recording = true;
+  }
+
+  /** called when a file's frame is popped */
+  ended(frame: unknown): void {
+    const top = this.scopes[this.scopes.length - 1];
+    if (!top || top.frame !== frame) return;
+    this.scopes.pop();
+    const entry = top.bad ? null : this.build(top);
+    const parent = this.scopes[this.scopes.length - 1];
+    if (!entry) this.store.stats.unmemoizable++;
+    else if (parent) parent.children.push({ entry, outStart: top.outStart, outEnd: this.host.out.length, provStart: top.provStart, provEnd: this.host.prov.size });
+    if (this.scopes.length === 0) {
+      this.recording = false;
+      this.logLen = 0;
+      this.logVals.length = 0;
+      this.onceLog.length = 0;
+      this.onceAddLog.length = 0;
+      this.events.length = 0;
+    }
+  }
+
+  replay(e: MemoEntry): void {
+    const h = this.host;
+    if (this.recording) {
+      for (let i = 0; i < e.deps.length; i++) this.read(e.deps[i]!, e.depVals[i]);
+      for (const d of e.onceDeps) this.onceLog.push(d);
+    }
+    const outStart = h.out.length;
+    const provStart = h.prov.size;
+    this.replayOutput(e);
+    for (let i = 0; i < e.writes.length; i++) h.setMacro(e.writes[i]!, e.writeVals[i]);
+    for (const [id, v] of e.events) {
+      if (v === WRITE) h.touch(id);
+      else h.consult(id, v);
+    }
+    for (const k of e.includes) {
+      if (!h.includeSet.has(k)) {
+        h.includeSet.add(k);
+        h.includes.push(k);
+      }
+    }
+    for (const k of e.onceAdds) {
+      h.once.add(k);
+      if (this.recording) this.onceAddLog.push(k);
+    }
+    if (e.counterIn >= 0) {
+      h.counter += e.counterAdd;
+      for (const s of this.scopes) s.usedCounter = true;
+    }
+    for (const d of e.diags) h.diagnostics.push(d);
+    for (const g of e.gaps) h.gaps.push(g);
+    h.out.restorePrinter(e.end);
+    const parent = this.scopes[this.scopes.length - 1];
+    if (parent) parent.children.push({ entry: e, outStart, outEnd: h.out.length, provStart, provEnd: h.prov.size });
+    this.store.stats.hits++;
+    this.store.stats.replayedTokens += e.tokens;
+  }
+
+  private replayOutput(e: MemoEntry): void {
+    const h = this.host;
+    const base = h.prov.appendNodes(e.nodes);
+    for (const p of e.pieces) {
+      if (p instanceof MemoEntry) this.replayOutput(p);
+      else h.out.appendRun(p, base);
+    }
+  }
+
+  private build(sc: Scope): MemoEntry | null {
+    const h = this.host;
+    const outEnd = h.out.length;
+    const provEnd = h.prov.size;
+    // dependencies: first reads not preceded by the header's own writes; writes: their final values
+    if (++stamp === 0x7fffffff) stamp = 1;
+    const size = Math.max(h.macros.length, this.maxLoggedId(sc.logStart) + 1);
+    if (seen.length < size) {
+      seen = new Int32Array(size * 2);
+      seenW = new Int32Array(size * 2);
+    }
+    const deps: number[] = [];
+    const depVals: (Macro | undefined)[] = [];
+    const writes: number[] = [];
+    for (let i = sc.logStart; i < this.logLen; i++) {
+      const id = this.logIds[i]!;
+      const v = this.logVals[i];
+      if (v === WRITE) {
+        if (seenW[id] !== stamp) {
+          seenW[id] = stamp;
+          writes.push(id);
+        }
+        seen[id] = stamp;
+      } else if (seen[id] !== stamp) {
+        seen[id] = stamp;
+        deps.push(id);
+        depVals.push(v);
+      }
+    }
+    const writeVals = writes.map((id) => h.macros[id]);
+    // own nodes: the provenance range minus the nested entries' ranges, renumbered 1..k
+    const local = new Int32Array(provEnd - sc.provStart);
+    const inChild = (p: number) => sc.children.some((c) => p >= c.provStart && p < c.provEnd);
+    let k = 0;
+    let ci = 0;
+    for (let p = sc.provStart; p < provEnd; p++) {
+      while (ci < sc.children.length && sc.children[ci]!.provEnd <= p) ci++;
+      const c = sc.children[ci];
+      if (c && p >= c.provStart && p < c.provEnd) continue;
+      local[p - sc.provStart] = ++k;
+    }
+    const map = (p: number): number => {
+      if (p === 0) return 0;
+      if (p < sc.provStart || p >= provEnd || inChild(p)) return -1;
+      return local[p - sc.provStart]!;
+    };
+    const pr = h.prov;
+    const nodes: Nodes = {
+      kind: new Uint8Array(k), parent: new Int32Array(k), macro: new Array(k), useLf: new Array(k), useIdx: new Int32Array(k),
+      lhs: new Int32Array(k), rhs: new Int32Array(k), labels: new Map(),
+    };
+    for (let p = sc.provStart; p < provEnd; p++) {
+      const l = local[p - sc.provStart]!;
+      if (l === 0) continue;
+      const j = l - 1;
+      nodes.kind[j] = pr.kind[p]!;
+      const par = map(pr.parent[p]!);
+      const lhs = map(pr.lhsProv[p]!);
+      const rhs = map(pr.rhsProv[p]!);
+      if (par < 0 || lhs < 0 || rhs < 0) {
+        this.store.stats.badProvenance++;
+        return null;
+      }
+      nodes.parent[j] = par;
+      nodes.lhs[j] = lhs;
+      nodes.rhs[j] = rhs;
+      nodes.macro[j] = pr.macro[p]!;
+      nodes.useLf[j] = pr.useLf[p]!;
+      nodes.useIdx[j] = pr.useIdx[p]!;
+      const lab = pr.label.get(p);
+      if (lab !== undefined) nodes.labels.set(l, lab);
+    }
+    // pieces: own output runs between the nested entries
+    const pieces: (Run | MemoEntry)[] = [];
+    const o = h.out;
+    let own = 0;
+    const run = (a: number, b: number): boolean => {
+      if (b <= a) return true;
+      const provs = new Int32Array(b - a);
+      for (let i = a; i < b; i++) {
+        const m = map(o.provs[i]!);
+        if (m < 0) {
+          this.store.stats.badProvenance++;
+          return false;
+        }
+        provs[i - a] = m;
+      }
+      pieces.push({
+        kinds: o.kinds.slice(a, b), vals: o.vals.slice(a, b), texts: o.texts.slice(a, b), lfs: o.lfs.slice(a, b),
+        idxs: o.idxs.slice(a, b), provs, flags: o.flags.slice(a, b),
+      });
+      own += b - a;
+      return true;
+    };
+    let at = sc.outStart;
+    for (const c of sc.children) {
+      if (!run(at, c.outStart)) return null;
+      pieces.push(c.entry);
+      at = c.outEnd;
+    }
+    if (!run(at, outEnd)) return null;
+    const e = new MemoEntry(
+      sc.key, Int32Array.from(deps), depVals, dedupe(this.onceLog.slice(sc.onceStart)),
+      Int32Array.from(writes), writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
+      this.onceAddLog.slice(sc.onceAddStart), h.diagnostics.slice(sc.diagStart), h.gaps.slice(sc.gapStart), pieces, nodes,
+      h.out.printerState(), outEnd - sc.outStart, sc.usedCounter ? sc.counterStart : -1, h.counter - sc.counterStart,
+    );
+    this.store.add(e, own);
+    return e;
+  }
+
+  private maxLoggedId(from: number): number {
+    let m = 0;
+    for (let i = from; i < this.logLen; i++) if (this.logIds[i]! > m) m = this.logIds[i]!;
+    return m;
+  }
+}
+
+function dedupe(reads: [string, boolean][]): [string, boolean][] {
+  const seenKeys = new Set<string>();
+  const r: [string, boolean][] = [];
+  for (const x of reads) {
+    if (seenKeys.has(x[0])) continue;
+    seenKeys.add(x[0]);
+    r.push(x);
+  }
+  return r;
+}
