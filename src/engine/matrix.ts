@@ -45,6 +45,7 @@ export function makeRef(arch: string, base: ConfigBase | undefined, overrides: R
   return {
     id: `${arch}:${b}${ov ? '+' + ov : ''}`,
     arch,
+    base: b,
     label: `ARCH=${arch} ${b}${ov ? ', ' + ov.replace(/,/g, ', ') : ''}`,
     overrides: { ...overrides },
   };
