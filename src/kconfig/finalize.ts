@@ -21,7 +21,13 @@ import { typeName } from './parser.js';
  * dependencies, create automatic submenus, decide which symbols are choice values, and collect conf's parse-time
  * warnings. Mirrors the effects of scripts/kconfig/menu.c menu_finalize (read to learn, rewritten here).
  */
-export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | null, diags: Diagnostic[]): void {
+export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | null, diags: Diagnostic[], props: Prop[]): void {
+  /** properties finalize itself creates get ids too, so per-property state and the model cache see them */
+  const newProp = (p: Omit<Prop, 'id'>): Prop => {
+    const q = { id: props.length, ...p } as Prop;
+    props.push(q);
+    return q;
+  };
   const warned = new Set<Sym>();
   const modules = modulesSym ?? syms.no;
 
@@ -127,7 +133,7 @@ export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | nu
             prop.visible = eAnd(isY, prop.visible);
           }
         }
-        const cprop: Prop = { id: -1, type: 'choice', expr: eSym(sym), visible: null, span: m.span, menu: m };
+        const cprop = newProp({ type: 'choice', expr: eSym(sym), visible: null, text: undefined, lo: undefined, hi: undefined, span: m.span, menu: m });
         v.props.push(cprop);
         v.choice = sym;
         sym.choiceValues.push(v);
@@ -160,7 +166,7 @@ export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | nu
   };
 
   if (!root.prompt) {
-    root.prompt = { id: -1, type: 'menu', expr: null, visible: null, text: 'Main menu', span: root.span, menu: root };
+    root.prompt = newProp({ type: 'menu', expr: null, visible: null, text: 'Main menu', lo: undefined, hi: undefined, span: root.span, menu: root });
   }
   fin(root);
 }

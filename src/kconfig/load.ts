@@ -9,6 +9,7 @@ import { MacroExpander } from './macro.js';
 import { type Expr, type MenuNode, type Prop, type Sym, SymbolTable, type SymType } from './model.js';
 import { Parser } from './parser.js';
 import { checkRecursive } from './recursive.js';
+import { restoreCached, storeCached } from './cache.js';
 
 export interface LoadOptions {
   /** kernel ARCH (as given to make): arm, arm64, x86, x86_64, i386, riscv, … */
@@ -21,6 +22,8 @@ export interface LoadOptions {
   probe?: boolean;
   /** top-level Kconfig file (KBUILD_KCONFIG); default "Kconfig" */
   kconfig?: string;
+  /** directory for the parsed-model cache (e.g. ~/.cache/kvlint/kconfig); no caching when absent */
+  cacheDir?: string;
 }
 
 /** What rules need to know about one symbol, with spans. */
@@ -76,8 +79,101 @@ export function kernelVersion(tree: KernelTree): string {
   return `${v}${p ? `.${p}${s ? `.${s}` : ''}` : ''}${e}`;
 }
 
+/** Everything a model is made of (what parsing produces, and what the model cache stores). */
+export interface ModelParts {
+  syms: SymbolTable;
+  root: MenuNode;
+  props: Prop[];
+  modulesSym: Sym | null;
+  files: string[];
+  diagnostics: Diagnostic[];
+  fatal: boolean;
+  profile: ToolchainProfile;
+  envUsed: Map<string, string>;
+  unanswered: { kind: string; key: string }[];
+  timings: Record<string, number>;
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Parse, finalize and check a tree's Kconfig for an architecture. */
+export function parseModel(tree: KernelTree, arch: string, opts: LoadOptions): ModelParts {
+  const srcarch = srcarchOf(arch);
+  const profile = opts.profile ?? defaultProfile(srcarch) ?? emptyProfile(srcarch);
+  const syms = new SymbolTable();
+  const timings: Record<string, number> = {};
+  const answers = new ToolchainAnswers(profile, tree.root, {
+    ...(opts.probe ? { probe: true } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
+  const builtinEnv: Record<string, string> = {
+    ARCH: arch,
+    SRCARCH: srcarch,
+    srctree: tree.root,
+    KERNELVERSION: kernelVersion(tree),
+  };
+  const diags: Diagnostic[] = [];
+  let parser: Parser | undefined;
+  const macro = new MacroExpander({
+    env: (name) => opts.env?.[name] ?? builtinEnv[name] ?? profile.env[name],
+    shell: (cmd) => answers.shell(cmd),
+    helper: (name, args) => answers.helper(name, args),
+    helperDone: (name, args, result) => answers.recordHelper(name, args, result),
+    info: (msg) => diags.push(kdiag('macroMessage', 'info', msg, span(parser!.filename, parser!.lineno), { subject: `info:${msg}` })),
+    warning: (msg) =>
+      diags.push(kdiag('macroMessage', 'warning', msg, span(parser!.filename, parser!.lineno), { subject: `warning:${msg}` })),
+    filename: () => parser!.filename,
+    lineno: () => parser!.lineno,
+  });
+  parser = new Parser(tree, syms, macro);
+  const tParse = cpuMs();
+  const res = parser.parse(opts.kconfig ?? 'Kconfig');
+  timings.parse = cpuMs() - tParse;
+  answers.dispose();
+  let fatal = res.fatal;
+  diags.push(...res.diagnostics);
+  const unanswered = answers.missing.map((q) => ({ ...q }));
+  const seenQ = new Set<string>();
+  for (const q of answers.missing) {
+    const id = `${q.kind}:${q.key}`;
+    if (seenQ.has(id)) continue;
+    seenQ.add(id);
+    diags.push(
+      kdiag('toolchain', 'warning', `toolchain profile '${profile.name}' has no answer for ${q.kind === 'success' ? 'command' : q.kind} '${q.key}'; assumed to fail`, span(opts.kconfig ?? 'Kconfig', 1), {
+        subject: id,
+        help: 'record the answers with --probe-toolchain (runs the compiler) or add them to the profile',
+      }),
+    );
+  }
+  if (!fatal) {
+    const t1 = cpuMs();
+    finalize(res.root, syms, res.modulesSym, diags, res.props);
+    const t2 = cpuMs();
+    const rec = checkRecursive(syms, (p) => p.type);
+    timings.finalize = t2 - t1;
+    timings.recursive = cpuMs() - t2;
+    if (rec.length) fatal = true;
+    diags.push(...rec);
+  }
+  return {
+    syms,
+    root: res.root,
+    props: res.props,
+    modulesSym: res.modulesSym,
+    files: res.files,
+    diagnostics: diags,
+    fatal,
+    profile,
+    envUsed: macro.envRefs,
+    unanswered,
+    timings,
+  };
+}
+
 export class KconfigModel {
-  readonly syms = new SymbolTable();
   readonly root: MenuNode;
   readonly props: Prop[];
   readonly modulesSym: Sym | null;
@@ -94,81 +190,27 @@ export class KconfigModel {
   /** toolchain questions without an answer (each also a K007 diagnostic) */
   readonly unanswered: { kind: string; key: string }[];
   private readonly byName = new Map<string, Sym>();
-  /** CPU milliseconds spent per phase (parse, finalize, recursive) */
-  readonly timings: Record<string, number> = {};
+  /** CPU milliseconds spent per phase (parse, finalize, recursive; restore when served from the cache) */
+  readonly timings: Record<string, number>;
+  readonly syms: SymbolTable;
 
   constructor(
     readonly tree: KernelTree,
     readonly arch: string,
-    opts: LoadOptions,
+    parts: ModelParts,
   ) {
     this.srcarch = srcarchOf(arch);
-    this.profile = opts.profile ?? defaultProfile(this.srcarch) ?? emptyProfile(this.srcarch);
-    const answers = new ToolchainAnswers(this.profile, tree.root, {
-      ...(opts.probe ? { probe: true } : {}),
-      ...(opts.env ? { env: opts.env } : {}),
-    });
-    const builtinEnv: Record<string, string> = {
-      ARCH: arch,
-      SRCARCH: this.srcarch,
-      srctree: tree.root,
-      KERNELVERSION: kernelVersion(tree),
-    };
-    const diags: Diagnostic[] = [];
-    let parser: Parser | undefined;
-    const macro = new MacroExpander({
-      env: (name) => opts.env?.[name] ?? builtinEnv[name] ?? this.profile.env[name],
-      shell: (cmd) => answers.shell(cmd),
-      helper: (name, args) => answers.helper(name, args),
-      helperDone: (name, args, result) => answers.recordHelper(name, args, result),
-      info: (msg) =>
-        diags.push(kdiag('macroMessage', 'info', msg, span(parser!.filename, parser!.lineno), { subject: `info:${msg}` })),
-      warning: (msg) =>
-        diags.push(kdiag('macroMessage', 'warning', msg, span(parser!.filename, parser!.lineno), { subject: `warning:${msg}` })),
-      filename: () => parser!.filename,
-      lineno: () => parser!.lineno,
-    });
-    parser = new Parser(tree, this.syms, macro);
-    const cpu = () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    };
-    const tParse = cpu();
-    const res = parser.parse(opts.kconfig ?? 'Kconfig');
-    this.timings.parse = cpu() - tParse;
-    answers.dispose();
-    this.root = res.root;
-    this.props = res.props;
-    this.modulesSym = res.modulesSym;
-    this.files = res.files;
-    this.envUsed = macro.envRefs;
-    let fatal = res.fatal;
-    diags.push(...res.diagnostics);
-    this.unanswered = answers.missing.map((q) => ({ ...q }));
-    const seenQ = new Set<string>();
-    for (const q of answers.missing) {
-      const id = `${q.kind}:${q.key}`;
-      if (seenQ.has(id)) continue;
-      seenQ.add(id);
-      diags.push(
-        kdiag('toolchain', 'warning', `toolchain profile '${this.profile.name}' has no answer for ${q.kind === 'success' ? 'command' : q.kind} '${q.key}'; assumed to fail`, span(opts.kconfig ?? 'Kconfig', 1), {
-          subject: id,
-          help: 'record the answers with --probe-toolchain (runs the compiler) or add them to the profile',
-        }),
-      );
-    }
-    if (!fatal) {
-      const t1 = cpu();
-      finalize(this.root, this.syms, this.modulesSym, diags);
-      const t2 = cpu();
-      const rec = checkRecursive(this.syms, (p) => p.type);
-      this.timings.finalize = t2 - t1;
-      this.timings.recursive = cpu() - t2;
-      if (rec.length) fatal = true;
-      diags.push(...rec);
-    }
-    this.fatal = fatal;
-    this.diagnostics = diags;
+    this.syms = parts.syms;
+    this.root = parts.root;
+    this.props = parts.props;
+    this.modulesSym = parts.modulesSym;
+    this.files = parts.files;
+    this.diagnostics = parts.diagnostics;
+    this.fatal = parts.fatal;
+    this.profile = parts.profile;
+    this.envUsed = parts.envUsed;
+    this.unanswered = parts.unanswered;
+    this.timings = parts.timings;
     this.title = this.root.prompt?.text ?? 'Main menu';
     for (const s of this.syms.named()) this.byName.set(s.name!, s);
   }
@@ -259,6 +301,16 @@ export class KconfigModel {
   }
 }
 
+/**
+ * Parse a tree's Kconfig for an architecture. With `cacheDir`, a model parsed earlier from identical Kconfig files
+ * (same contents, arch, profile and environment) is restored from there instead (see cache.ts).
+ */
 export function loadKconfig(tree: KernelTree, opts: LoadOptions): KconfigModel {
-  return new KconfigModel(tree, opts.arch, opts);
+  if (opts.cacheDir && !opts.probe) {
+    const hit = restoreCached(tree, opts);
+    if (hit) return new KconfigModel(tree, opts.arch, hit);
+  }
+  const parts = parseModel(tree, opts.arch, opts);
+  if (opts.cacheDir && !opts.probe) storeCached(tree, opts, parts);
+  return new KconfigModel(tree, opts.arch, parts);
 }

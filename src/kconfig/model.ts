@@ -155,6 +155,20 @@ export class SymbolTable {
     this.no.type = 'tristate';
   }
 
+  /** rebuild a table from names and static flags in creation order (ids 0..2 are y, m, n) */
+  static restore(names: (string | null)[], flags: ArrayLike<number>): SymbolTable {
+    const t = new SymbolTable();
+    for (let i = 3; i < names.length; i++) {
+      const name = names[i]!;
+      const s = t.create(name, flags[i]!);
+      if (name === null) continue;
+      if (s.flags & F_CONST) t.constByName.set(name, s);
+      else if (s.flags & F_CHOICE) t.choiceByName.set(name, s);
+      else t.byName.set(name, s);
+    }
+    return t;
+  }
+
   private create(name: string | null, flags: number): Sym {
     const s = new Sym(this.all.length, name, flags);
     this.all.push(s);

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import type { Diagnostic, TraceStep } from '../../core/types.js';
@@ -27,6 +28,8 @@ interface ConfigCmdArgv extends ConfigArgv {
   profile?: string;
   'probe-toolchain'?: boolean;
   'cross-compile'?: string;
+  'cache-dir'?: string;
+  cache?: boolean;
   quiet?: boolean;
 }
 
@@ -56,6 +59,8 @@ export const configCommand: KvCommand = (ctx) => ({
         describe: 'run the compiler for questions the profile cannot answer and record the answers (executes the tree\'s scripts)',
       })
       .option('cross-compile', { type: 'string', describe: 'CROSS_COMPILE prefix for --probe-toolchain (default: the profile\'s)' })
+      .option('cache-dir', { type: 'string', describe: 'cache directory (default: ${XDG_CACHE_HOME:-~/.cache}/kvlint)' })
+      .option('cache', { type: 'boolean', default: true, describe: 'reuse the parsed Kconfig model while the Kconfig files are unchanged (--no-cache: always parse)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'do not print warnings' }),
   handler: (args) => {
     const argv = args as unknown as ConfigCmdArgv;
@@ -87,7 +92,14 @@ export const configCommand: KvCommand = (ctx) => ({
       fs.writeFileSync(out, formatProfile(r.profile));
       say(`kvlint: toolchain answers recorded in ${out}\n`);
     } else {
-      model = loadKconfig(tree, { arch, ...(profile ? { profile } : {}) });
+      const cacheRoot = argv['cache-dir'] !== undefined
+        ? path.resolve(ctx.io.cwd, argv['cache-dir'])
+        : path.join(ctx.io.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kvlint');
+      model = loadKconfig(tree, {
+        arch,
+        ...(profile ? { profile } : {}),
+        ...(argv.cache !== false ? { cacheDir: path.join(cacheRoot, 'kconfig') } : {}),
+      });
     }
     for (const d of model.diagnostics) {
       if (d.severity === 'error') continue;
