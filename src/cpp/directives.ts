@@ -154,7 +154,7 @@ function conditional(pp: Preprocessor, d: number, hashIdx: number): void {
       else {
         const t = macroName(pp, name);
         if (t) {
-          const m = pp.readMacro(t.val);
+          const m = pp.readDefined(t.val);
           pp.consult(t.val, m);
           skip = d === D_IFDEF ? m === undefined : m !== undefined;
         }
@@ -179,7 +179,7 @@ function conditional(pp: Preprocessor, d: number, hashIdx: number): void {
       const t = macroName(pp, name);
       let defined = false;
       if (t) {
-        const m = pp.readMacro(t.val);
+        const m = pp.readDefined(t.val);
         pp.consult(t.val, m);
         defined = m !== undefined;
       }
@@ -288,7 +288,7 @@ function include(pp: Preprocessor, d: number, hashIdx: number): PendingInclude |
   // multiple-include optimisation: a guarded header whose guard is defined contributes nothing
   const lexed = pp.s.cache.lex(file, pp.s.mode);
   const g = guardOf(pp, lexed);
-  if (g !== 0 && pp.readMacro(g) !== undefined) {
+  if (g !== 0 && pp.readDefined(g) !== undefined) {
     if (!pp.includeSet.has(file.key)) {
       pp.includeSet.add(file.key);
       pp.includes.push(file.key);

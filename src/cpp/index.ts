@@ -185,8 +185,8 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
         pp.diag('P003', 'cpp-missing-include', 'error', `${inc}: No such file or directory (forced -include)`, { file: '<command-line>', line: 0, col: 0 });
         continue;
       }
-      pp.pushFile(f, { tree: ref.tree, path: ref.path, gcc: ref.tree ? srcPrefix + ref.path : inc, dirIdx: -2 }, null, true);
-      pp.scan();
+      // forced includes (kconfig.h, compiler_types.h) are memoized like any header
+      if (pp.enterInclude(f, { tree: ref.tree, path: ref.path, gcc: ref.tree ? srcPrefix + ref.path : inc, dirIdx: -2 }, null, true)) pp.scan();
     }
     pp.pushFile(mainFile, { tree: main.tree, path: main.path, gcc: mainGcc, dirIdx: -2 }, null, false);
     pp.scan();

@@ -17,7 +17,9 @@ import type { Tok } from './tok.js';
  */
 
 export const WRITE = Symbol('write');
-export type LogVal = Macro | undefined | typeof WRITE;
+/** a read that only asked whether the name is defined (#ifdef, defined X, include guards) */
+export const DEFINED = Symbol('defined');
+export type LogVal = Macro | undefined | typeof WRITE | typeof DEFINED;
 
 /** a run of output tokens produced by the header itself (columns as in OutBuilder; provs are entry-local) */
 export interface Run {
@@ -52,7 +54,8 @@ export class MemoEntry {
   constructor(
     readonly key: string,
     readonly deps: Int32Array,
-    readonly depVals: (Macro | undefined)[],
+    /** the definition seen, or DEFINED when only definedness was asked */
+    readonly depVals: (Macro | undefined | typeof DEFINED)[],
     readonly onceDeps: [string, boolean][],
     readonly writes: Int32Array,
     readonly writeVals: (Macro | undefined)[],
@@ -69,6 +72,8 @@ export class MemoEntry {
     /** __COUNTER__ at entry when the header used it (-1: not used) and how far the header advanced it */
     readonly counterIn: number,
     readonly counterAdd: number,
+    /** the configuration's autoconf.h (virtual file key) when the header included it, else null */
+    readonly autoconf: string | null,
   ) {}
   hits = 0;
 }
@@ -121,6 +126,7 @@ export interface MemoHost {
   readonly gaps: string[];
   setMacro(id: number, m: Macro | undefined): void;
   counter: number;
+  readonly autoconfKey: string;
   consult(id: number, m: Macro | undefined): void;
   touch(id: number): void;
   out: {
@@ -174,11 +180,19 @@ interface Scope {
   bad: boolean;
   counterStart: number;
   usedCounter: boolean;
+  autoconf: string | null;
+}
+
+/** positions taken just before the header's file is entered (its own include record and lexer diagnostics count) */
+export interface Mark {
+  diagStart: number;
+  includeStart: number;
 }
 
 let stamp = 0;
 let seen = new Int32Array(1 << 16);
 let seenW = new Int32Array(1 << 16);
+let depAt = new Int32Array(1 << 16);
 
 /** Records the effect of headers while they are preprocessed, and replays recorded effects. One per unit. */
 export class MemoRecorder {
@@ -193,7 +207,7 @@ export class MemoRecorder {
 
   constructor(private readonly host: MemoHost, readonly store: MemoStore) {}
 
-  read(id: number, m: Macro | undefined): void {
+  read(id: number, m: Macro | undefined | typeof DEFINED): void {
     const n = this.logLen;
     if (n === this.logIds.length) {
       const b = new Int32Array(n * 2);
@@ -236,19 +250,33 @@ export class MemoRecorder {
     const macros = this.host.macros;
     const deps = e.deps;
     const vals = e.depVals;
-    for (let i = 0; i < deps.length; i++) if (macros[deps[i]!] !== vals[i]) return false;
+    for (let i = 0; i < deps.length; i++) {
+      const v = vals[i];
+      const m = macros[deps[i]!];
+      if (v === DEFINED ? m === undefined : m !== v) return false;
+    }
     for (const [k, had] of e.onceDeps) if (this.host.once.has(k) !== had) return false;
+    if (e.autoconf !== null && e.autoconf !== this.host.autoconfKey) return false;
     return e.counterIn < 0 || e.counterIn === this.host.counter;
   }
 
-  begin(key: string, frame: unknown): void {
+  mark(): Mark {
+    return { diagStart: this.host.diagnostics.length, includeStart: this.host.includes.length };
+  }
+
+  begin(key: string, frame: unknown, mark: Mark): void {
     const h = this.host;
     this.scopes.push({
-      key, frame, logStart: this.logLen, outStart: h.out.length, provStart: h.prov.size, diagStart: h.diagnostics.length,
-      gapStart: h.gaps.length, includeStart: h.includes.length, eventStart: this.events.length, onceStart: this.onceLog.length,
-      onceAddStart: this.onceAddLog.length, children: [], bad: false, counterStart: h.counter, usedCounter: false,
+      key, frame, logStart: this.logLen, outStart: h.out.length, provStart: h.prov.size, diagStart: mark.diagStart,
+      gapStart: h.gaps.length, includeStart: mark.includeStart, eventStart: this.events.length, onceStart: this.onceLog.length,
+      onceAddStart: this.onceAddLog.length, children: [], bad: false, counterStart: h.counter, usedCounter: false, autoconf: null,
     });
     this.recording = true;
+  }
+
+  /** the configuration's autoconf.h was included: the headers being recorded depend on which one */
+  usedAutoconf(key: string): void {
+    for (const s of this.scopes) s.autoconf = key;
   }
 
   /** called when a file's frame is popped */
@@ -279,11 +307,13 @@ export class MemoRecorder {
     const outStart = h.out.length;
     const provStart = h.prov.size;
     this.replayOutput(e);
-    for (let i = 0; i < e.writes.length; i++) h.setMacro(e.writes[i]!, e.writeVals[i]);
+    // footprint events first, against the current definitions: a configuration macro that was only tested for
+    // definedness may have another value in this configuration, and the footprint must say what this one has
     for (const [id, v] of e.events) {
       if (v === WRITE) h.touch(id);
-      else h.consult(id, v);
+      else if (v !== DEFINED) h.consult(id, v === undefined ? undefined : h.macros[id] !== undefined && h.macros[id]!.origin !== 0 ? h.macros[id] : v);
     }
+    for (let i = 0; i < e.writes.length; i++) h.setMacro(e.writes[i]!, e.writeVals[i]);
     for (const k of e.includes) {
       if (!h.includeSet.has(k)) {
         h.includeSet.add(k);
@@ -298,6 +328,7 @@ export class MemoRecorder {
       h.counter += e.counterAdd;
       for (const s of this.scopes) s.usedCounter = true;
     }
+    if (e.autoconf !== null) this.usedAutoconf(e.autoconf);
     for (const d of e.diags) h.diagnostics.push(d);
     for (const g of e.gaps) h.gaps.push(g);
     h.out.restorePrinter(e.end);
@@ -326,9 +357,10 @@ export class MemoRecorder {
     if (seen.length < size) {
       seen = new Int32Array(size * 2);
       seenW = new Int32Array(size * 2);
+      depAt = new Int32Array(size * 2);
     }
     const deps: number[] = [];
-    const depVals: (Macro | undefined)[] = [];
+    const depVals: (Macro | undefined | typeof DEFINED)[] = [];
     const writes: number[] = [];
     for (let i = sc.logStart; i < this.logLen; i++) {
       const id = this.logIds[i]!;
@@ -338,11 +370,17 @@ export class MemoRecorder {
           seenW[id] = stamp;
           writes.push(id);
         }
+        continue;
+      }
+      if (seenW[id] === stamp) continue; // after the header's own (re)definition
+      if (seen[id] !== stamp) {
         seen[id] = stamp;
-      } else if (seen[id] !== stamp) {
-        seen[id] = stamp;
+        depAt[id] = deps.length;
         deps.push(id);
         depVals.push(v);
+      } else if (depVals[depAt[id]!] === DEFINED && v !== DEFINED) {
+        // asked for definedness first, used the definition later: depend on the definition
+        depVals[depAt[id]!] = v;
       }
     }
     const writeVals = writes.map((id) => h.macros[id]);
@@ -422,6 +460,7 @@ export class MemoRecorder {
       Int32Array.from(writes), writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
       this.onceAddLog.slice(sc.onceAddStart), h.diagnostics.slice(sc.diagStart), h.gaps.slice(sc.gapStart), pieces, nodes,
       h.out.printerState(), outEnd - sc.outStart, sc.usedCounter ? sc.counterStart : -1, h.counter - sc.counterStart,
+      sc.autoconf,
     );
     this.store.add(e, own);
     return e;

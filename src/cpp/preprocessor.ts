@@ -12,7 +12,7 @@ import { BUILTINS, B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_FILE_NAME, B_HAS_AT
 import { handleDirective, pragmaTokens } from './directives.js';
 import { OutBuilder } from './output.js';
 import { ProvTable } from './provenance.js';
-import { type MemoHost, MemoRecorder, type MemoStore, WRITE } from './memo.js';
+import { DEFINED, type MemoHost, MemoRecorder, type MemoStore, WRITE } from './memo.js';
 import {
   AVOID_PASTE, EOF_TOK, fromLexed, isPunct, K_ARG, K_EOF, K_PAD, padding, pasteSpelling, T_BOL, T_NO_EXPAND,
   T_PASTE_LEFT, T_STRINGIFY, T_WHITE, Tok,
@@ -160,6 +160,10 @@ export class Preprocessor implements MemoHost {
   readonly pushed = new Map<number, (Macro | undefined)[]>();
   readonly mainFile: Frame | null = null;
   readonly memo: MemoRecorder | null;
+
+  get autoconfKey(): string {
+    return this.s.autoconf ? this.s.autoconf.key : '';
+  }
   mainGccPath = '';
   private readonly asm: boolean;
 
@@ -182,6 +186,13 @@ export class Preprocessor implements MemoHost {
   readMacro(id: number): Macro | undefined {
     const m = this.macros[id];
     if (this.memo !== null && this.memo.recording) this.memo.read(id, m);
+    return m;
+  }
+
+  /** is the name defined? (logged for header memoization as a definedness-only dependency) */
+  readDefined(id: number): Macro | undefined {
+    const m = this.macros[id];
+    if (this.memo !== null && this.memo.recording) this.memo.read(id, m === undefined ? undefined : DEFINED);
     return m;
   }
 
@@ -250,21 +261,23 @@ export class Preprocessor implements MemoHost {
   }
 
   /** enter an included file — or replay its memoized effect when the macros it depends on are unchanged */
-  enterInclude(file: SourceFile, r: ResolvedInclude, from: Span): void {
+  enterInclude(file: SourceFile, r: { tree: boolean; path: string; gcc: string; dirIdx: number }, from: Span | null, returnAtEof = false): boolean {
     const memo = this.memo;
     if (memo === null || this.parsingArgs !== 0 || this.inDeferredPragma) {
-      this.pushFile(file, r, from, false);
-      return;
+      this.pushFile(file, r, from, returnAtEof);
+      return true;
     }
     const key = `${file.key}|${r.gcc}|${r.dirIdx}|${this.s.memoKey}`;
     const e = memo.store.find(key, (x) => memo.valid(x));
     if (e) {
       memo.replay(e);
-      return;
+      return false;
     }
     memo.store.stats.misses++;
-    this.pushFile(file, r, from, false);
-    memo.begin(key, this.frame);
+    const mark = memo.mark();
+    this.pushFile(file, r, from, returnAtEof);
+    memo.begin(key, this.frame, mark);
+    return true;
   }
 
   /** the current header's effect cannot be replayed (it used __COUNTER__, hit a limit, …) */
@@ -995,6 +1008,7 @@ export class Preprocessor implements MemoHost {
   /** resolve an include from the current file (gcc search order); `next` for #include_next */
   findInclude(name: string, angle: boolean, next: boolean): { file: SourceFile | null; r: ResolvedInclude | null } {
     if (name === 'generated/autoconf.h' && this.s.autoconf) {
+      this.memo?.usedAutoconf(this.s.autoconf.key);
       return { file: this.s.autoconf, r: { tree: true, path: 'include/generated/autoconf.h', dirIdx: this.s.search.bracketStart, gcc: this.s.srcPrefix + 'include/generated/autoconf.h' } };
     }
     const sp = this.s.search;
@@ -1068,7 +1082,7 @@ export class Preprocessor implements MemoHost {
               this.diag('P006', 'cpp-syntax', 'error', 'missing \')\' after "defined"', this.spanOf(c.lf ?? t.lf, c.lf ? c.idx : t.idx));
             }
           }
-          const m = this.readMacro(t.val);
+          const m = this.readDefined(t.val);
           this.consult(t.val, m);
           return m !== undefined;
         } finally {

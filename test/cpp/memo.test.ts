@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { CppResult } from '../../src/cpp/index.js';
+import { CppCache, preprocess } from '../../src/cpp/index.js';
+import { evalKbuild } from '../../src/kbuild/index.js';
+import { autoconfHeader, loadKconfig, resolveConfig } from '../../src/kconfig/index.js';
+import { bundledTreePath, KernelTree } from '../../src/tree/tree.js';
+import { cmd } from './support.js';
+
+/** Replaying memoized headers must give exactly what preprocessing them again gives: tokens, spans, traces, footprints. */
+function same(a: CppResult, b: CppResult): void {
+  const ta = a.tokens;
+  const tb = b.tokens;
+  expect(ta.length).toBe(tb.length);
+  for (let i = 0; i < ta.length; i++) {
+    if (ta.text(i) !== tb.text(i) || ta.kind(i) !== tb.kind(i) || JSON.stringify(ta.span(i)) !== JSON.stringify(tb.span(i)) ||
+      JSON.stringify(ta.site(i)) !== JSON.stringify(tb.site(i)) || JSON.stringify(ta.trace(i)) !== JSON.stringify(tb.trace(i))) {
+      expect({ i, text: ta.text(i), span: ta.span(i), site: ta.site(i), trace: ta.trace(i) }).toEqual({ i, text: tb.text(i), span: tb.span(i), site: tb.site(i), trace: tb.trace(i) });
+    }
+  }
+  expect([...a.footprint].sort()).toEqual([...b.footprint].sort());
+  expect(a.includes).toEqual(b.includes);
+  expect(a.diagnostics).toEqual(b.diagnostics);
+}
+
+describe('header memoization', () => {
+  const tree = new KernelTree(bundledTreePath());
+  const model = loadKconfig(tree, { arch: 'arm' });
+  const predefined = new Map([['__arm__', '1'], ['__GNUC__', '12']]);
+
+  it('every unit of the bundled tree, over four configurations sharing one cache, equals a run without memo', () => {
+    const shared = new CppCache(tree);
+    for (const overrides of [{ SMP: 'y' }, { SMP: 'n' }, { SMP: 'n', ZSMALLOC: 'y' }, { SMP: 'y' }] as Record<string, string>[]) {
+      const { config } = resolveConfig(model, { kind: 'defconfig', name: 'multi_v7_defconfig' }, overrides);
+      const autoconf = autoconfHeader(model, config);
+      for (const obj of evalKbuild(tree, config).graph.objects.values()) {
+        if (!obj.source) continue;
+        const o = { cmd: obj.cmd, autoconf, predefined };
+        same(preprocess(tree, obj.source, { ...o, cache: shared }), preprocess(tree, obj.source, { ...o, cache: new CppCache(tree), memo: false }));
+      }
+    }
+    expect(shared.memo.stats.hits).toBeGreaterThan(50);
+  });
+
+  it('a header is replayed only when the macros it consulted are the same', () => {
+    const files = {
+      'a.c': '#include "mode1.h"\n#include "h.h"\nuse(F, __COUNTER__)\n',
+      'b.c': '#include "mode2.h"\n#include "h.h"\nuse(F)\n',
+      'c.c': '#include "mode1.h"\n#define EXTRA\n#define DEBUG_H 3\n#include "h.h"\n',
+      'mode1.h': '#define MODE 1\n',
+      'mode2.h': '#define MODE 2\n#define DEBUG_H 2\n',
+      'h.h': '#ifndef H\n#define H\n#if MODE == 1\n#define F one\n#else\n#define F two\n#endif\n#ifdef DEBUG_H\nint debug;\n#endif\nint h_ ## __LINE__;\nid __COUNTER__ F\n#include "g.h"\n#endif\n',
+      'g.h': 'int g = MODE;\n#define G(x) x ## _g\nG(p)\n',
+    };
+    const t = KernelTree.fromFiles(files);
+    const shared = new CppCache(t);
+    for (const main of ['a.c', 'b.c', 'c.c', 'a.c', 'b.c']) {
+      const o = { cmd: cmd(), autoconf: '', predefined: new Map<string, string>(), srcPrefix: '' };
+      same(preprocess(t, main, { ...o, cache: shared }), preprocess(t, main, { ...o, cache: new CppCache(t), memo: false }));
+    }
+    // mode1.h: in c.c and a.c again; mode2.h: b.c again; h.h: a.c and b.c again (c.c defines DEBUG_H, which h.h
+    // tests, so it records its own variant — its EXTRA is never looked at); g.h: inside c.c's h.h (same MODE)
+    expect(shared.memo.stats.hits).toBe(2 + 1 + 2 + 1);
+  });
+});
