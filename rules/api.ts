@@ -2,6 +2,7 @@ import type { Config, ConfigRef, Diagnostic, Severity, Span, TraceStep } from '.
 import type { LinkResult, UnitFacts } from '../src/core/facts.js';
 import type { ObjectGraph } from '../src/core/graph.js';
 import type { KernelTree } from '../src/tree/tree.js';
+import type { KconfigModel } from '../src/kconfig/index.js';
 
 /**
  * The shape of a kvlint rule (STYLE.md): one file per rule under rules/<family>/, holding a doc comment with the
@@ -43,6 +44,31 @@ export interface RuleContext<O extends RuleOptions = RuleOptions> {
   facts: ReadonlyMap<string, UnitFacts>;
   link: LinkResult;
   options: O;
+  /** the Kconfig model of this configuration's arch (undefined when a test substitutes the Kconfig stage) */
+  kconfig?: KconfigModel;
+  /**
+   * this configuration's stage diagnostics (Kconfig resolution, Kbuild, preprocessor): rules that own a stage's code
+   * (e.g. K003, conf's unmet-dependency warning) turn them into findings instead of re-deriving them
+   */
+  stageDiagnostics: readonly Diagnostic[];
+  /** tree files this configuration's units read: their sources and every header they included */
+  files: ReadonlySet<string>;
+}
+
+/** One configuration as a run-level rule sees it (a RuleContext without the options). */
+export type ConfigView = Omit<RuleContext, 'options' | 'tree'>;
+
+/**
+ * What a run-level rule (`checkRun`) reads: every configuration of the run at once, for findings that are tree-wide
+ * (e.g. K004 over the files the run read) or that need the whole matrix (e.g. X004: which configuration builds the
+ * object that defines a missing symbol).
+ */
+export interface RunRuleContext<O extends RuleOptions = RuleOptions> {
+  tree: KernelTree;
+  configs: readonly ConfigView[];
+  /** when set, the run checks only these tree files (staged runs): tree-wide rules restrict themselves to them */
+  onlyFiles?: ReadonlySet<string>;
+  options: O;
 }
 
 export interface ReportInput<M extends string> {
@@ -56,10 +82,20 @@ export interface ReportInput<M extends string> {
   notes?: string[];
 }
 
+/** A run-level report: `configs` names the configurations it holds in (default: every configuration of the run). */
+export interface RunReportInput<M extends string> extends ReportInput<M> {
+  configs?: ConfigRef[];
+}
+
+/**
+ * A rule implements `check` (called once per configuration) or `checkRun` (called once per run, after every
+ * configuration is done), or both.
+ */
 export interface Rule<M extends string = string, O extends RuleOptions = RuleOptions> {
   meta: RuleMeta<M>;
   defaultOptions: O;
-  check(ctx: RuleContext<O>, report: (r: ReportInput<M>) => void): void;
+  check?(ctx: RuleContext<O>, report: (r: ReportInput<M>) => void): void;
+  checkRun?(ctx: RunRuleContext<O>, report: (r: RunReportInput<M>) => void): void;
 }
 
 /** Fill {{placeholders}} of a template; an unknown placeholder is an internal error, not silent text. */
@@ -71,11 +107,14 @@ export function renderMessage(template: string, data: Record<string, string>): s
   });
 }
 
-/** Turn a rule's report into a per-configuration Diagnostic (the engine merges them across configurations). */
+/**
+ * Turn a rule's report into a Diagnostic for one configuration (or, from `checkRun`, for the configurations it holds
+ * in); the engine merges them across configurations.
+ */
 export function toDiagnostic<M extends string>(
   rule: Rule<M, RuleOptions>,
   severity: Severity,
-  ref: ConfigRef,
+  ref: ConfigRef | readonly ConfigRef[],
   r: ReportInput<M>,
 ): Diagnostic {
   const d: Diagnostic = {
@@ -85,7 +124,7 @@ export function toDiagnostic<M extends string>(
     message: renderMessage(rule.meta.messages[r.messageId], r.data),
     primary: r.primary,
     trace: r.trace,
-    configs: [ref],
+    configs: Array.isArray(ref) ? [...(ref as readonly ConfigRef[])] : [ref as ConfigRef],
     fingerprint: [rule.meta.code, ...r.subject].join(':'),
     data: r.data,
   };

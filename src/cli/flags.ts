@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../core/errors.js';
 import type { ConfigBase } from '../core/types.js';
@@ -49,9 +50,10 @@ export interface ConfigArgv {
   axis?: string[];
 }
 
-export function selectionFromArgv(argv: ConfigArgv): ConfigSelection {
+/** The selection the flags describe; `cwd` resolves --from (default: the process's). */
+export function selectionFromArgv(argv: ConfigArgv, cwd = process.cwd()): ConfigSelection {
   const bases: ConfigBase[] = [];
-  if (argv.from !== undefined) bases.push({ kind: 'file', path: argv.from });
+  if (argv.from !== undefined) bases.push({ kind: 'file', path: path.resolve(cwd, argv.from) });
   if (argv.defconfig !== undefined) bases.push({ kind: 'defconfig', name: argv.defconfig });
   if (argv.allnoconfig) bases.push({ kind: 'allnoconfig' });
   if (argv.allyesconfig) bases.push({ kind: 'allyesconfig' });

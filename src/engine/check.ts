@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import * as os from 'node:os';
 import type { Diagnostic } from '../core/types.js';
 import type { KconfigModel } from '../kconfig/index.js';
 import type { ConfigSelection } from '../matrix/selection.js';
@@ -10,6 +12,14 @@ import type { Rule, RuleOptions } from '../../rules/api.js';
 import { defaultStages } from './default-stages.js';
 import { type MatrixEntry, buildMatrix } from './matrix.js';
 import { type RunOptions, type RunResult, runMatrix } from './pipeline.js';
+import { DiskCache, UnitCache, defaultCacheDir } from './unit-cache.js';
+import { type WorkerTreeSpec, adaptiveRunner } from './unit-runner.js';
+
+function overlayId(tree: KernelTree): string {
+  const h = createHash('sha1');
+  for (const [p, c] of tree.overlayEntries()) h.update(p + '\0' + (c ?? '\u0001') + '\0');
+  return h.digest('hex');
+}
 
 export interface CheckOptions {
   tree: KernelTree;
@@ -20,9 +30,15 @@ export interface CheckOptions {
   objtree?: string;
   /** an explicit list of override sets to check (instead of expanding the selection's axes) */
   configs?: Record<string, string>[];
-  /** run only these rules (codes or names); default: all registered */
+  /** run only these rules (codes or names; [] for none, e.g. `kvlint facts`); default: all registered */
   only?: string[];
   onProgress?: RunOptions['onProgress'];
+  /** parallel analysis threads (default: the CPU count, when the run is big enough to pay for them) */
+  jobs?: number;
+  /** on-disk unit cache directory (default $XDG_CACHE_HOME/kvlint); null: no disk cache */
+  cacheDir?: string | null;
+  /** a unit cache shared with an earlier run in the same process (staged runs check the base, then the change) */
+  cache?: UnitCache;
 }
 
 export interface CheckResult {
@@ -32,8 +48,11 @@ export interface CheckResult {
   durationMs: number;
 }
 
+/** Below this many units per configuration, starting workers costs more than it saves. */
+const WORKER_THRESHOLD = 400;
+
 /** The main job: every configuration of the matrix through every stage and every enabled rule. */
-export function runCheck(opts: CheckOptions): CheckResult {
+export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const t0 = performance.now();
   const matrix = opts.configs
     ? opts.configs.flatMap((ov) => buildMatrix({ ...opts.selection, overrides: ov, axes: [] }, opts.settings.matrix))
@@ -48,14 +67,27 @@ export function runCheck(opts: CheckOptions): CheckResult {
   for (const [code, s] of Object.entries(opts.settings.rules)) {
     ruleSettings[code] = { options: s.options, ...(s.severity ? { severity: s.severity } : {}) };
   }
-  const runOpts: RunOptions = { rules, ruleSettings };
+  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  const disk = cacheDir !== null && !opts.tree.inMemory ? new DiskCache(cacheDir, opts.tree.root) : undefined;
+  const cache = opts.cache ?? new UnitCache(disk, opts.tree);
+  const runOpts: RunOptions = { rules, ruleSettings, cache };
   if (opts.onProgress) runOpts.onProgress = opts.onProgress;
-  const run = runMatrix(opts.tree, matrix, stages, runOpts);
-  return { matrix, run, diagnostics: run.diagnostics, durationMs: performance.now() - t0 };
+  const jobs = opts.jobs ?? Math.max(1, Math.min(os.availableParallelism(), 8));
+  const spec: WorkerTreeSpec = { root: opts.tree.root, overlay: opts.tree.overlayEntries(), overlayId: overlayId(opts.tree) };
+  if (opts.objtree) spec.objtree = opts.objtree;
+  if (profile) spec.profile = profile;
+  // in-memory trees cannot be rebuilt in a worker from their root
+  runOpts.runner = adaptiveRunner(stages, opts.tree, spec, opts.tree.inMemory ? 1 : jobs, opts.jobs !== undefined ? 1 : WORKER_THRESHOLD);
+  try {
+    const run = await runMatrix(opts.tree, matrix, stages, runOpts);
+    return { matrix, run, diagnostics: run.diagnostics, durationMs: performance.now() - t0 };
+  } finally {
+    await runOpts.runner?.close();
+  }
 }
 
 function selectRules(only: string[] | undefined): Rule<string, RuleOptions>[] {
-  if (!only || only.length === 0) return registry;
+  if (!only) return registry;
   return only.map((k) => {
     const r = registry.find((x) => x.meta.code === k || x.meta.name === k);
     if (!r) throw new Error(`unknown rule '${k}' (known: ${registry.map((x) => x.meta.code).join(', ')})`);

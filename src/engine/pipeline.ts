@@ -1,12 +1,27 @@
 import type { LinkResult, UnitFacts } from '../core/facts.js';
-import type { ObjectGraph } from '../core/graph.js';
+import { createHash } from 'node:crypto';
+import type { CompileCommand, ObjectGraph } from '../core/graph.js';
 import type { Config, ConfigRef, Diagnostic, Severity } from '../core/types.js';
+import { KconfigModel } from '../kconfig/index.js';
 import type { KernelTree } from '../tree/tree.js';
-import { type Rule, type RuleOptions, resolveOptions, toDiagnostic } from '../../rules/api.js';
+import { type ConfigView, type Rule, type RuleOptions, resolveOptions, toDiagnostic } from '../../rules/api.js';
 import type { MatrixEntry } from './matrix.js';
 import { mergeAcrossConfigs } from './merge.js';
-import type { KconfigHandle, Stages } from './stages.js';
+import type { CompilerView, KconfigHandle, Stages } from './stages.js';
 import { type CachedUnit, UnitCache, macroEnv, parseAutoconf } from './unit-cache.js';
+import { type UnitJob, type UnitRunner, inProcessRunner } from './unit-runner.js';
+
+const viewIds = new WeakMap<CompilerView, string>();
+
+/** Cache key of a unit: the object, its command, and what the compiler predefines for that command. */
+function unitKey(object: string, cmd: CompileCommand, compiler: CompilerView): string {
+  let id = viewIds.get(compiler);
+  if (id === undefined) {
+    id = createHash('sha1').update(JSON.stringify([...compiler.macros, ...compiler.attributes, ...compiler.builtins])).digest('hex').slice(0, 16);
+    viewIds.set(compiler, id);
+  }
+  return UnitCache.key(object, cmd) + '\0' + id;
+}
 
 /** Per-rule settings after .kvlint.json and the command line: severity 'off' disables the rule. */
 export interface RuleSetting {
@@ -19,8 +34,12 @@ export interface RunOptions {
   ruleSettings?: Record<string, RuleSetting>;
   /** restrict preprocessing to these objects (staged runs); others are taken from the cache or skipped */
   onlyObjects?: Set<string>;
+  /** staged runs: the tree files the change touches (tree-wide rules restrict themselves to them) */
+  onlyFiles?: Set<string>;
   onProgress?: (p: { config: number; configs: number; units: number; unitsTotal: number }) => void;
   cache?: UnitCache;
+  /** who analyses units that are not cached (default: in-process, one after the other) */
+  runner?: UnitRunner;
 }
 
 /** Everything computed for one configuration (kept for `facts`, `explain` and the model join). */
@@ -38,6 +57,8 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   findings: Diagnostic[];
   gaps: string[];
   stats: { units: number; reused: number };
+  /** tree files the units of this configuration read (sources and included headers, tree-relative) */
+  files: Set<string>;
 }
 
 export interface RunResult<K extends KconfigHandle = KconfigHandle> {
@@ -50,35 +71,42 @@ export interface RunResult<K extends KconfigHandle = KconfigHandle> {
   cache: UnitCache;
 }
 
-/** Run the whole pipeline over a matrix of configurations. Pure with respect to the tree: reads only. */
-export function runMatrix<K extends KconfigHandle>(
+/**
+ * Run the whole pipeline over a matrix of configurations. Pure with respect to the tree: reads only. Units are
+ * analysed by `opts.runner` (a worker pool on real trees) unless the cache has them.
+ */
+export async function runMatrix<K extends KconfigHandle>(
   tree: KernelTree,
   entries: MatrixEntry[],
   stages: Stages<K>,
   opts: RunOptions,
-): RunResult<K> {
-  const cache = opts.cache ?? new UnitCache();
+): Promise<RunResult<K>> {
+  const cache = opts.cache ?? new UnitCache(undefined, tree);
+  const runner = opts.runner ?? inProcessRunner(stages, tree);
   const models = new Map<string, K>();
   const runs: ConfigRun<K>[] = [];
-  entries.forEach((entry, i) => {
+  for (const [i, entry] of entries.entries()) {
     let model = models.get(entry.arch);
     if (!model) {
       model = stages.loadKconfig(tree, entry.arch);
       models.set(entry.arch, model);
     }
-    runs.push(runConfig(tree, entry, model, stages, cache, opts, i, entries.length));
-  });
+    runs.push(await runConfig(tree, entry, model, stages, cache, runner, opts, i, entries.length));
+  }
 
   const perConfig = runs.flatMap((r) => r.findings);
   const checked = runs.map((r) => r.ref);
+  perConfig.push(...runLevelFindings(tree, runs, opts));
+  // a stage diagnostic whose code a rule owns (e.g. K003) reaches the user through that rule, not as a warning
+  const owned = new Set(opts.rules.map((r) => r.meta.code));
   const diagnostics = mergeAcrossConfigs(
-    [...perConfig, ...runs.flatMap((r) => r.stageDiagnostics.filter((d) => d.severity === 'error'))],
+    [...perConfig, ...runs.flatMap((r) => r.stageDiagnostics.filter((d) => d.severity === 'error' && !owned.has(d.code)))],
     checked,
   );
   const warnings = mergeAcrossConfigs(
     [
-      ...[...models.values()].flatMap((m) => m.diagnostics.filter((d) => d.severity !== 'info')),
-      ...runs.flatMap((r) => r.stageDiagnostics.filter((d) => d.severity === 'warning')),
+      ...[...models.values()].flatMap((m) => m.diagnostics.filter((d) => d.severity !== 'info' && !owned.has(d.code))),
+      ...runs.flatMap((r) => r.stageDiagnostics.filter((d) => d.severity === 'warning' && !owned.has(d.code))),
     ],
     checked,
   );
@@ -86,16 +114,17 @@ export function runMatrix<K extends KconfigHandle>(
   return { runs, diagnostics, warnings, gaps, cache };
 }
 
-function runConfig<K extends KconfigHandle>(
+async function runConfig<K extends KconfigHandle>(
   tree: KernelTree,
   entry: MatrixEntry,
   model: K,
   stages: Stages<K>,
   cache: UnitCache,
+  runner: UnitRunner,
   opts: RunOptions,
   index: number,
   total: number,
-): ConfigRun<K> {
+): Promise<ConfigRun<K>> {
   const stageDiagnostics: Diagnostic[] = [];
   const resolved = stages.resolveConfig(model, entry.base, entry.overrides);
   // keep the object identity (the Kconfig stage remembers its state per Config object)
@@ -110,39 +139,57 @@ function runConfig<K extends KconfigHandle>(
   const graph = kb.graph;
 
   const facts = new Map<string, UnitFacts>();
+  const files = new Set<string>();
   const gaps: string[] = [];
   let reused = 0;
   const objects = [...graph.objects.values()].filter((o) => o.source !== undefined);
-  objects.forEach((obj, n) => {
-    opts.onProgress?.({ config: index, configs: total, units: n, unitsTotal: objects.length });
+  const units = new Map<string, CachedUnit>();
+  const pending: { job: UnitJob; key: string }[] = [];
+  for (const obj of objects) {
     const compiler = stages.compiler(entry.arch, obj.cmd);
-    const key = UnitCache.key(obj.path, obj.cmd);
-    const env = macroEnv(compiler.macros, obj.cmd, autoconf);
-    let unit: CachedUnit | undefined = cache.lookup(key, env);
-    if (unit) reused++;
-    else {
-      const pp = stages.preprocess(tree, obj.source!, { cmd: obj.cmd, autoconf: autoconfText, compiler });
-      const unitOpts: Parameters<Stages<K>['extractFacts']>[1] = {
-        object: obj.path,
-        source: obj.source!,
-        language: obj.cmd.language,
-        arch: entry.arch,
-        flags: obj.cmd.flags,
-      };
-      if (obj.module !== undefined) unitOpts.module = obj.module;
-      unit = {
-        footprint: pp.footprint,
-        facts: stages.extractFacts(pp.tokens, unitOpts),
-        diagnostics: pp.diagnostics,
-        gaps: [...compiler.gaps, ...pp.gaps],
-        includes: pp.includes,
-      };
-      cache.store(key, unit);
+    const key = unitKey(obj.path, obj.cmd, compiler);
+    const unit = cache.lookup(key, macroEnv(compiler.macros, obj.cmd, autoconf));
+    if (unit) {
+      units.set(obj.path, unit);
+      reused++;
+      continue;
     }
+    const job: UnitJob = { object: obj.path, source: obj.source!, cmd: obj.cmd };
+    if (obj.module !== undefined) job.module = obj.module;
+    pending.push({ job, key });
+  }
+  let done = reused;
+  const progress = () => opts.onProgress?.({ config: index, configs: total, units: done, unitsTotal: objects.length });
+  progress();
+  const outputs = await runner.run(
+    pending.map((p) => p.job),
+    { arch: entry.arch, autoconf: autoconfText },
+    (n) => {
+      done += n;
+      progress();
+    },
+  );
+  const keyOf = new Map(pending.map((p) => [p.job.object, p.key]));
+  for (const o of outputs) {
+    const unit: CachedUnit = {
+      footprint: new Map(o.footprint),
+      facts: o.facts,
+      diagnostics: o.diagnostics,
+      gaps: o.gaps,
+      includes: o.includes,
+      hashes: cache.hashesFor(o.includes),
+    };
+    cache.store(keyOf.get(o.object)!, unit);
+    units.set(o.object, unit);
+  }
+  for (const obj of objects) {
+    const unit = units.get(obj.path)!;
     facts.set(obj.path, unit.facts);
+    files.add(obj.source!);
+    for (const f of unit.includes) if (!f.startsWith('/')) files.add(f);
     stageDiagnostics.push(...withRef(unit.diagnostics, entry.ref));
     gaps.push(...unit.gaps);
-  });
+  }
 
   const link = stages.resolveLink(graph, facts);
   const findings: Diagnostic[] = [];
@@ -150,9 +197,12 @@ function runConfig<K extends KconfigHandle>(
     const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
     const severity = setting?.severity ?? rule.meta.defaultSeverity;
     if (severity === 'off') continue;
+    if (!rule.check) continue;
     const options = resolveOptions(rule.meta.name, rule.defaultOptions, setting?.options);
-    rule.check({ tree, config, ref: entry.ref, graph, facts, link, options }, (r) =>
-      findings.push(toDiagnostic(rule, severity, entry.ref, r)),
+    const kconfig = model instanceof KconfigModel ? model : undefined;
+    rule.check(
+      { tree, config, ref: entry.ref, graph, facts, link, options, stageDiagnostics, files, ...(kconfig ? { kconfig } : {}) },
+      (r) => findings.push(toDiagnostic(rule, severity, entry.ref, r)),
     );
   }
   return {
@@ -167,7 +217,38 @@ function runConfig<K extends KconfigHandle>(
     findings,
     gaps: [...new Set(gaps)],
     stats: { units: objects.length, reused },
+    files,
   };
+}
+
+/** Rules with `checkRun` see every configuration at once, after all of them are done. */
+function runLevelFindings<K extends KconfigHandle>(tree: KernelTree, runs: ConfigRun<K>[], opts: RunOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const configs: ConfigView[] = runs.map((r) => {
+    const v: ConfigView = {
+      config: r.config,
+      ref: r.ref,
+      graph: r.graph,
+      facts: r.facts,
+      link: r.link,
+      stageDiagnostics: r.stageDiagnostics,
+      files: r.files,
+    };
+    if (r.kconfig instanceof KconfigModel) v.kconfig = r.kconfig;
+    return v;
+  });
+  const all = runs.map((r) => r.ref);
+  for (const rule of opts.rules) {
+    if (!rule.checkRun || runs.length === 0) continue;
+    const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
+    const severity = setting?.severity ?? rule.meta.defaultSeverity;
+    if (severity === 'off') continue;
+    const options = resolveOptions(rule.meta.name, rule.defaultOptions, setting?.options);
+    const ctx: Parameters<NonNullable<typeof rule.checkRun>>[0] = { tree, configs, options };
+    if (opts.onlyFiles) ctx.onlyFiles = opts.onlyFiles;
+    rule.checkRun(ctx, (r) => out.push(toDiagnostic(rule, severity, r.configs ?? all, r)));
+  }
+  return out;
 }
 
 function withRef(ds: Diagnostic[], ref: ConfigRef): Diagnostic[] {

@@ -1,63 +1,125 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { UnitFacts } from '../core/facts.js';
 import type { CompileCommand } from '../core/graph.js';
 import type { Footprint } from '../core/tokens.js';
 import type { Diagnostic } from '../core/types.js';
+import type { KernelTree } from '../tree/tree.js';
 
 /**
  * Results of one translation unit, reusable for any configuration that compiles the object with the same command
- * and agrees with `footprint` (every externally supplied macro the preprocessing consulted, with the value seen).
+ * and agrees with `footprint` (every externally supplied macro the preprocessing consulted, with the value seen),
+ * as long as none of the files it read changed (`hashes`).
  */
 export interface CachedUnit {
   footprint: Footprint;
   facts: UnitFacts;
   diagnostics: Diagnostic[];
   gaps: string[];
+  /** files read, in first-entry order (tree-relative, or absolute outside the tree) */
   includes: string[];
+  /** content hash of each file in `includes` when the unit was analysed */
+  hashes: string[];
 }
 
 /** Values of the externally supplied macros in one configuration: name -> replacement text, null when undefined. */
 export type MacroEnv = (name: string) => string | null;
 
+/** Content hash of a file the preprocessor read: through the tree (overlay-aware) or, outside it, from disk. */
+export function fileHash(tree: KernelTree, file: string): string {
+  if (!path.isAbsolute(file)) return tree.hash(file);
+  try {
+    return createHash('sha1').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return '-';
+  }
+}
+
+/**
+ * Two levels: an in-memory map for this run, and (optionally) an on-disk store outside the tree so that the next
+ * run — a pre-commit hook, a CI re-run — only re-analyses units whose sources or footprint changed.
+ */
 export class UnitCache {
   private readonly byKey = new Map<string, CachedUnit[]>();
+  private readonly loaded = new Set<string>();
+  private readonly hashMemo = new Map<string, string>();
   hits = 0;
+  diskHits = 0;
   misses = 0;
+
+  constructor(
+    private readonly disk?: DiskCache,
+    private readonly tree?: KernelTree,
+  ) {}
 
   static key(object: string, cmd: CompileCommand): string {
     return object + '\0' + JSON.stringify(cmd);
   }
 
+  private hashOf(file: string): string {
+    let h = this.hashMemo.get(file);
+    if (h === undefined) {
+      h = this.tree ? fileHash(this.tree, file) : '-';
+      this.hashMemo.set(file, h);
+    }
+    return h;
+  }
+
+  private valid(c: CachedUnit, env: MacroEnv, checkFiles: boolean): boolean {
+    for (const [name, seen] of c.footprint) if (env(name) !== seen) return false;
+    if (checkFiles) {
+      for (let i = 0; i < c.includes.length; i++) if (this.hashOf(c.includes[i]!) !== c.hashes[i]) return false;
+    }
+    return true;
+  }
+
   lookup(key: string, env: MacroEnv): CachedUnit | undefined {
     for (const c of this.byKey.get(key) ?? []) {
-      let same = true;
-      for (const [name, seen] of c.footprint) {
-        if (env(name) !== seen) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
+      if (this.valid(c, env, false)) {
         this.hits++;
         return c;
+      }
+    }
+    if (this.disk && this.tree && !this.loaded.has(key)) {
+      this.loaded.add(key);
+      for (const c of this.disk.read(key)) {
+        if (this.valid(c, env, true)) {
+          this.diskHits++;
+          this.remember(key, c);
+          return c;
+        }
       }
     }
     this.misses++;
     return undefined;
   }
 
-  store(key: string, unit: CachedUnit): void {
+  /** hashes for a freshly analysed unit's includes (as the tree is now) */
+  hashesFor(includes: string[]): string[] {
+    return includes.map((f) => this.hashOf(f));
+  }
+
+  private remember(key: string, unit: CachedUnit): void {
     const list = this.byKey.get(key);
     if (list) list.push(unit);
     else this.byKey.set(key, [unit]);
   }
+
+  store(key: string, unit: CachedUnit): void {
+    this.remember(key, unit);
+    this.disk?.write(key, unit);
+  }
 }
 
-/** Parse autoconf.h text into name -> value (the text after the name, trimmed). */
+/** Parse autoconf.h text into name -> value (the text after the name, whitespace runs collapsed). */
 export function parseAutoconf(text: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const line of text.split('\n')) {
     const r = /^#define\s+([A-Za-z_][A-Za-z0-9_]*)\s*(.*)$/.exec(line);
-    if (r) m.set(r[1]!, r[2]!.trim());
+    if (r) m.set(r[1]!, r[2]!.trim().replace(/\s+/g, ' '));
   }
   return m;
 }
@@ -75,4 +137,115 @@ export function macroEnv(predefined: Map<string, string>, cmd: CompileCommand, a
     if (cmdline.has(name)) return cmdline.get(name)!;
     return predefined.get(name) ?? null;
   };
+}
+
+// ------------------------------------------------------------------------------------------------ on disk
+
+interface StoredUnit {
+  footprint: [string, string | null][];
+  facts: UnitFacts;
+  diagnostics: Diagnostic[];
+  gaps: string[];
+  includes: string[];
+  hashes: string[];
+}
+
+interface StoredFile {
+  code: string;
+  variants: StoredUnit[];
+}
+
+/** Variants kept per object and command (configurations that differ in the unit's footprint). */
+const MAX_VARIANTS = 8;
+
+/**
+ * Unit results on disk: one JSON file per (object, command) under
+ * `<cacheDir>/units/<hash of the tree root>/`, each holding the footprint variants seen. Entries are tagged with
+ * the hash of kvlint's own analysis code, so a changed preprocessor or facts extractor never reuses old results.
+ * Never inside the checked tree.
+ */
+export class DiskCache {
+  readonly dir: string;
+  private readonly code: string;
+
+  constructor(cacheDir: string, treeRoot: string) {
+    this.dir = path.join(cacheDir, 'units', createHash('sha1').update(path.resolve(treeRoot)).digest('hex').slice(0, 16));
+    this.code = analysisCodeHash();
+  }
+
+  private file(key: string): string {
+    const h = createHash('sha1').update(key).digest('hex');
+    return path.join(this.dir, h.slice(0, 2), h.slice(2) + '.json');
+  }
+
+  read(key: string): CachedUnit[] {
+    let data: StoredFile;
+    try {
+      data = JSON.parse(fs.readFileSync(this.file(key), 'utf8')) as StoredFile;
+    } catch {
+      return [];
+    }
+    if (data.code !== this.code) return [];
+    return data.variants.map((v) => ({ ...v, footprint: new Map(v.footprint) }));
+  }
+
+  write(key: string, unit: CachedUnit): void {
+    const file = this.file(key);
+    let variants: StoredUnit[] = [];
+    try {
+      const old = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredFile;
+      if (old.code === this.code) variants = old.variants;
+    } catch {
+      /* first variant */
+    }
+    variants.unshift({ ...unit, footprint: [...unit.footprint] });
+    if (variants.length > MAX_VARIANTS) variants.length = MAX_VARIANTS;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ code: this.code, variants } satisfies StoredFile));
+      fs.renameSync(tmp, file);
+    } catch {
+      /* a cache that cannot be written is only slower */
+    }
+  }
+}
+
+/** The default cache directory: $KVLINT_CACHE_DIR, else $XDG_CACHE_HOME/kvlint (or ~/.cache/kvlint). */
+export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
+  if (env.KVLINT_CACHE_DIR) return env.KVLINT_CACHE_DIR;
+  return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kvlint');
+}
+
+let codeHash: string | undefined;
+
+/** Hash of the code that produces unit results (src/cpp, src/c, src/toolchain, this file), wherever it runs from. */
+export function analysisCodeHash(): string {
+  if (codeHash) return codeHash;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const h = createHash('sha1');
+  const files = [fileURLToPath(import.meta.url)];
+  for (const d of ['../cpp', '../c', '../toolchain']) {
+    const dir = path.join(here, d);
+    const walk = (p: string): void => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(p, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const f = path.join(p, e.name);
+        if (e.isDirectory()) walk(f);
+        else if (/\.(js|ts)$/.test(e.name)) files.push(f);
+      }
+    };
+    walk(dir);
+  }
+  for (const f of files) {
+    h.update(f.slice(here.length));
+    h.update(fs.readFileSync(f));
+  }
+  codeHash = h.digest('hex').slice(0, 16);
+  return codeHash;
 }

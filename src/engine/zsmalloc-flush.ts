@@ -41,7 +41,7 @@ function flushKind(ref: SymbolRef): 'local' | 'global' | undefined {
  */
 export async function unmapFlushFor(tree: KernelTree, selection: ConfigSelection): Promise<UnmapFlushAnswer[]> {
   const settings = loadSettings(tree);
-  const result = runCheck({ tree, selection, settings, only: ['X001'] });
+  const result = await runCheck({ tree, selection, settings, only: ['X001'] });
   const out: UnmapFlushAnswer[] = [];
   for (const run of result.run.runs) {
     const mod = run.link.modules.find((m) => /(^|\/)zsmalloc$/.test(m.name));

@@ -41,6 +41,16 @@ export class KernelTree {
     return new KernelTree(root, { overlay, memoryOnly: true });
   }
 
+  /** The overlay laid over the files on disk (path -> content, null for removed), e.g. to rebuild the tree in a worker. */
+  overlayEntries(): [string, string | null][] {
+    return [...this.overlay];
+  }
+
+  /** true when the tree exists only in memory (KernelTree.fromFiles) */
+  get inMemory(): boolean {
+    return this.memoryOnly;
+  }
+
   /** The same tree with some files replaced (content) or removed (null). */
   withOverlay(changes: Map<string, string | null>): KernelTree {
     const merged = new Map(this.overlay);

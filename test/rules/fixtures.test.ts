@@ -14,8 +14,8 @@ describe('rule fixtures', () => {
     expect(cases.length).toBeGreaterThan(0);
   });
   for (const c of cases) {
-    it(`${c.rule}/${c.name}: ${c.description}`, () => {
-      const { output: out, links } = runCase(c);
+    it(`${c.rule}/${c.name}: ${c.description}`, async () => {
+      const { output: out, links } = await runCase(c);
       const wanted = c.configs.flatMap((ov) => c.links.filter((l) => !l.when || Object.entries(l.when).every(([k, v]) => ov[k] === v))).length;
       expect(links).toHaveLength(wanted);
       for (const l of links) {

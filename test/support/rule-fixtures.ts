@@ -101,7 +101,7 @@ export function caseTree(c: RuleCase): KernelTree {
  * Run the case's rule over its matrix: the findings rendered in gcc format, and for each `links` entry and
  * configuration the status actually found ("config: module symbol status").
  */
-export function runCase(c: RuleCase): { output: string; links: string[] } {
+export async function runCase(c: RuleCase): Promise<{ output: string; links: string[] }> {
   const tree = caseTree(c);
   const settings = defaultSettings();
   settings.matrix = { arch: c.arch, ...(c.baseConfig ? { base: c.baseConfig } : {}) };
@@ -110,7 +110,7 @@ export function runCase(c: RuleCase): { output: string; links: string[] } {
     // options are keyed by code in settings; the engine resolves names too
     settings.rules[c.rule] = { options: c.options, span: { file: 'case.json', line: 1, col: 1 } };
   }
-  const result = runCheck({
+  const result = await runCheck({
     tree,
     selection: { arch: c.arch, ...(c.baseConfig ? { base: c.baseConfig } : {}), overrides: {}, axes: [] },
     settings,

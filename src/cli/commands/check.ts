@@ -1,14 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCheck } from '../../engine/check.js';
+import type { Diagnostic } from '../../core/types.js';
+import { type CheckOptions, type CheckResult, runCheck } from '../../engine/check.js';
+import { type ChangeTrees, sinceTrees, stagedTrees } from '../../engine/git.js';
 import { FORMAT_NAMES, type FormatName, finishRun, pathPrefixFor, toolVersion } from '../../report/index.js';
 import { loadSettings } from '../../settings/index.js';
 import { readBaselineFile, writeBaselineFile } from '../../settings/baseline.js';
 import { loadProfileFile } from '../../toolchain/profile.js';
 import { KernelTree, bundledTreePath } from '../../tree/tree.js';
 import { rules } from '../../../rules/index.js';
-import type { KvCommand } from '../context.js';
+import type { CliIO, KvCommand } from '../context.js';
+import { UsageError } from '../context.js';
 import { type ConfigArgv, selectionFromArgv, withConfigFlags, withOutputFlags } from '../flags.js';
+import { progressReporter } from '../progress.js';
 
 interface CheckArgv extends ConfigArgv {
   tree?: string;
@@ -21,6 +25,11 @@ interface CheckArgv extends ConfigArgv {
   objtree?: string;
   profile?: string;
   rule?: string[];
+  staged?: boolean;
+  since?: string;
+  jobs?: number;
+  'cache-dir'?: string;
+  cache?: boolean;
 }
 
 /** Resolve the positional tree argument (default: the bundled fixture tree). */
@@ -34,34 +43,62 @@ export const checkCommand: KvCommand = (ctx) => ({
   builder: (y) =>
     withOutputFlags(withConfigFlags(y), FORMAT_NAMES)
       .positional('tree', { type: 'string', describe: 'kernel tree (default: the bundled zsmalloc/ARM fixture tree)' })
+      .option('staged', { type: 'boolean', describe: 'report only what the staged change (index vs HEAD) introduces' })
+      .option('since', { type: 'string', describe: 'report only what the working tree introduces since revision REV' })
       .option('baseline', { type: 'string', describe: 'report only findings not in this baseline file' })
       .option('write-baseline', { type: 'string', describe: 'write every finding of this run to a baseline file' })
       .option('objtree', { type: 'string', describe: 'a kbuild output directory (O=) whose generated headers may be read' })
       .option('profile', { type: 'string', describe: 'toolchain profile file (answers $(cc-option,…) etc.)' })
-      .option('rule', { type: 'string', array: true, describe: 'run only these rules (code or name; repeatable)' }),
-  handler: (raw) => {
+      .option('rule', { type: 'string', array: true, describe: 'run only these rules (code or name; repeatable)' })
+      .option('jobs', { alias: 'j', type: 'number', describe: 'analysis threads (default: one per CPU for big trees)' })
+      .option('cache-dir', { type: 'string', describe: 'unit cache directory (default: $XDG_CACHE_HOME/kvlint)' })
+      .option('cache', { type: 'boolean', default: true, describe: 'use the on-disk unit cache (--no-cache: do not)' })
+      .conflicts('staged', 'since'),
+  handler: async (raw) => {
     const argv = raw as unknown as CheckArgv;
     const io = ctx.io;
+    if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1)) throw new UsageError('--jobs expects a positive integer');
     const tree = openTree(argv.tree, io.cwd);
     const settings = loadSettings(tree, { rules });
-    const selection = selectionFromArgv(argv);
-    const opts: Parameters<typeof runCheck>[0] = { tree, selection, settings };
-    if (argv.objtree) opts.objtree = path.resolve(io.cwd, argv.objtree);
-    if (argv.profile) opts.profile = loadProfileFile(path.resolve(io.cwd, argv.profile));
-    if (argv.rule) opts.only = argv.rule;
-    const result = runCheck(opts);
+    const common: Omit<CheckOptions, 'tree'> = { selection: selectionFromArgv(argv, io.cwd), settings };
+    if (argv.objtree) common.objtree = path.resolve(io.cwd, argv.objtree);
+    if (argv.profile) common.profile = loadProfileFile(path.resolve(io.cwd, argv.profile));
+    if (argv.rule) common.only = argv.rule;
+    if (argv.jobs !== undefined) common.jobs = argv.jobs;
+    common.cacheDir = argv.cache === false ? null : argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : undefined;
+    if (common.cacheDir === undefined) delete common.cacheDir;
+    const progress = progressReporter(io, argv.quiet ?? false);
+    if (progress) common.onProgress = progress.update;
+
+    let result: CheckResult;
+    let diagnostics: Diagnostic[];
+    let change: ChangeTrees | undefined;
+    try {
+      if (argv.staged || argv.since !== undefined) {
+        change = argv.staged ? stagedTrees(tree.root) : sinceTrees(tree.root, argv.since!);
+        // the change's settings decide (a staged .kvlint.json applies to its own commit)
+        const changeSettings = loadSettings(change.change, { rules });
+        const base = await runCheck({ ...common, settings: changeSettings, tree: change.base });
+        result = await runCheck({ ...common, settings: changeSettings, tree: change.change });
+        const known = new Set(base.diagnostics.map((d) => d.fingerprint));
+        diagnostics = result.diagnostics.filter((d) => !known.has(d.fingerprint));
+      } else {
+        result = await runCheck({ ...common, tree });
+        diagnostics = result.diagnostics;
+      }
+    } finally {
+      progress?.stop();
+    }
 
     const fmt = (argv.format ?? 'stylish') as FormatName;
-    const baseline = argv.baseline
-      ? { file: argv.baseline, data: readBaselineFile(argv.baseline, io.cwd) }
-      : undefined;
+    const baseline = argv.baseline ? { file: argv.baseline, data: readBaselineFile(argv.baseline, io.cwd) } : undefined;
     const summary = {
       configs: result.run.runs.map((r) => r.ref),
       units: result.run.runs.reduce((n, r) => n + r.stats.units, 0),
       durationMs: Math.round(result.durationMs),
     };
     const finished = finishRun({
-      diagnostics: result.diagnostics,
+      diagnostics,
       settings,
       summary,
       format: fmt,
@@ -73,17 +110,20 @@ export const checkCommand: KvCommand = (ctx) => ({
         rules: rules.map((r) => r.meta),
       },
       ...(baseline ? { baseline } : {}),
+      partial: change !== undefined,
     });
     if (argv.output) fs.writeFileSync(path.resolve(io.cwd, argv.output), finished.output);
     else io.stdout(finished.output);
-    if (!argv.quiet) {
-      for (const w of finished.warnings) io.stderr(`kvlint: ${w}\n`);
-      for (const w of result.run.warnings) {
-        const loc = w.primary.line > 0 ? `${w.primary.file}:${w.primary.line}: ` : '';
-        io.stderr(`kvlint: ${loc}warning: ${w.message} [${w.code}] (${w.configs.map((c) => c.label).join('; ')})\n`);
-      }
-    }
+    if (!argv.quiet) printWarnings(io, finished.warnings, result.run.warnings);
     if (argv['write-baseline']) writeBaselineFile(argv['write-baseline'], finished.newBaseline, io.cwd);
     ctx.exitCode = finished.exitCode;
   },
 });
+
+function printWarnings(io: CliIO, lines: string[], warnings: Diagnostic[]): void {
+  for (const w of lines) io.stderr(`kvlint: ${w}\n`);
+  for (const w of warnings) {
+    const loc = w.primary.line > 0 ? `${w.primary.file}:${w.primary.line}: ` : '';
+    io.stderr(`kvlint: ${loc}warning: ${w.message} [${w.code}] (${w.configs.map((c) => c.label).join('; ')})\n`);
+  }
+}

@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LinkResult, ResolvedRef } from '../../core/facts.js';
-import { defaultStages } from '../../engine/default-stages.js';
-import { buildMatrix } from '../../engine/matrix.js';
-import { runMatrix } from '../../engine/pipeline.js';
-import { loadSettings, loadToolchain } from '../../settings/index.js';
+import { runCheck } from '../../engine/check.js';
+import { loadSettings } from '../../settings/index.js';
 import { loadProfileFile } from '../../toolchain/profile.js';
 import { KernelTree, bundledTreePath } from '../../tree/tree.js';
 import { rules } from '../../../rules/index.js';
@@ -42,19 +40,16 @@ export const factsCommand: KvCommand = (ctx) => ({
       .positional('tree', { type: 'string', describe: 'kernel tree (default: the bundled zsmalloc/ARM fixture tree)' })
       .option('objtree', { type: 'string', describe: 'a kbuild output directory (O=) whose generated headers may be read' })
       .option('profile', { type: 'string', describe: 'toolchain profile file (answers $(cc-option,…) etc.)' }),
-  handler: (raw) => {
+  handler: async (raw) => {
     const argv = raw as unknown as FactsArgv;
     const io = ctx.io;
     const tree = new KernelTree(argv.tree === undefined ? bundledTreePath() : path.resolve(io.cwd, argv.tree));
     const settings = loadSettings(tree, { rules });
-    const selection = selectionFromArgv(argv);
-    if (selection.base?.kind === 'file') selection.base = { kind: 'file', path: path.resolve(io.cwd, selection.base.path) };
-    const matrix = buildMatrix(selection, settings.matrix);
-    const profile = argv.profile ? loadProfileFile(path.resolve(io.cwd, argv.profile)) : loadToolchain(settings, tree);
-    const stageOpts: Parameters<typeof defaultStages>[1] = {};
-    if (profile) stageOpts.profile = profile;
-    if (argv.objtree) stageOpts.objtree = path.resolve(io.cwd, argv.objtree);
-    const run = runMatrix(tree, matrix, defaultStages(tree, stageOpts), { rules: [] });
+    const selection = selectionFromArgv(argv, io.cwd);
+    const opts: Parameters<typeof runCheck>[0] = { tree, selection, settings, only: [] };
+    if (argv.profile) opts.profile = loadProfileFile(path.resolve(io.cwd, argv.profile));
+    if (argv.objtree) opts.objtree = path.resolve(io.cwd, argv.objtree);
+    const { run } = await runCheck(opts);
 
     const views = run.runs.map((r) => ({ config: r.ref.id, ...linkView(r.link) }));
     const fmt = argv.format ?? (io.isTTY ? 'stylish' : 'json');

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { InputError } from '../core/errors.js';
+import { KernelTree } from '../tree/tree.js';
+
+/**
+ * The two trees a pre-commit or CI-diff run compares, read from git without touching the working tree or the index:
+ * `base` (HEAD, or the given revision) and `change` (the index for --staged, the working tree for --since), both as
+ * overlays on the tree on disk. `changed` lists the tree-relative paths that differ between them.
+ */
+export interface ChangeTrees {
+  base: KernelTree;
+  change: KernelTree;
+  changed: string[];
+}
+
+function git(cwd: string, args: string[], input?: string): Buffer {
+  const r = spawnSync('git', args, { cwd, input, maxBuffer: 1 << 30 });
+  if (r.error) throw new InputError(`cannot run git: ${r.error.message}`);
+  if (r.status !== 0) throw new InputError(`git ${args.join(' ')} failed in ${cwd}: ${r.stderr.toString().trim()}`);
+  return r.stdout;
+}
+
+interface Repo {
+  top: string;
+  /** the tree's path inside the repository, '' or ending in '/' */
+  prefix: string;
+}
+
+function repoOf(treeRoot: string): Repo {
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--show-prefix'], { cwd: treeRoot });
+  if (r.status !== 0) throw new InputError(`${treeRoot} is not inside a git repository (needed for --staged / --since)`);
+  const [top, prefix] = r.stdout.toString().split('\n');
+  return { top: top!, prefix: prefix ?? '' };
+}
+
+/** NUL-separated path list of a `git diff --name-only -z`, limited to the tree and made tree-relative. */
+function pathsIn(out: Buffer, repo: Repo): string[] {
+  return out
+    .toString('latin1')
+    .split('\0')
+    .filter((p) => p !== '' && p.startsWith(repo.prefix))
+    .map((p) => p.slice(repo.prefix.length));
+}
+
+/**
+ * Contents of `<rev>:<path>` for many paths at once (`git cat-file --batch`); null where the object does not
+ * exist (a file added since, or deleted). rev '' means the index (stage 0).
+ */
+function readObjects(repo: Repo, rev: string, rels: string[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  if (rels.length === 0) return out;
+  const specs = rels.map((r) => `${rev}:${repo.prefix}${r}`);
+  const buf = git(repo.top, ['cat-file', '--batch'], specs.join('\n') + '\n');
+  let pos = 0;
+  for (const rel of rels) {
+    const nl = buf.indexOf(0x0a, pos);
+    const header = buf.subarray(pos, nl).toString('latin1');
+    pos = nl + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+      out.set(rel, null);
+      continue;
+    }
+    const size = Number(header.split(' ')[2]);
+    out.set(rel, buf.subarray(pos, pos + size).toString('latin1'));
+    pos += size + 1;
+  }
+  return out;
+}
+
+/** --staged: base = HEAD, change = the index (what would be committed). */
+export function stagedTrees(treeRoot: string): ChangeTrees {
+  const repo = repoOf(treeRoot);
+  // files whose index content differs from the working tree: the change tree must show the index version
+  const unstaged = pathsIn(git(repo.top, ['diff', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']), repo);
+  // files the commit changes: the base tree must show HEAD's version
+  const staged = pathsIn(git(repo.top, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']), repo);
+  const hasHead = spawnSync('git', ['rev-parse', '--verify', '-q', 'HEAD'], { cwd: repo.top }).status === 0;
+  const indexContent = readObjects(repo, '', [...new Set([...unstaged, ...staged])]);
+  const changeOverlay = new Map<string, string | null>();
+  for (const p of unstaged) changeOverlay.set(p, indexContent.get(p) ?? null);
+  const baseOverlay = new Map(changeOverlay);
+  const headContent = hasHead ? readObjects(repo, 'HEAD', staged) : new Map<string, string | null>();
+  for (const p of staged) baseOverlay.set(p, headContent.get(p) ?? null);
+  const disk = new KernelTree(treeRoot);
+  return { base: disk.withOverlay(baseOverlay), change: disk.withOverlay(changeOverlay), changed: staged.sort() };
+}
+
+/** --since REV: base = REV, change = the working tree. */
+export function sinceTrees(treeRoot: string, rev: string): ChangeTrees {
+  const repo = repoOf(treeRoot);
+  git(repo.top, ['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
+  const changed = pathsIn(git(repo.top, ['diff', rev, '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']), repo);
+  const old = readObjects(repo, rev, changed);
+  const disk = new KernelTree(treeRoot);
+  return { base: disk.withOverlay(new Map(changed.map((p) => [p, old.get(p) ?? null]))), change: disk, changed: changed.sort() };
+}
+
+/** tree-relative form of a path given on the command line, for messages */
+export function relToTree(treeRoot: string, p: string): string {
+  return path.relative(treeRoot, p).split(path.sep).join('/');
+}
