@@ -222,14 +222,16 @@ export class Parser {
     try {
       body();
     } catch (e) {
-      if (e instanceof SyntaxError) {
-        this.error(this.spanOf(e.tok.type === 'EOL' || e.tok.type === 'EOF' ? first : e.tok), e.message);
-        if (e.tok.type !== 'EOL') this.skipToEol();
-        else this.take();
-        return;
-      }
-      throw e;
+      this.recover(e, first);
     }
+  }
+
+  /** after a syntax error in the statement that started with `first`: report it, skip to the end of the line */
+  private recover(e: unknown, first: Token): void {
+    if (!(e instanceof SyntaxError)) throw e;
+    this.error(this.spanOf(e.tok.type === 'EOL' || e.tok.type === 'EOF' ? first : e.tok), e.message);
+    if (e.tok.type !== 'EOL') this.skipToEol();
+    else this.take();
   }
 
   // ---- menu construction (menu.c) ------------------------------------------------------------------------------
@@ -427,119 +429,118 @@ export class Parser {
   private configOptions(choice: boolean): void {
     for (;;) {
       const t = this.peek();
-      const type = TYPE_TOKENS[t.type];
-      if (type && (!choice || type === 'bool' || type === 'tristate')) {
+      try {
+        if (!this.configOption(t, choice)) return;
+      } catch (e) {
+        this.recover(e, t);
+      }
+    }
+  }
+
+  /** one option line (the option keyword `t` still unread); false when `t` does not start an option */
+  private configOption(t: Token, choice: boolean): boolean {
+    const type = TYPE_TOKENS[t.type];
+    if (type && (!choice || type === 'bool' || type === 'tristate')) {
+      this.take();
+      if (this.peek().type === 'WORD_QUOTE') {
+        const q = this.take();
+        const cond = this.ifExpr();
+        this.expectEol();
+        this.addPrompt('prompt', q.value, cond, this.spanOf(t));
+      } else this.expectEol();
+      this.setType(type, this.spanOf(t));
+      return true;
+    }
+    switch (t.type) {
+      case 'prompt': {
         this.take();
-        this.statement(t, () => {
-          if (this.peek().type === 'WORD_QUOTE') {
-            const q = this.take();
-            const cond = this.ifExpr();
-            this.expectEol();
-            this.addPrompt('prompt', q.value, cond, this.spanOf(t));
-          } else this.expectEol();
-          this.setType(type, this.spanOf(t));
-        });
-        continue;
+        const q = this.expect('WORD_QUOTE');
+        const cond = this.ifExpr();
+        this.expectEol();
+        this.addPrompt('prompt', q.value, cond, this.spanOf(t));
+        return true;
       }
-      switch (t.type) {
-        case 'prompt':
-          this.take();
-          this.statement(t, () => {
-            const q = this.expect('WORD_QUOTE');
-            const cond = this.ifExpr();
-            this.expectEol();
-            this.addPrompt('prompt', q.value, cond, this.spanOf(t));
-          });
-          continue;
-        case 'default':
-        case 'def_bool':
-        case 'def_tristate':
-          if (choice && t.type !== 'default') return;
-          this.take();
-          this.statement(t, () => {
-            if (choice) {
-              const w = this.expect('WORD');
-              const s = this.syms.lookup(w.value);
-              this.ref(s, w);
-              const cond = this.ifExpr();
-              this.expectEol();
-              this.addProp('default', eSym(s), cond, this.spanOf(t));
-              return;
-            }
-            const e = this.expr();
-            const cond = this.ifExpr();
-            this.expectEol();
-            this.addProp('default', e, cond, this.spanOf(t));
-            if (t.type !== 'default') this.setType(t.type === 'def_bool' ? 'bool' : 'tristate', this.spanOf(t));
-          });
-          continue;
-        case 'select':
-        case 'imply':
-          if (choice) return;
-          this.take();
-          this.statement(t, () => {
-            const w = this.expect('WORD');
-            const s = this.syms.lookup(w.value);
-            this.ref(s, w);
-            const cond = this.ifExpr();
-            this.expectEol();
-            this.addProp(t.type as 'select' | 'imply', eSym(s), cond, this.spanOf(t));
-          });
-          continue;
-        case 'range':
-          if (choice) return;
-          this.take();
-          this.statement(t, () => {
-            const lo = this.symbol();
-            const hi = this.symbol();
-            const cond = this.ifExpr();
-            this.expectEol();
-            const p = this.addProp('range', eCmp('<=', lo, hi), cond, this.spanOf(t));
-            p.lo = lo;
-            p.hi = hi;
-          });
-          continue;
-        case 'modules':
-          if (choice) return;
-          this.take();
-          this.statement(t, () => {
-            this.expectEol();
-            this.setModules(this.spanOf(t));
-          });
-          continue;
-        case 'optional':
-          if (!choice) return;
-          this.take();
-          this.statement(t, () => {
-            this.expectEol();
-            if (this.currentEntry.sym) this.currentEntry.sym.flags |= F_OPTIONAL;
-          });
-          continue;
-        case 'depends':
-          this.dependsStmt();
-          continue;
-        case 'help':
+      case 'default':
+      case 'def_bool':
+      case 'def_tristate': {
+        if (choice && t.type !== 'default') return false;
+        this.take();
+        if (choice) {
+          const w = this.expect('WORD');
+          const s = this.syms.lookup(w.value);
+          this.ref(s, w);
+          const cond = this.ifExpr();
+          this.expectEol();
+          this.addProp('default', eSym(s), cond, this.spanOf(t));
+          return true;
+        }
+        const e = this.expr();
+        const cond = this.ifExpr();
+        this.expectEol();
+        this.addProp('default', e, cond, this.spanOf(t));
+        if (t.type !== 'default') this.setType(t.type === 'def_bool' ? 'bool' : 'tristate', this.spanOf(t));
+        return true;
+      }
+      case 'select':
+      case 'imply': {
+        if (choice) return false;
+        this.take();
+        const w = this.expect('WORD');
+        const s = this.syms.lookup(w.value);
+        this.ref(s, w);
+        const cond = this.ifExpr();
+        this.expectEol();
+        this.addProp(t.type, eSym(s), cond, this.spanOf(t));
+        return true;
+      }
+      case 'range': {
+        if (choice) return false;
+        this.take();
+        const lo = this.symbol();
+        const hi = this.symbol();
+        const cond = this.ifExpr();
+        this.expectEol();
+        const p = this.addProp('range', eCmp('<=', lo, hi), cond, this.spanOf(t));
+        p.lo = lo;
+        p.hi = hi;
+        return true;
+      }
+      case 'modules':
+        if (choice) return false;
+        this.take();
+        this.expectEol();
+        this.setModules(this.spanOf(t));
+        return true;
+      case 'optional':
+        if (!choice) return false;
+        this.take();
+        this.expectEol();
+        if (this.currentEntry.sym) this.currentEntry.sym.flags |= F_OPTIONAL;
+        return true;
+      case 'depends':
+        this.dependsStmt();
+        return true;
+      case 'help':
+        this.helpStmt();
+        return true;
+      case 'WORD':
+        // older syntax kept for old trees: `---help---`, `option env=/defconfig_list/modules/allnoconfig_y`
+        if (t.value === '---help---') {
           this.helpStmt();
-          continue;
-        case 'WORD':
-          // older syntax kept for old trees: `---help---`, `option env=/defconfig_list/modules/allnoconfig_y`
-          if (t.value === '---help---') {
-            this.helpStmt();
-            continue;
-          }
-          if (t.value === 'option' && !choice) {
-            this.optionStmt();
-            continue;
-          }
-          if (t.value === 'transitional' && this.peek(1).type === 'EOL') {
-            this.take();
-            this.take();
-            continue;
-          }
-          return;
-        default:
-          return;
-      }
+          return true;
+        }
+        if (t.value === 'option' && !choice) {
+          this.optionStmt();
+          return true;
+        }
+        if (t.value === 'transitional' && this.peek(1).type === 'EOL') {
+          this.take();
+          this.take();
+          return true;
+        }
+        return false;
+      default:
+        return false;
     }
   }
 
@@ -581,12 +582,14 @@ export class Parser {
 
   private dependsStmt(): void {
     const t = this.take();
-    this.statement(t, () => {
+    try {
       this.expect('on');
       const e = this.expr();
       this.expectEol();
       this.addDep(e);
-    });
+    } catch (e) {
+      this.recover(e, t);
+    }
   }
 
   private helpStmt(): void {
