@@ -1,0 +1,54 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledTreePath, packageRoot } from '../../src/tree/tree.js';
+
+/**
+ * kvlint as users run it: compiled JavaScript (the worker pool needs it), started as a process. The build goes to a
+ * temporary directory laid out like the package.
+ */
+describe('compiled kvlint', () => {
+  const root = packageRoot();
+  let dir: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-built-'));
+    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist')], { cwd: root });
+    fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+    for (const d of ['node_modules', 'toolchains', 'fixtures']) fs.symlinkSync(path.join(root, d), path.join(dir, d));
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.copyFileSync(path.join(root, 'bin/kvlint.js'), path.join(dir, 'bin/kvlint.js'));
+  }, 300_000);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function kvlint(args: string[]) {
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin/kvlint.js'), ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, KVLINT_CACHE_DIR: path.join(dir, 'cache') } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it('gives the same findings with a worker pool as in one thread', () => {
+    const one = kvlint(['check', bundledTreePath(), '--jobs', '1', '--no-cache', '--format', 'json']);
+    const two = kvlint(['check', bundledTreePath(), '--jobs', '2', '--no-cache', '--format', 'json']);
+    expect(one.stderr).toBe('');
+    expect(two.stderr).toBe('');
+    expect(one.code).toBe(1);
+    expect(two.code).toBe(1);
+    const strip = (s: string) => {
+      const j = JSON.parse(s) as { summary: Record<string, unknown> };
+      delete j.summary.durationMs;
+      return j;
+    };
+    expect(strip(two.stdout)).toEqual(strip(one.stdout));
+  });
+
+  it('runs from the bin with no tree argument (the README command): the founding error, exit 1', () => {
+    const r = kvlint(['check']);
+    expect(r.stdout).toContain('error[X001] "v7wbi_flush_kern_tlb_range" [drivers/staging/zsmalloc/zsmalloc.ko] undefined!');
+    expect(r.stdout.match(/^error\[/gm)).toHaveLength(1);
+    expect(r.code).toBe(1);
+    const smpY = kvlint(['check', '--config', 'SMP=y']);
+    expect(smpY.code).toBe(0);
+  });
+});
