@@ -28,6 +28,7 @@ const table = {
   instr: {} as Record<string, boolean>,
   ld: {} as Record<string, boolean>,
   run: {} as Record<string, boolean>,
+  shell: {} as Record<string, string>,
 };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-probe-'));
 const sh = (cmd: string): boolean => {
@@ -60,6 +61,19 @@ for (let round = 1; round <= 5; round++) {
     table[kind][flags] = ok;
     asked++;
   }
+  // $(shell) queries of the toolchain itself (never other commands: they depend on the host or the build)
+  for (const cmd of r.stats.shells.keys()) {
+    if (cmd in table.shell) continue;
+    const w = cmd.split(' ');
+    if (!w[0] || !(w[0] === `${cross}gcc` || w[0] === `${cross}ld` || w[0] === `${cross}as`)) continue;
+    if (!w.slice(1).every((a) => /^-(print-[a-z-]+(=\S+)?|dumpversion|dumpmachine|v|-version)$/.test(a))) continue;
+    try {
+      table.shell[cmd] = execSync(cmd, { encoding: 'utf8', shell: '/bin/sh', cwd: tmp }).replace(/\n$/, '').replace(/\n/g, ' ');
+      asked++;
+    } catch {
+      /* a failing query stays unanswered */
+    }
+  }
   console.error(`round ${round}: ${asked} new questions`);
   if (asked === 0) break;
 }
@@ -71,7 +85,7 @@ const body = `/**
  * Answers of ${version} (and ${cross}ld) to the toolchain probes of Linux's Makefiles, measured by
  * scripts/ground-truth/probe-toolchain.ts (${arch}, ${path.basename(dotconfig)}). Regenerate rather than edit.
  */
-export const TABLE = ${JSON.stringify({ cc: sorted(table.cc), as: sorted(table.as), instr: sorted(table.instr), ld: sorted(table.ld), run: sorted(table.run) }, null, 2)};
+export const TABLE = ${JSON.stringify({ cc: sorted(table.cc), as: sorted(table.as), instr: sorted(table.instr), ld: sorted(table.ld), run: sorted(table.run), shell: table.shell }, null, 2)};
 `;
 fs.writeFileSync(outFile, body);
-console.error(`wrote ${outFile}: cc ${Object.keys(table.cc).length}, as ${Object.keys(table.as).length}, instr ${Object.keys(table.instr).length}, ld ${Object.keys(table.ld).length}, run ${Object.keys(table.run).length}`);
+console.error(`wrote ${outFile}: cc ${Object.keys(table.cc).length}, as ${Object.keys(table.as).length}, instr ${Object.keys(table.instr).length}, ld ${Object.keys(table.ld).length}, run ${Object.keys(table.run).length}, shell ${Object.keys(table.shell).length}`);

@@ -35,6 +35,8 @@ export interface KbuildStats {
   probes: Map<string, boolean>;
   /** probes the profile could not answer */
   unanswered: Map<string, number>;
+  /** $(shell) commands evaluated and not answered (reported as B001) */
+  shells: Map<string, number>;
   /** values of the top Makefile's flag variables (the context of toolchain probes) */
   top: Record<string, string>;
   /** seconds spent in the top Makefile, and in the directory walk */
@@ -187,6 +189,7 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
       directories: walker.visited.length,
       probes: host.probes,
       unanswered: host.unanswered,
+      shells: host.unansweredShells,
       top: Object.fromEntries(['KBUILD_CPPFLAGS', 'KBUILD_CFLAGS', 'KBUILD_AFLAGS', 'KBUILD_LDFLAGS', 'CC', 'LD'].map((v) => [v, top.value(v)])),
       topSeconds,
       walkSeconds: (performance.now() - t1) / 1000,

@@ -22,6 +22,11 @@ export interface ToolchainProfile {
   ldAccepts(flags: string): boolean | undefined;
   /** try-run: does this shell command (as the Makefile wrote it, $$TMP as $TMP) succeed? */
   runSucceeds?(command: string): boolean | undefined;
+  /**
+   * $(shell …) of a compiler query (e.g. `$(CC) -print-file-name=include`): its output as make would see it
+   * (newlines as spaces), or undefined. Never other commands.
+   */
+  shellOutput?(command: string): string | undefined;
 }
 
 /** A profile from a table of measured answers (key: the flags exactly as passed, whitespace-normalised). */
@@ -36,6 +41,7 @@ export class TableProfile implements ToolchainProfile {
       instr: Record<string, boolean>;
       ld: Record<string, boolean>;
       run?: Record<string, boolean>;
+      shell?: Record<string, string>;
     },
   ) {}
 
@@ -53,6 +59,9 @@ export class TableProfile implements ToolchainProfile {
   }
   runSucceeds(command: string): boolean | undefined {
     return this.table.run?.[norm(command)];
+  }
+  shellOutput(command: string): string | undefined {
+    return this.table.shell?.[norm(command)];
   }
 }
 

@@ -33,7 +33,7 @@ export function kbuildProfileFrom(file: ToolchainFile): ToolchainProfile {
   const cross = file.env['CROSS_COMPILE'] ?? '';
   const own = file['kbuild'] as Partial<Table> | undefined;
   if (own && typeof own === 'object') {
-    return new TableProfile(file.name, cross, file.kind, { cc: own.cc ?? {}, as: own.as ?? {}, instr: own.instr ?? {}, ld: own.ld ?? {}, run: own.run ?? {} });
+    return new TableProfile(file.name, cross, file.kind, { cc: own.cc ?? {}, as: own.as ?? {}, instr: own.instr ?? {}, ld: own.ld ?? {}, run: own.run ?? {}, shell: own.shell ?? {} });
   }
   const major = file.version.split('.')[0] ?? '';
   const b = BUNDLED.find((x) => x.crossCompile === cross && x.kind === file.kind && x.major === major);

@@ -94,12 +94,27 @@ export class TreeHost implements MakeHost {
     return globTree(this.tree, t).map((m) => prefix + m);
   }
 
+  /** $(shell) commands nobody answered (command → count): what a profile could add */
+  readonly unansweredShells = new Map<string, number>();
+
+  /** the source tree's path in a command or flag, written as $(srctree) (profile keys do not depend on it) */
+  private srctreeKey(s: string): string {
+    const st = this.paths.srctree;
+    return st !== '.' ? s.split(st + '/').join('$(srctree)/') : s;
+  }
+
+  shell(command: string): string | undefined {
+    const key = norm(this.srctreeKey(command));
+    const out = this.profile?.shellOutput?.(key);
+    if (out === undefined) this.unansweredShells.set(key, (this.unansweredShells.get(key) ?? 0) + 1);
+    return out;
+  }
+
   callHook(name: string, args: string[], span: Span): string | undefined {
     const a = (i: number): string => args[i] ?? '';
     const ask = (kind: 'cc' | 'as' | 'instr' | 'ld' | 'run', raw: string): boolean => {
       // the source tree's own path (e.g. -fmacro-prefix-map=$(srctree)/=) does not change the answer
-      const st = this.paths.srctree;
-      const q = st !== '.' ? raw.split(st + '/').join('$(srctree)/') : raw;
+      const q = this.srctreeKey(raw);
       const key = `${kind}:${norm(q)}`;
       let ans: boolean | undefined;
       if (this.profile) {

@@ -27,21 +27,23 @@ interface Part {
   generated?: string;
   /** the object this one is made from (not compiled itself) */
   derived?: string;
+  /** $* when a rule of the kbuild file (not kbuild's own $(obj)/%.o) compiles it */
+  stem?: string;
 }
 
 /**
  * The rule make would use for `file`: an explicit one, else the pattern rule with the shortest stem among those
  * whose first prerequisite can be had (a source in the tree, or an object) — GNU make's choice since 3.82.
  */
-function findRule(ev: MakeEvaluator, file: string, usable: (p: string) => boolean = () => true): FileRule | undefined {
-  let best: FileRule | undefined;
+function findRule(ev: MakeEvaluator, file: string, usable: (p: string) => boolean = () => true): (FileRule & { stem?: string }) | undefined {
+  let best: (FileRule & { stem?: string }) | undefined;
   let bestStem = Infinity;
   for (const r of ev.fileRules) {
     if (r.target === file) return r;
     if (!r.target.includes('%')) continue;
     const stem = matchPattern(compilePattern(r.target), file);
     if (stem === undefined || stem.length >= bestStem) continue;
-    const cand = { ...r, prereqs: r.prereqs.map((p) => p.replace('%', stem)) };
+    const cand = { ...r, prereqs: r.prereqs.map((p) => p.replace('%', stem)), stem };
     if (cand.prereqs[0] !== undefined && !usable(cand.prereqs[0])) continue;
     best = cand;
     bestStem = stem.length;
@@ -186,7 +188,9 @@ export class KbuildWalker {
             obj: dir,
             kind: part.kind!,
             partOfModule,
-            modnames: modnamesOf(rel),
+            // kbuild finds the composite through $*, the stem of the rule that compiles the object: with a rule of
+            // the kbuild file (e.g. $(obj)/aes-glue-%.o) that is not the object's name, and no composite is found
+            modnames: modnamesOf(part.stem !== undefined ? `${part.stem}.o` : rel),
             parents: parentsOf(rel),
             outOfTree: this.host.paths.outOfTree,
           }),
@@ -330,17 +334,20 @@ export class KbuildWalker {
     if (this.isFile(`${stem}.S`)) return { path, kind: 'S', source: `${stem}.S` };
     // a rule of the kbuild file that makes this object: from a source elsewhere (lib-%.o: $(srctree)/lib/%.c), or
     // from another object (%.stub.o: %.o, objcopy) — then it is not compiled itself
+    // a prerequisite is found in the source tree directly or, when relative, through VPATH = $(srctree)
+    const inTree = (p: string): string | undefined => this.host.treePath(p) ?? (p.startsWith('/') ? undefined : p.replace(/^\.\//, ''));
     const rule = findRule(ev, raw, (p) => {
       if (p.endsWith('.o')) return true;
-      const t = this.host.treePath(p);
+      const t = inTree(p);
       return t !== undefined && this.tree.isFile(t);
     });
     if (rule) {
       const first = rule.prereqs[0];
       if (first !== undefined) {
-        const t = this.host.treePath(first);
+        const t = inTree(first);
         if ((first.endsWith('.c') || first.endsWith('.S')) && t !== undefined && this.tree.isFile(t)) {
-          return { path, kind: first.endsWith('.c') ? 'c' : 'S', source: this.tree.rel(t) };
+          // make's $* for this rule: the pattern's stem, or for an explicit rule the target without .o
+          return { path, kind: first.endsWith('.c') ? 'c' : 'S', source: this.tree.rel(t), stem: rule.stem ?? raw.slice(0, -2) };
         }
         if (first.endsWith('.o')) return { path, kind: undefined, derived: first };
       }

@@ -114,12 +114,16 @@ export function canonCommand(cmd: CompileCommand, objtree: string, srctreeAbs: s
 /** Split canonical flags into comparable groups; order matters within each group. */
 export function groups(flags: string[]): Record<'I' | 'include' | 'D' | 'other', string[]> {
   const g = { I: [] as string[], include: [] as string[], D: [] as string[], other: [] as string[] };
+  const sys: string[] = [];
   for (const f of flags) {
-    if (f.startsWith('-I') || f.startsWith('-isystem')) g.I.push(f);
+    // -I and -isystem are separate search lists for gcc: only the order within each matters
+    if (f.startsWith('-isystem')) sys.push(f);
+    else if (f.startsWith('-I')) g.I.push(f);
     else if (f.startsWith('-include ')) g.include.push(f);
     else if (f.startsWith('-D') || f.startsWith('-U')) g.D.push(f);
     else g.other.push(f);
   }
+  g.I.push(...sys);
   return g;
 }
 
@@ -158,7 +162,8 @@ export function compare(graph: ObjectGraph, truth: GroundTruth, objtree: string,
   let equal = 0;
   const noTruth: string[] = [];
   for (const [p, o] of graph.objects) {
-    if (!o.builtin && !o.module) continue;
+    // linked objects that are compiled (not made from another object by objcopy/ld, which has no compile command)
+    if ((!o.builtin && !o.module) || o.derivedFrom !== undefined) continue;
     const t = truth.flags.get(p);
     if (!t) {
       noTruth.push(p);
