@@ -61,13 +61,14 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const stageOpts: Parameters<typeof defaultStages>[1] = {};
   if (profile) stageOpts.profile = profile;
   if (opts.objtree) stageOpts.objtree = opts.objtree;
+  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  if (cacheDir !== null) stageOpts.cacheDir = cacheDir;
   const stages = defaultStages(opts.tree, stageOpts);
   const rules = selectRules(opts.only);
   const ruleSettings: RunOptions['ruleSettings'] = {};
   for (const [code, s] of Object.entries(opts.settings.rules)) {
     ruleSettings[code] = { options: s.options, ...(s.severity ? { severity: s.severity } : {}) };
   }
-  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
   const disk = cacheDir !== null && !opts.tree.inMemory ? new DiskCache(cacheDir, opts.tree.root) : undefined;
   const cache = opts.cache ?? new UnitCache(disk, opts.tree);
   const runOpts: RunOptions = { rules, ruleSettings, cache };

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CompileCommand } from '../core/graph.js';
 import { extractFacts } from '../c/index.js';
 import { CppCache, preprocess } from '../cpp/index.js';
@@ -15,6 +16,8 @@ export interface StageOptions {
   profile?: ToolchainProfile;
   /** a kbuild output directory (O=) whose generated headers may be read (never written) */
   objtree?: string;
+  /** where parsed Kconfig models are cached between runs (never inside the tree); absent: no cache */
+  cacheDir?: string;
 }
 
 /**
@@ -37,7 +40,8 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
   const compilerViews = new Map<string, CompilerView>();
 
   return {
-    loadKconfig: (t, arch) => loadKconfig(t, { arch, profile: profileOf(arch) }),
+    loadKconfig: (t, arch) =>
+      loadKconfig(t, { arch, profile: profileOf(arch), ...(opts.cacheDir && !t.inMemory ? { cacheDir: path.join(opts.cacheDir, 'kconfig') } : {}) }),
     resolveConfig: (model, base, overrides) => resolveConfig(model, base, overrides),
     autoconf: (model, config) => autoconfHeader(model, config),
     evalKbuild: (t, config) => {
