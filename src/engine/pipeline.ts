@@ -56,7 +56,8 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   /** per-configuration rule findings (before merging) */
   findings: Diagnostic[];
   gaps: string[];
-  stats: { units: number; reused: number };
+  /** units analysed / reused from the cache, and wall milliseconds per phase */
+  stats: { units: number; reused: number; ms: { kconfig: number; kbuild: number; units: number; link: number; rules: number } };
   /** tree files the units of this configuration read (sources and included headers, tree-relative) */
   files: Set<string>;
 }
@@ -126,6 +127,7 @@ async function runConfig<K extends KconfigHandle>(
   total: number,
 ): Promise<ConfigRun<K>> {
   const stageDiagnostics: Diagnostic[] = [];
+  const t0 = performance.now();
   const resolved = stages.resolveConfig(model, entry.base, entry.overrides);
   // keep the object identity (the Kconfig stage remembers its state per Config object)
   const config: Config = resolved.config;
@@ -134,7 +136,9 @@ async function runConfig<K extends KconfigHandle>(
   const autoconfText = stages.autoconf(model, config);
   const autoconf = parseAutoconf(autoconfText);
 
+  const t1 = performance.now();
   const kb = stages.evalKbuild(tree, config);
+  const t2 = performance.now();
   stageDiagnostics.push(...withRef(kb.diagnostics, entry.ref));
   const graph = kb.graph;
 
@@ -191,7 +195,9 @@ async function runConfig<K extends KconfigHandle>(
     gaps.push(...unit.gaps);
   }
 
+  const t3 = performance.now();
   const link = stages.resolveLink(graph, facts);
+  const t4 = performance.now();
   const findings: Diagnostic[] = [];
   for (const rule of opts.rules) {
     const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
@@ -216,7 +222,11 @@ async function runConfig<K extends KconfigHandle>(
     stageDiagnostics,
     findings,
     gaps: [...new Set(gaps)],
-    stats: { units: objects.length, reused },
+    stats: {
+      units: objects.length,
+      reused,
+      ms: { kconfig: t1 - t0, kbuild: t2 - t1, units: t3 - t2, link: t4 - t3, rules: performance.now() - t4 },
+    },
     files,
   };
 }

@@ -1,0 +1,88 @@
+/**
+ * Warm `kvlint check --staged` for a one-file change (issue 7: target ≤ 2 s warm), on the bundled tree and, when
+ * installed, on the real Linux tree. The real tree is never written: its git repository lives in a temporary
+ * GIT_DIR whose work tree is the tree, and the staged change is a blob put straight into that index.
+ *
+ *   scripts/ground-truth/run-ts.sh bench/staged.ts [--real] [--runs N]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { bundledTreePath, packageRoot } from '../src/tree/tree.js';
+import { linuxDir } from '../test/support/linux.js';
+
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1] || 3) || 3;
+const bin = path.join(packageRoot(), 'bin/kvlint.js');
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-staged-cache-'));
+
+function timeCheck(tree: string, env: NodeJS.ProcessEnv, extra: string[]): { ms: number; code: number | null; out: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [bin, 'check', '--staged', '--quiet', '--format', 'gcc', '--cache-dir', cacheDir, ...extra, tree], { encoding: 'utf8', env });
+  return { ms: performance.now() - t0, code: r.status, out: (r.stdout + r.stderr).slice(0, 400) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function bench(label: string, tree: string, env: NodeJS.ProcessEnv, stage: (i: number) => void, extra: string[] = []): void {
+  stage(0);
+  const cold = timeCheck(tree, env, extra);
+  const warm: number[] = [];
+  for (let i = 1; i <= runs; i++) {
+    stage(i);
+    warm.push(timeCheck(tree, env, extra).ms);
+  }
+  console.log(`${label}: cold ${(cold.ms / 1000).toFixed(2)} s (exit ${cold.code}); warm one-file change, median of ${runs}: ${(median(warm) / 1000).toFixed(2)} s [${warm.map((w) => (w / 1000).toFixed(2)).join(', ')}]`);
+  if (cold.code === 2) console.log(`  ${cold.out}`);
+}
+
+// ---- the bundled tree, in a temporary repository
+{
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-staged-'));
+  fs.cpSync(bundledTreePath(), repo, { recursive: true });
+  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@example.com', ...a], { cwd: repo });
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'base');
+  const f = path.join(repo, 'drivers/staging/zram/zram_drv.c');
+  const text = fs.readFileSync(f, 'utf8');
+  bench('bundled tree (2 configurations, 31 units)', repo, process.env, (i) => {
+    fs.writeFileSync(f, text + `\n/* change ${i} */\n`);
+    git('add', 'drivers/staging/zram/zram_drv.c');
+  });
+  fs.rmSync(repo, { recursive: true, force: true });
+}
+
+// ---- the real tree (read-only): GIT_DIR outside it
+if (args.includes('--real')) {
+  const tree = linuxDir();
+  if (!tree) {
+    console.log('real tree: not installed (scripts/get-linux.sh)');
+  } else {
+    const gitDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-gitdir-'));
+    const env = { ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: tree };
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@example.com', ...a], { cwd: tree, env, maxBuffer: 1 << 30 });
+    console.log('real tree: building a git index of the tree in a temporary GIT_DIR …');
+    git('init', '-q');
+    git('add', '-A', '.');
+    git('commit', '-qm', 'base');
+    const rel = 'drivers/char/mem.c';
+    const text = fs.readFileSync(path.join(tree, rel), 'utf8');
+    bench(
+      'real tree, ARM multi_v7_defconfig',
+      tree,
+      env,
+      (i) => {
+        const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: tree, env, input: text + `\n/* change ${i} */\n` }).toString().trim();
+        git('update-index', '--cacheinfo', `100644,${blob},${rel}`);
+      },
+      ['--arch', 'arm', '--defconfig', 'multi_v7_defconfig', ...(process.env.KVLINT_OBJTREE ? ['--objtree', process.env.KVLINT_OBJTREE] : [])],
+    );
+    fs.rmSync(gitDir, { recursive: true, force: true });
+  }
+}
+fs.rmSync(cacheDir, { recursive: true, force: true });
