@@ -147,7 +147,8 @@ export function compare(graph: ObjectGraph, truth: GroundTruth, objtree: string,
   const ourSet = new Set(ourMods);
   const memberMismatch: string[] = [];
   for (const m of graph.modules) {
-    const want = truth.members.get(m.name);
+    // .mod files keep make's spelling (arch/riscv/kvm/../../../virt/kvm/kvm_main.o); the graph normalises paths
+    const want = truth.members.get(m.name)?.map(norm);
     if (want && want.join(' ') !== m.objects.join(' ')) memberMismatch.push(`${m.name}: ours [${m.objects.join(' ')}] real [${want.join(' ')}]`);
   }
   const vm = truth.vmlinux;
