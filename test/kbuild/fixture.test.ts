@@ -11,6 +11,15 @@ function run(values: Record<string, string>) {
   return evalKbuild(tree, parseDotConfig(text, 'arm'));
 }
 
+/** a minimal in-memory kernel tree: top Makefile with kbuild's module flags, top Kbuild descending into d/ */
+function memTree(extra: Record<string, string>): KernelTree {
+  return KernelTree.fromFiles({
+    Makefile: 'KBUILD_CPPFLAGS := -D__KERNEL__\nKBUILD_CFLAGS := -O2\nKBUILD_CFLAGS_MODULE := -DMODULE\nKBUILD_AFLAGS_MODULE := -DMODULE\n',
+    Kbuild: 'obj-y += d/\n',
+    ...extra,
+  });
+}
+
 const BASE = { ARM: 'y', MMU: 'y', MODULES: 'y', ARCH_MULTI_V7: 'y', CPU_V7: 'y', CPU_TLB_V7: 'y', STAGING: 'y', ZSMALLOC: 'm', SMP: 'y' };
 
 describe('kbuild on the bundled zsmalloc-arm tree', () => {
@@ -261,6 +270,45 @@ describe('toolchain profiles for Kbuild', () => {
       { file: 'Makefile', line: 2, col: 1 },
       { file: 'Makefile', line: 2, col: 1 },
       { file: 'Makefile', line: 3, col: 1 },
+    ]);
+  });
+
+  it('an object compiled by a pattern rule of the kbuild file gets KBUILD_MODNAME from $* (kbuild quirk: aes-glue-%.o)', () => {
+    const tree = memTree({
+      'd/Makefile': [
+        'obj-m += blk.o',
+        'blk-y := glue-ce.o other.o',
+        '$(obj)/glue-%.o: $(src)/glue.c FORCE',
+        '\t$(call if_changed_rule,cc_o_c)',
+      ].join('\n'),
+      'd/glue.c': '',
+      'd/other.c': '',
+    });
+    const { graph } = evalKbuild(tree, parseDotConfig('', 'arm'), { objtree: '/o' });
+    // kbuild looks the composite up with $(filter $*.o, …): $* is "ce" here, so the object is not found in blk-y
+    expect(graph.objects.get('d/glue-ce.o')).toMatchObject({ source: 'd/glue.c', module: 'd/blk' });
+    expect(graph.objects.get('d/glue-ce.o')!.cmd.defines).toContainEqual(['KBUILD_MODNAME', '"glue_ce"']);
+    expect(graph.objects.get('d/other.o')!.cmd.defines).toContainEqual(['KBUILD_MODNAME', '"blk"']);
+  });
+
+  it('$(shell) of a compiler query is answered by the profile, other $(shell) is reported (B001)', () => {
+    const tree = memTree({
+      'd/Makefile': 'obj-y := a.o\nCFLAGS_a.o := -isystem $(shell $(CC) -print-file-name=include) -DX=$(shell date)\n',
+      'd/a.c': '',
+    });
+    const profile = kbuildProfileFrom({
+      format: 1,
+      name: 't',
+      kind: 'gcc',
+      version: '12.2.0',
+      target: 't',
+      env: { CROSS_COMPILE: '' },
+      kbuild: { shell: { '-print-file-name=include': '/usr/lib/gcc/x/12/include' } },
+    });
+    const r = evalKbuild(tree, parseDotConfig('', 'arm'), { profile });
+    expect(r.graph.objects.get('d/a.o')!.cmd.systemIncludes).toEqual(['/usr/lib/gcc/x/12/include']);
+    expect(r.diagnostics.filter((d) => d.code === 'B001').map((d) => `${d.primary.file}:${d.primary.line} ${d.message}`)).toEqual([
+      'd/Makefile:2 $(shell date) not executed; its value is taken as empty',
     ]);
   });
 });
