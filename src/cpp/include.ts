@@ -38,6 +38,7 @@ export class CppCache {
   private readonly files = new Map<string, SourceFile | null>();
   private readonly isDirCache = new Map<string, boolean>();
   readonly resolutions = new Map<string, ResolvedInclude | null>();
+  readonly searchIds = new Map<string, number>();
   /** parsed #define results per lexed file: directive token index -> Macro */
   readonly defines = new WeakMap<Lexed, Map<number, unknown>>();
   /** include-guard analysis per lexed file: guard macro identifier id, or 0 */
@@ -160,6 +161,8 @@ export class SearchPath {
   /** index of the first bracket (-I) directory; quote includes start at 0 */
   readonly bracketStart: number;
   readonly key: string;
+  /** a short number standing for `key` (equal chains, equal ids) */
+  readonly id: number;
 
   constructor(cache: CppCache, quote: SearchDir[], bracket: SearchDir[]) {
     const seen = new Set<string>();
@@ -173,6 +176,12 @@ export class SearchPath {
     this.bracketStart = this.dirs.length;
     for (const d of bracket) keep(d);
     this.key = this.dirs.map((d) => (d.tree ? 't:' : 'a:') + d.dir).join('|') + '#' + this.bracketStart;
+    let id = cache.searchIds.get(this.key);
+    if (id === undefined) {
+      id = cache.searchIds.size + 1;
+      cache.searchIds.set(this.key, id);
+    }
+    this.id = id;
   }
 
   /**
@@ -185,7 +194,7 @@ export class SearchPath {
     start: number,
     from: { tree: boolean; dir: string; gccDir: string } | null,
   ): ResolvedInclude | null {
-    const ck = `${this.key}|${start}|${from ? (from.tree ? 't:' : 'a:') + from.dir + '|' + from.gccDir : '-'}|${name}`;
+    const ck = `${this.id}|${start}|${from ? (from.tree ? 't:' : 'a:') + from.dir + '|' + from.gccDir : '-'}|${name}`;
     const hit = cache.resolutions.get(ck);
     if (hit !== undefined) return hit;
     let r: ResolvedInclude | null = null;

@@ -161,7 +161,7 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     autoconf,
     memo: opts.memo === false ? null : cache.memo,
-    memoKey: [mode, search.key, JSON.stringify(fl.prefixMaps), fl.std, srcPrefix, opts.predefined.has('__CHAR_UNSIGNED__'), contentKey(attrMap), contentKey(builtinMap), JSON.stringify(opts.limits ?? {})].join('|'),
+    memoKey: [mode, JSON.stringify(fl.prefixMaps), fl.std, srcPrefix, opts.predefined.has('__CHAR_UNSIGNED__'), contentKey(attrMap), contentKey(builtinMap), JSON.stringify(opts.limits ?? {})].join('|'),
   });
   pp.gaps.push(...featureGaps);
   const main = fileRef(tree, file);

@@ -232,6 +232,7 @@ export class Lexed {
 
   /** spelling of token i */
   text(i: number): string {
+    if (this.texts.length !== this.count) this.texts = new Array<string | undefined>(this.count).fill(undefined);
     let t = this.texts[i];
     if (t === undefined) {
       const k = this.kind[i]!;

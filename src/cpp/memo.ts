@@ -25,11 +25,14 @@ export type LogVal = Macro | undefined | typeof WRITE | typeof DEFINED;
 export interface Run {
   kinds: Uint8Array;
   vals: Int32Array;
-  texts: string[];
-  lfs: (Lexed | null)[];
+  /** run-local file numbers into fileTable (0 = none) */
+  files: Int32Array;
+  fileTable: (Lexed | null)[];
   idxs: Int32Array;
   provs: Int32Array;
   flags: Uint8Array;
+  /** synthesized spellings: offset, text, offset, text, … */
+  synth: (number | string)[];
 }
 
 export interface Nodes {
@@ -48,6 +51,23 @@ export interface PrinterState {
   source: Tok | null;
   prev: Tok | null;
   line: boolean;
+}
+
+/** what a segment leaves behind besides its output and macros (restored by replaying it) */
+export interface SegEffect {
+  endPos: number;
+  /** the file's conditional stack after the segment (snapshots) */
+  conds: unknown[];
+  skipping: boolean;
+  lineDelta: number;
+  presumedName: string | null;
+}
+
+export interface ResDep {
+  name: string;
+  start: number;
+  from: { tree: boolean; dir: string; gccDir: string } | null;
+  result: string;
 }
 
 export class MemoEntry {
@@ -74,6 +94,10 @@ export class MemoEntry {
     readonly counterAdd: number,
     /** the configuration's autoconf.h (virtual file key) when the header included it, else null */
     readonly autoconf: string | null,
+    /** include searches made inside (and __has_include): inputs and what they found */
+    readonly resDeps: ResDep[],
+    /** for a segment of a file (not a whole file): where it ends and the conditional state it leaves */
+    readonly seg: SegEffect | null = null,
   ) {}
   hits = 0;
 }
@@ -127,14 +151,17 @@ export interface MemoHost {
   setMacro(id: number, m: Macro | undefined): void;
   counter: number;
   readonly autoconfKey: string;
+  /** the result of an include search under the current search chain, as a comparable string */
+  resolveKey(name: string, start: number, from: { tree: boolean; dir: string; gccDir: string } | null): string;
   consult(id: number, m: Macro | undefined): void;
   touch(id: number): void;
   out: {
     length: number;
     kinds: Uint8Array;
     vals: Int32Array;
-    texts: string[];
-    lfs: (Lexed | null)[];
+    files: Int32Array;
+    fileTable: (Lexed | null)[];
+    synth: Map<number, string>;
     idxs: Int32Array;
     provs: Int32Array;
     flags: Uint8Array;
@@ -181,12 +208,21 @@ interface Scope {
   counterStart: number;
   usedCounter: boolean;
   autoconf: string | null;
+  resStart: number;
+  /** a segment scope: the line at or after which it ends */
+  segUntil: number;
 }
 
 /** positions taken just before the header's file is entered (its own include record and lexer diagnostics count) */
 export interface Mark {
   diagStart: number;
   includeStart: number;
+}
+
+/** debugging hook: why a memo entry did not apply (KVLINT_MEMO_DEBUG) */
+export let missWhy: ((e: MemoEntry, id: number, was: Macro | undefined | typeof DEFINED, now: Macro | undefined) => void) | null = null;
+export function setMissWhy(f: typeof missWhy): void {
+  missWhy = f;
 }
 
 let stamp = 0;
@@ -202,6 +238,7 @@ export class MemoRecorder {
   private logLen = 0;
   private onceLog: [string, boolean][] = [];
   private onceAddLog: string[] = [];
+  private resLog: ResDep[] = [];
   private events: [number, LogVal][] = [];
   private readonly scopes: Scope[] = [];
 
@@ -253,10 +290,14 @@ export class MemoRecorder {
     for (let i = 0; i < deps.length; i++) {
       const v = vals[i];
       const m = macros[deps[i]!];
-      if (v === DEFINED ? m === undefined : m !== v) return false;
+      if (v === DEFINED ? m === undefined : m !== v) {
+        if (missWhy) missWhy(e, deps[i]!, v, m);
+        return false;
+      }
     }
     for (const [k, had] of e.onceDeps) if (this.host.once.has(k) !== had) return false;
     if (e.autoconf !== null && e.autoconf !== this.host.autoconfKey) return false;
+    for (const d of e.resDeps) if (this.host.resolveKey(d.name, d.start, d.from) !== d.result) return false;
     return e.counterIn < 0 || e.counterIn === this.host.counter;
   }
 
@@ -270,8 +311,33 @@ export class MemoRecorder {
       key, frame, logStart: this.logLen, outStart: h.out.length, provStart: h.prov.size, diagStart: mark.diagStart,
       gapStart: h.gaps.length, includeStart: mark.includeStart, eventStart: this.events.length, onceStart: this.onceLog.length,
       onceAddStart: this.onceAddLog.length, children: [], bad: false, counterStart: h.counter, usedCounter: false, autoconf: null,
+      resStart: this.resLog.length, segUntil: -1,
     });
     this.recording = true;
+  }
+
+  /** begin recording a segment of `frame` (a run of lines between include directives) ending at line `until` */
+  beginSegment(key: string, frame: unknown, until: number): void {
+    this.begin(key, frame, this.mark());
+    this.scopes[this.scopes.length - 1]!.segUntil = until;
+  }
+
+  /** the segment being recorded in `frame`, if any (it is always the innermost scope) */
+  segmentOf(frame: unknown): { segUntil: number } | undefined {
+    const top = this.scopes[this.scopes.length - 1];
+    return top && top.frame === frame && top.segUntil >= 0 ? top : undefined;
+  }
+
+  /** end the segment of `frame` here, recording what it leaves behind */
+  endSegment(frame: unknown, effect: () => SegEffect): void {
+    const top = this.scopes[this.scopes.length - 1];
+    if (!top || top.frame !== frame || top.segUntil < 0) return;
+    this.finish(top, effect());
+  }
+
+  /** an include search was made (its result is a dependency of the headers being recorded) */
+  resolution(d: ResDep): void {
+    this.resLog.push(d);
   }
 
   /** the configuration's autoconf.h was included: the headers being recorded depend on which one */
@@ -282,9 +348,13 @@ export class MemoRecorder {
   /** called when a file's frame is popped */
   ended(frame: unknown): void {
     const top = this.scopes[this.scopes.length - 1];
-    if (!top || top.frame !== frame) return;
+    if (!top || top.frame !== frame || top.segUntil >= 0) return;
+    this.finish(top, null);
+  }
+
+  private finish(top: Scope, seg: SegEffect | null): void {
     this.scopes.pop();
-    const entry = top.bad ? null : this.build(top);
+    const entry = top.bad ? null : this.build(top, seg);
     const parent = this.scopes[this.scopes.length - 1];
     if (!entry) this.store.stats.unmemoizable++;
     else if (parent) parent.children.push({ entry, outStart: top.outStart, outEnd: this.host.out.length, provStart: top.provStart, provEnd: this.host.prov.size });
@@ -295,6 +365,7 @@ export class MemoRecorder {
       this.onceLog.length = 0;
       this.onceAddLog.length = 0;
       this.events.length = 0;
+      this.resLog.length = 0;
     }
   }
 
@@ -303,6 +374,7 @@ export class MemoRecorder {
     if (this.recording) {
       for (let i = 0; i < e.deps.length; i++) this.read(e.deps[i]!, e.depVals[i]);
       for (const d of e.onceDeps) this.onceLog.push(d);
+      for (const d of e.resDeps) this.resLog.push(d);
     }
     const outStart = h.out.length;
     const provStart = h.prov.size;
@@ -347,7 +419,7 @@ export class MemoRecorder {
     }
   }
 
-  private build(sc: Scope): MemoEntry | null {
+  private build(sc: Scope, seg: SegEffect | null): MemoEntry | null {
     const h = this.host;
     const outEnd = h.out.length;
     const provEnd = h.prov.size;
@@ -384,47 +456,70 @@ export class MemoRecorder {
       }
     }
     const writeVals = writes.map((id) => h.macros[id]);
-    // own nodes: the provenance range minus the nested entries' ranges, renumbered 1..k
-    const local = new Int32Array(provEnd - sc.provStart);
-    const inChild = (p: number) => sc.children.some((c) => p >= c.provStart && p < c.provEnd);
+    // own nodes: the provenance range minus the nested entries' ranges (gaps between them), renumbered 1..k
+    const gapStart: number[] = [];
+    const gapEnd: number[] = [];
+    const gapBase: number[] = [];
     let k = 0;
-    let ci = 0;
-    for (let p = sc.provStart; p < provEnd; p++) {
-      while (ci < sc.children.length && sc.children[ci]!.provEnd <= p) ci++;
-      const c = sc.children[ci];
-      if (c && p >= c.provStart && p < c.provEnd) continue;
-      local[p - sc.provStart] = ++k;
+    let at0 = sc.provStart;
+    for (const c of sc.children) {
+      if (c.provStart > at0) {
+        gapStart.push(at0);
+        gapEnd.push(c.provStart);
+        gapBase.push(k);
+        k += c.provStart - at0;
+      }
+      at0 = Math.max(at0, c.provEnd);
     }
+    if (provEnd > at0) {
+      gapStart.push(at0);
+      gapEnd.push(provEnd);
+      gapBase.push(k);
+      k += provEnd - at0;
+    }
+    // own nodes map to 1..k; nested entries' nodes and nodes before the scope cannot be referenced (-1)
     const map = (p: number): number => {
       if (p === 0) return 0;
-      if (p < sc.provStart || p >= provEnd || inChild(p)) return -1;
-      return local[p - sc.provStart]!;
+      let lo = 0;
+      let hi = gapStart.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (p < gapStart[mid]!) hi = mid - 1;
+        else if (p >= gapEnd[mid]!) lo = mid + 1;
+        else return gapBase[mid]! + (p - gapStart[mid]!) + 1;
+      }
+      return -1;
     };
     const pr = h.prov;
     const nodes: Nodes = {
       kind: new Uint8Array(k), parent: new Int32Array(k), macro: new Array(k), useLf: new Array(k), useIdx: new Int32Array(k),
       lhs: new Int32Array(k), rhs: new Int32Array(k), labels: new Map(),
     };
-    for (let p = sc.provStart; p < provEnd; p++) {
-      const l = local[p - sc.provStart]!;
-      if (l === 0) continue;
-      const j = l - 1;
-      nodes.kind[j] = pr.kind[p]!;
-      const par = map(pr.parent[p]!);
-      const lhs = map(pr.lhsProv[p]!);
-      const rhs = map(pr.rhsProv[p]!);
-      if (par < 0 || lhs < 0 || rhs < 0) {
-        this.store.stats.badProvenance++;
-        return null;
+    for (let g = 0; g < gapStart.length; g++) {
+      for (let p = gapStart[g]!; p < gapEnd[g]!; p++) {
+        const j = gapBase[g]! + (p - gapStart[g]!);
+        nodes.kind[j] = pr.kind[p]!;
+        const par = pr.parent[p]!;
+        const lhs = pr.lhsProv[p]!;
+        const rhs = pr.rhsProv[p]!;
+        const mp = par === 0 ? 0 : par >= gapStart[g]! && par < p ? gapBase[g]! + (par - gapStart[g]!) + 1 : map(par);
+        const ml = lhs === 0 ? 0 : map(lhs);
+        const mr = rhs === 0 ? 0 : map(rhs);
+        if (mp < 0 || ml < 0 || mr < 0) {
+          this.store.stats.badProvenance++;
+          return null;
+        }
+        nodes.parent[j] = mp;
+        nodes.lhs[j] = ml;
+        nodes.rhs[j] = mr;
+        nodes.macro[j] = pr.macro[p]!;
+        nodes.useLf[j] = pr.useLf[p]!;
+        nodes.useIdx[j] = pr.useIdx[p]!;
+        if (pr.kind[p] !== 1) {
+          const lab = pr.label.get(p);
+          if (lab !== undefined) nodes.labels.set(j + 1, lab);
+        }
       }
-      nodes.parent[j] = par;
-      nodes.lhs[j] = lhs;
-      nodes.rhs[j] = rhs;
-      nodes.macro[j] = pr.macro[p]!;
-      nodes.useLf[j] = pr.useLf[p]!;
-      nodes.useIdx[j] = pr.useIdx[p]!;
-      const lab = pr.label.get(p);
-      if (lab !== undefined) nodes.labels.set(l, lab);
     }
     // pieces: own output runs between the nested entries
     const pieces: (Run | MemoEntry)[] = [];
@@ -433,17 +528,45 @@ export class MemoRecorder {
     const run = (a: number, b: number): boolean => {
       if (b <= a) return true;
       const provs = new Int32Array(b - a);
+      let lastP = -1;
+      let lastM = 0;
       for (let i = a; i < b; i++) {
-        const m = map(o.provs[i]!);
+        const p = o.provs[i]!;
+        let m: number;
+        if (p === 0) m = 0;
+        else if (p === lastP) m = lastM;
+        else {
+          m = map(p);
+          lastP = p;
+          lastM = m;
+        }
         if (m < 0) {
           this.store.stats.badProvenance++;
           return false;
         }
         provs[i - a] = m;
       }
+      // re-number the spelling files locally
+      const files = new Int32Array(b - a);
+      const fileTable: (Lexed | null)[] = [null];
+      const localNo = new Map<number, number>();
+      const synth: (number | string)[] = [];
+      for (let i = a; i < b; i++) {
+        const g = o.files[i]!;
+        if (g !== 0) {
+          let l = localNo.get(g);
+          if (l === undefined) {
+            l = fileTable.length;
+            fileTable.push(o.fileTable[g]!);
+            localNo.set(g, l);
+          }
+          files[i - a] = l;
+        }
+        if (o.flags[i]! & 4 /* O_SYNTH */) synth.push(i - a, o.synth.get(i)!);
+      }
       pieces.push({
-        kinds: o.kinds.slice(a, b), vals: o.vals.slice(a, b), texts: o.texts.slice(a, b), lfs: o.lfs.slice(a, b),
-        idxs: o.idxs.slice(a, b), provs, flags: o.flags.slice(a, b),
+        kinds: o.kinds.slice(a, b), vals: o.vals.slice(a, b), files, fileTable, idxs: o.idxs.slice(a, b), provs,
+        flags: o.flags.slice(a, b), synth,
       });
       own += b - a;
       return true;
@@ -460,7 +583,7 @@ export class MemoRecorder {
       Int32Array.from(writes), writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
       this.onceAddLog.slice(sc.onceAddStart), h.diagnostics.slice(sc.diagStart), h.gaps.slice(sc.gapStart), pieces, nodes,
       h.out.printerState(), outEnd - sc.outStart, sc.usedCounter ? sc.counterStart : -1, h.counter - sc.counterStart,
-      sc.autoconf,
+      sc.autoconf, dedupeRes(this.resLog.slice(sc.resStart)), seg,
     );
     this.store.add(e, own);
     return e;
@@ -471,6 +594,18 @@ export class MemoRecorder {
     for (let i = from; i < this.logLen; i++) if (this.logIds[i]! > m) m = this.logIds[i]!;
     return m;
   }
+}
+
+function dedupeRes(ds: ResDep[]): ResDep[] {
+  const keys = new Set<string>();
+  const r: ResDep[] = [];
+  for (const d of ds) {
+    const k = `${d.name}|${d.start}|${d.from ? `${d.from.tree}:${d.from.dir}:${d.from.gccDir}` : '-'}`;
+    if (keys.has(k)) continue;
+    keys.add(k);
+    r.push(d);
+  }
+  return r;
 }
 
 function dedupe(reads: [string, boolean][]): [string, boolean][] {

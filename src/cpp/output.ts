@@ -7,6 +7,7 @@ import { avoidPaste, K_PAD, publicKind, T_WHITE, Tok } from './tok.js';
 
 export const O_SPACE = 1; // gcc -E prints a space before the token
 export const O_LINE = 2; // the token starts a new output line
+export const O_SYNTH = 4; // the spelling is not the one at (file, idx): kept in `synth`
 
 const PRAGMA_ID = idents.intern('pragma');
 
@@ -14,15 +15,24 @@ const PRAGMA_ID = idents.intern('pragma');
  * Collects the output token stream with gcc -E's spacing decisions (c-ppoutput.cc scan_translation_unit: padding,
  * avoid_paste, line changes), so that renderGccE prints what `gcc -E` prints up to line breaks.
  */
+/** the size of the last unit's output: the next builder starts there instead of growing by doubling */
+let sizeHint = 1 << 16;
+
 export class OutBuilder {
   /** columnar storage: tokens are not kept as objects (they die young; retaining them made GC dominate) */
-  kinds = new Uint8Array(1024);
-  vals = new Int32Array(1024);
-  texts: string[] = [];
-  lfs: (Lexed | null)[] = [];
-  idxs = new Int32Array(1024);
-  provs = new Int32Array(1024);
-  flags = new Uint8Array(1024);
+  kinds = new Uint8Array(sizeHint);
+  vals = new Int32Array(sizeHint);
+  /** spelling file: index into fileTable (0 = none) */
+  files = new Int32Array(sizeHint);
+  idxs = new Int32Array(sizeHint);
+  provs = new Int32Array(sizeHint);
+  flags = new Uint8Array(sizeHint);
+  /** spellings of tokens made by the preprocessor (pastes, #, builtins): position -> text */
+  synth = new Map<number, string>();
+  fileTable: (Lexed | null)[] = [null];
+  private fileIndex = new Map<Lexed, number>();
+  private lastLf: Lexed | null = null;
+  private lastNo = 0;
   length = 0;
   private source: Tok | null = null;
   private prev: Tok | null = null;
@@ -99,17 +109,40 @@ export class OutBuilder {
     this.prev = null;
   }
 
+  fileNo(lf: Lexed | null): number {
+    if (lf === null) return 0;
+    if (lf === this.lastLf) return this.lastNo;
+    let no = this.fileIndex.get(lf);
+    if (no === undefined) {
+      no = this.fileTable.length;
+      this.fileTable.push(lf);
+      this.fileIndex.set(lf, no);
+    }
+    this.lastLf = lf;
+    this.lastNo = no;
+    return no;
+  }
+
   private push(t: Tok, prov: number, f: number): void {
     const n = this.length;
     if (n === this.provs.length) this.grow();
     this.kinds[n] = t.kind;
     this.vals[n] = t.val;
-    this.texts.push(t.text);
-    this.lfs.push(t.lf);
+    const lf = t.lf;
+    this.files[n] = this.fileNo(lf);
     this.idxs[n] = t.idx;
     this.provs[n] = prov;
+    if (lf === null || t.idx < 0 || lf.text(t.idx) !== t.text) {
+      this.synth.set(n, t.text);
+      f |= O_SYNTH;
+    }
     this.flags[n] = f;
     this.length = n + 1;
+  }
+
+  text(i: number): string {
+    if (this.flags[i]! & O_SYNTH) return this.synth.get(i)!;
+    return this.fileTable[this.files[i]!]!.text(this.idxs[i]!);
   }
 
   private grow(): void {
@@ -127,6 +160,7 @@ export class OutBuilder {
     this.kinds = g8(this.kinds);
     this.flags = g8(this.flags);
     this.vals = g32(this.vals);
+    this.files = g32(this.files);
     this.idxs = g32(this.idxs);
     this.provs = g32(this.provs);
   }
@@ -147,10 +181,12 @@ export class OutBuilder {
       const p = rp[i]!;
       provs[n + i] = p === 0 ? 0 : p + off;
     }
-    for (let i = 0; i < m; i++) {
-      this.texts.push(r.texts[i]!);
-      this.lfs.push(r.lfs[i]!);
-    }
+    const map = new Int32Array(r.fileTable.length);
+    for (let k = 1; k < r.fileTable.length; k++) map[k] = this.fileNo(r.fileTable[k]!);
+    const files = this.files;
+    const rf = r.files;
+    for (let i = 0; i < m; i++) files[n + i] = map[rf[i]!]!;
+    for (let k = 0; k < r.synth.length; k += 2) this.synth.set(n + (r.synth[k] as number), r.synth[k + 1] as string);
     this.length = n + m;
   }
 
@@ -167,6 +203,7 @@ export class OutBuilder {
 
   finish(): void {
     if (this.asm && this.length > 0) this.push(NEWLINE_TOK, 0, O_LINE);
+    sizeHint = Math.min(1 << 24, Math.max(1 << 16, Math.ceil(this.length * 1.1)));
   }
 }
 
@@ -189,7 +226,7 @@ export class CppTokens implements TokenStream {
   }
 
   text(i: number): string {
-    return this.b.texts[i]!;
+    return this.b.text(i);
   }
 
   /** identifier id (interned, src/cpp/lexer.ts idents) of token i, or 0 — a fast path for consumers comparing names */
@@ -198,12 +235,12 @@ export class CppTokens implements TokenStream {
   }
 
   span(i: number): Span {
-    const lf = this.b.lfs[i];
+    const lf = this.b.fileTable[this.b.files[i]!];
     const idx = this.b.idxs[i]!;
     if (!lf || idx < 0) return { file: '<built-in>', line: 0, col: 0 };
     const line = lf.line[idx]!;
     const col = lf.col[idx]!;
-    return { file: this.display(lf), line, col, endLine: line, endCol: col + this.b.texts[i]!.length };
+    return { file: this.display(lf), line, col, endLine: line, endCol: col + this.b.text(i).length };
   }
 
   site(i: number): Span {

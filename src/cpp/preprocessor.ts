@@ -12,7 +12,7 @@ import { BUILTINS, B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_FILE_NAME, B_HAS_AT
 import { handleDirective, pragmaTokens } from './directives.js';
 import { OutBuilder } from './output.js';
 import { ProvTable } from './provenance.js';
-import { DEFINED, type MemoHost, MemoRecorder, type MemoStore, WRITE } from './memo.js';
+import { DEFINED, type MemoHost, MemoRecorder, type MemoStore, type SegEffect, WRITE } from './memo.js';
 import {
   AVOID_PASTE, EOF_TOK, fromLexed, isPunct, K_ARG, K_EOF, K_PAD, padding, pasteSpelling, T_BOL, T_NO_EXPAND,
   T_PASTE_LEFT, T_STRINGIFY, T_WHITE, Tok,
@@ -83,6 +83,8 @@ export interface Frame {
   lineDelta: number;
   presumedName: string | null;
   returnAtEof: boolean;
+  /** the next line at which a segment may start (segment memoization) */
+  nextSeg: number;
   /** where this file was included from */
   from: Span | null;
 }
@@ -122,6 +124,10 @@ function isWatchedName(id: number): boolean {
   }
   return c === 1;
 }
+
+/** lines per memoized segment of a file */
+const SEG_LINES = 24;
+const INCLUDE_IDS = new Set(['include', 'include_next', 'import'].map((n) => idents.intern(n)));
 
 /** builtin macros are the same objects in every unit (memo dependencies compare definitions by identity) */
 const BUILTIN_MACROS: [number, Macro][] = BUILTINS.map(([name, kind]) => {
@@ -250,7 +256,7 @@ export class Preprocessor implements MemoHost {
     }
     const f: Frame = {
       lf, file, pos: 0, tree: r.tree, path: r.path, gccPath: r.gcc, dirIdx: r.dirIdx, condBase: this.conds.length,
-      lineDelta: 0, presumedName: null, returnAtEof, from,
+      lineDelta: 0, presumedName: null, returnAtEof, from, nextSeg: 0,
     };
     this.frames.push(f);
     this.frame = f;
@@ -278,6 +284,63 @@ export class Preprocessor implements MemoHost {
     this.pushFile(file, r, from, returnAtEof);
     memo.begin(key, this.frame, mark);
     return true;
+  }
+
+  /**
+   * Line boundaries of segment memoization: files are cut into segments of SEG_LINES lines (and at every include
+   * directive); a segment whose dependencies are unchanged is replayed, jumping the file position past it. Returns
+   * true when it replayed one.
+   */
+  private segmentPoint(f: Frame, i: number): boolean {
+    const memo = this.memo!;
+    const lf = f.lf;
+    const line = lf.line[i]!;
+    const isInclude = lf.kind[i] === K_PUNCT && lf.val[i] === P_HASH && i + 1 < lf.count && lf.kind[i + 1] === K_IDENT && INCLUDE_IDS.has(lf.val[i + 1]!);
+    const active = memo.segmentOf(f);
+    if (active) {
+      if (!isInclude && line < active.segUntil) return false;
+      memo.endSegment(f, () => this.segEffect(f));
+    } else if (!isInclude && line < f.nextSeg) return false;
+    f.nextSeg = (Math.floor(line / SEG_LINES) + 1) * SEG_LINES;
+    if (isInclude || this.skipping) return false;
+    const key = this.segKey(f, i);
+    const e = memo.store.find(key, (x) => memo.valid(x));
+    if (e && e.seg) {
+      memo.replay(e);
+      this.applySeg(f, e.seg);
+      return true;
+    }
+    memo.store.stats.misses++;
+    memo.beginSegment(key, f, f.nextSeg);
+    return false;
+  }
+
+  private segKey(f: Frame, i: number): string {
+    let c = '';
+    for (let k = f.condBase; k < this.conds.length; k++) {
+      const x = this.conds[k]!;
+      c += `${x.wasSkipping ? 1 : 0}${x.skipElses ? 1 : 0}${x.sawElse ? 1 : 0}${x.idx},`;
+    }
+    return `${f.file.key}|${f.gccPath}|${f.dirIdx}|@${i}|${c}|${f.lineDelta}|${f.presumedName ?? ''}|${this.s.memoKey}`;
+  }
+
+  private segEffect(f: Frame): SegEffect {
+    return {
+      endPos: f.pos,
+      conds: this.conds.slice(f.condBase).map((c) => ({ ...c })),
+      skipping: this.skipping,
+      lineDelta: f.lineDelta,
+      presumedName: f.presumedName,
+    };
+  }
+
+  private applySeg(f: Frame, s: SegEffect): void {
+    f.pos = s.endPos;
+    this.conds.length = f.condBase;
+    for (const c of s.conds) this.conds.push({ ...(c as Cond) });
+    this.skipping = s.skipping;
+    f.lineDelta = s.lineDelta;
+    f.presumedName = s.presumedName;
   }
 
   /** the current header's effect cannot be replayed (it used __COUNTER__, hit a limit, …) */
@@ -330,6 +393,7 @@ export class Preprocessor implements MemoHost {
       const i = f.pos;
       if (i >= lf.count) {
         if (this.inDirective || this.inDeferredPragma || this.parsingArgs) return EOF_TOK;
+        if (this.memo !== null) this.memo.endSegment(f, () => this.segEffect(f));
         if (!this.popFile()) return EOF_TOK;
         continue;
       }
@@ -339,6 +403,7 @@ export class Preprocessor implements MemoHost {
         f.pos = i + 1;
         return fromLexed(lf, i);
       }
+      if (fl & F_BOL && this.memo !== null && this.parsingArgs === 0 && this.segmentPoint(f, i)) continue;
       if (fl & F_BOL) {
         if (lf.kind[i] === K_PUNCT && lf.val[i] === P_HASH && this.parsingArgs !== 1) {
           f.pos = i + 1;
@@ -1022,8 +1087,13 @@ export class Preprocessor implements MemoHost {
       }
     }
     const r = sp.resolve(this.s.cache, name, start, from);
+    if (this.memo !== null && this.memo.recording) this.memo.resolution({ name, start, from, result: resultKey(r) });
     if (!r) return { file: null, r: null };
     return { file: this.s.cache.file(r), r };
+  }
+
+  resolveKey(name: string, start: number, from: { tree: boolean; dir: string; gccDir: string } | null): string {
+    return resultKey(this.s.search.resolve(this.s.cache, name, start, from));
   }
 
   // ---------------------------------------------------------------- _Pragma and #pragma output
@@ -1110,7 +1180,7 @@ export class Preprocessor implements MemoHost {
     this.originOverride = origin;
     const frame: Frame = {
       lf, file: f, pos: 0, tree: false, path: file, gccPath: file, dirIdx: -2, condBase: this.conds.length,
-      lineDelta: 0, presumedName: null, returnAtEof: true, from: null,
+      lineDelta: 0, presumedName: null, returnAtEof: true, from: null, nextSeg: Number.MAX_SAFE_INTEGER,
     };
     this.frames.push(frame);
     this.frame = frame;
@@ -1168,6 +1238,10 @@ export class CppLimit extends Error {
   constructor(readonly limit: string, message: string) {
     super(message);
   }
+}
+
+function resultKey(r: ResolvedInclude | null): string {
+  return r ? `${r.tree ? 't' : 'a'}:${r.path}|${r.dirIdx}|${r.gcc}` : '-';
 }
 
 function quoteString(s: string): string {

@@ -1,0 +1,140 @@
+/**
+ * Preprocessor benchmark against gcc -E on a real kernel build (CPU time, so that other load on the machine does not
+ * distort the ratio):
+ *
+ *   node dist/bench/cpp-bench.js --objtree /work/kbuild/arm --list test/data/cpp/arm-multi_v7.sample \
+ *        [--second ~/.cache/kvlint/oracle/arm-multi_v7-smp-n] [--limit N] [--verify K]
+ *
+ * 1. gcc -E of every unit (kbuild's saved command line): child CPU time.
+ * 2. kvlint, cold: a fresh process state and an empty CppCache (every header read, lexed and recorded once), the
+ *    units in list order: CPU time per unit, the ratio to gcc, and the first unit on its own.
+ * 3. With --second OBJTREE (the same tree configured differently, e.g. SMP=n; its autoconf.h and generated headers):
+ *    the same units again in that configuration, reusing unit results whose footprint agrees (the engine's unit
+ *    cache) and header memos whose dependencies agree; prints its cost as a share of the first configuration's, and
+ *    checks the first K units of it against gcc -E in that objtree.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CppCache, preprocess, renderGccE } from '../src/cpp/index.js';
+import { macroEnv, parseAutoconf } from '../src/engine/unit-cache.js';
+import { predefinedFor } from '../src/toolchain/predefined.js';
+import { bundledProfiles } from '../src/toolchain/profile.js';
+import { KernelTree } from '../src/tree/tree.js';
+import { selectUnits, srctreeOf } from '../scripts/cpp-diff.js';
+import { type KbuildUnit, oracleArgv, parseCmdFile } from '../scripts/cpp-kbuild-cmd.js';
+import { compareTokens, outputTokens } from '../scripts/cpp-oracle.js';
+
+const args = process.argv.slice(2);
+const get = (n: string) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const objtree = get('--objtree');
+const list = get('--list');
+if (!objtree || !list) throw new Error('usage: cpp-bench --objtree DIR --list FILE [--second DIR] [--limit N] [--verify K]');
+const srctree = srctreeOf(objtree);
+let units = selectUnits(objtree, srctree, { list });
+if (get('--limit')) units = units.slice(0, Number(get('--limit')));
+
+/** CPU time of reaped children, ms (from /proc/self/stat: cutime + cstime, clock ticks of 10 ms) */
+function childCpuMs(): number {
+  const f = fs.readFileSync('/proc/self/stat', 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[13]) + Number(rest[14])) * 10;
+}
+function selfCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+// 1. gcc -E
+const c0 = childCpuMs();
+const w0 = performance.now();
+for (const u of units) {
+  const argv = oracleArgv(u);
+  spawnSync(argv[0]!, argv.slice(1), { cwd: objtree, stdio: 'ignore', maxBuffer: 1 << 30 });
+}
+const gccCpu = childCpuMs() - c0;
+const gccWall = performance.now() - w0;
+console.log(`units: ${units.length} (${units.filter((u) => u.module).length} in modules)`);
+console.log(`gcc -E:  CPU ${(gccCpu / 1000).toFixed(1)} s = ${(gccCpu / units.length).toFixed(1)} ms/unit (wall ${(gccWall / 1000).toFixed(1)} s)`);
+
+// 2. kvlint cold, then the second configuration
+const tree = new KernelTree(srctree);
+const profiles = new Map(bundledProfiles().filter((p) => p.env.CC).map((p) => [p.env.CC!, p]));
+const cache = new CppCache(tree, [objtree]);
+
+interface Stored {
+  footprint: Map<string, string | null>;
+  tokens: number;
+}
+
+function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<string, Stored> | null): { cpu: number; reused: number; first: number } {
+  const autoconfText = fs.readFileSync(path.join(tree0, 'include/generated/autoconf.h'), 'latin1');
+  const autoconf = parseAutoconf(autoconfText);
+  let reused = 0;
+  let first = 0;
+  const t0 = selfCpuMs();
+  const w = performance.now();
+  const m0 = { ...cache.memo.stats };
+  us.forEach((u, i) => {
+    const u0 = selfCpuMs();
+    const pre = predefinedFor(profiles.get(u.argv[0]!)!, u.cmd);
+    const prev = reuse?.get(u.object);
+    if (prev) {
+      const env = macroEnv(pre.macros, u.cmd, autoconf);
+      let agree = true;
+      for (const [n, v] of prev.footprint) {
+        if (env(n) !== v) {
+          agree = false;
+          break;
+        }
+      }
+      if (agree) {
+        reused++;
+        return;
+      }
+    }
+    const r = preprocess(tree, u.source, {
+      cmd: u.cmd, autoconf: autoconfText, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache,
+      extraRoots: [tree0], srcPrefix: srctree + '/',
+    });
+    if (!reuse) results.set(u.object, { footprint: r.footprint, tokens: r.tokens.length });
+    if (i === 0) first = selfCpuMs() - u0;
+  });
+  const cpu = selfCpuMs() - t0;
+  const ms = cache.memo.stats;
+  console.log(`kvlint ${label}: CPU ${(cpu / 1000).toFixed(1)} s = ${(cpu / us.length).toFixed(1)} ms/unit (wall ${((performance.now() - w) / 1000).toFixed(1)} s); ` +
+    `units reused by footprint: ${reused}; header memo: ${ms.hits - m0.hits} replayed, ${ms.misses - m0.misses} preprocessed; first unit ${first.toFixed(0)} ms`);
+  return { cpu, reused, first };
+}
+
+const results = new Map<string, Stored>();
+const a = runConfig('cold (config A)', objtree, units, null);
+console.log(`ratio kvlint/gcc (cold, CPU): ${(a.cpu / gccCpu).toFixed(2)}; without the first unit: ${((a.cpu - a.first) / (units.length - 1) / (gccCpu / units.length)).toFixed(2)}`);
+console.log(`lexed ${cache.stats.lexedFiles} files, ${(cache.stats.lexedBytes / 1e6).toFixed(1)} MB, ${cache.stats.lexMs.toFixed(0)} ms; memo holds ${cache.memo.tokens} tokens`);
+
+const second = get('--second');
+if (second) {
+  // the same objects with the second objtree's generated headers (kbuild's relative -I paths resolve there)
+  const us2 = units.map((u) => {
+    const text = fs.readFileSync(path.join(objtree, path.dirname(u.object), '.' + path.basename(u.object) + '.cmd'), 'latin1');
+    return parseCmdFile(text, second, srctree) ?? u;
+  });
+  const b = runConfig('second configuration (config B)', second, us2, results);
+  console.log(`config B costs ${((100 * b.cpu) / a.cpu).toFixed(1)}% of config A (${b.reused} of ${units.length} units reused whole)`);
+  const k = Number(get('--verify') ?? 10);
+  const autoconfB = fs.readFileSync(path.join(second, 'include/generated/autoconf.h'), 'latin1');
+  let same = 0;
+  for (const u of us2.slice(0, k)) {
+    const pre = predefinedFor(profiles.get(u.argv[0]!)!, u.cmd);
+    const r = preprocess(tree, u.source, { cmd: u.cmd, autoconf: autoconfB, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache, extraRoots: [second], srcPrefix: srctree + '/' });
+    const argv = oracleArgv(u);
+    const g = spawnSync(argv[0]!, argv.slice(1), { cwd: second, encoding: 'latin1', maxBuffer: 1 << 30 });
+    const asm = u.cmd.language === 'assembler-with-cpp';
+    if (compareTokens(outputTokens(renderGccE(r.tokens), asm), outputTokens(g.stdout ?? '', asm)).identical) same++;
+    else console.log(`  config B differs from gcc: ${u.source}`);
+  }
+  console.log(`config B check against gcc -E in ${second}: ${same}/${Math.min(k, us2.length)} identical`);
+}
