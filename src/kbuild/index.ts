@@ -68,8 +68,8 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
     /* an in-memory tree */
   }
   const paths: PathModel = outOfTree
-    ? { srctree: realRoot, curdir: path.resolve(opts.objtree!), outOfTree: true }
-    : { srctree: '.', curdir: tree.root, outOfTree: false };
+    ? { srctree: realRoot, curdir: path.resolve(opts.objtree!), outOfTree: true, rootAliases: [realRoot, tree.root] }
+    : { srctree: '.', curdir: realRoot, outOfTree: false, rootAliases: [realRoot, tree.root] };
   const host = new TreeHost(tree, paths, config, profile);
   const srcarch = srcArch(config.arch);
 

@@ -27,6 +27,8 @@ export interface PathModel {
   /** absolute directory make runs in */
   curdir: string;
   outOfTree: boolean;
+  /** absolute spellings of the tree root (its real path, and the path it was opened with) */
+  rootAliases?: string[];
 }
 
 /**
@@ -57,8 +59,10 @@ export class TreeHost implements MakeHost {
     const st = this.paths.srctree;
     if (st !== '.' && (p === st || p.startsWith(st + '/'))) return p.slice(st.length + 1);
     if (p.startsWith('/')) {
-      const root = this.tree.root;
-      if (p.startsWith(root + '/')) return p.slice(root.length + 1);
+      for (const root of this.paths.rootAliases ?? [this.tree.root]) {
+        if (p === root) return '';
+        if (p.startsWith(root + '/')) return p.slice(root.length + 1);
+      }
       return undefined;
     }
     if (!this.paths.outOfTree) return p.startsWith('./') ? p.slice(2) : p;

@@ -119,6 +119,28 @@ describe.skipIf(!dir || !defaultProfile('arm'))('Kconfig stage + Kbuild on linux
   });
 });
 
+describe.skipIf(!dir)('kbuild on linux-source-6.1 without an objtree (an in-tree build)', () => {
+  it('same objects and modules; include paths tree-relative, as make in the source tree spells them', () => {
+    const truth = loadGroundTruth('arm-multi_v7');
+    const r = evalKbuild(new KernelTree(dir!), parseDotConfig(truth.config, 'arm'));
+    expect(r.graph.builtin).toEqual(truth.vmlinux);
+    expect(r.graph.modules.map((m) => m.name)).toEqual(truth.modules);
+    const o = r.graph.objects.get('drivers/base/regmap/regmap.o')!;
+    // LINUXINCLUDE in the source tree: -I$(srctree)/include only when building out of it; CFLAGS_regmap.o := -I$(src)
+    expect(o.cmd.includes).toEqual([
+      'arch/arm/include',
+      'arch/arm/include/generated',
+      'include',
+      'arch/arm/include/uapi',
+      'arch/arm/include/generated/uapi',
+      'include/uapi',
+      'include/generated/uapi',
+      'drivers/base/regmap',
+    ]);
+    expect(o.cmd.forcedIncludes).toEqual(['include/linux/compiler-version.h', 'include/linux/kconfig.h', 'include/linux/compiler_types.h']);
+  });
+});
+
 describe.skipIf(!dir)('the make evaluator reads every makefile of linux-source-6.1', () => {
   it('no syntax errors, no limits hit, no crash (each file alone, without context)', () => {
     const files = globSync(['**/Makefile', '**/Kbuild', '**/Makefile.*', '**/*.mk', '**/*.include'], { cwd: dir!, ignore: ['tools/**', 'Documentation/**'] });
