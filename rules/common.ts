@@ -210,3 +210,15 @@ export function elsewhereSteps(tree: KernelTree, here: ConfigView, symbol: strin
   if (sites.length > 3) steps.push({ kind: 'note', label: `… and ${sites.length - 3} more objects define ${symbol}` });
   return steps;
 }
+
+/**
+ * Objects of the configuration without symbol facts (generated sources, e.g. drivers/tty/vt/consolemap_deftbl.c)
+ * that sit in the directory of one of the uses: the usual place of a generated table its users reference. A missing
+ * symbol may well be defined there, so rules stay silent instead of guessing.
+ */
+export function factlessNeighbour(missingFacts: readonly string[] | undefined, uses: readonly SymbolRef[]): string | undefined {
+  if (!missingFacts || missingFacts.length === 0) return undefined;
+  const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+  const dirs = new Set(uses.map((u) => dirOf(u.span.file)));
+  return missingFacts.find((o) => dirs.has(dirOf(o)));
+}

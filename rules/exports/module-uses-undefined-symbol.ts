@@ -32,7 +32,7 @@
  * - Documentation/kbuild/kconfig-language.rst ("depends on", "Kconfig hints: dependencies").
  */
 import type { Rule } from '../api.js';
-import { DefinitionIndex, buildSymbols, elsewhereSteps, firstUse, useSteps } from '../common.js';
+import { DefinitionIndex, factlessNeighbour, buildSymbols, elsewhereSteps, firstUse, useSteps } from '../common.js';
 
 type MessageId = 'undefined';
 
@@ -59,6 +59,8 @@ export const moduleUsesUndefinedSymbol: Rule<MessageId, { includeWeak: boolean }
         for (const ref of mod.refs) {
           if (ref.status !== 'undefined') continue;
           if (!ctx.options.includeWeak && ref.uses.every((u) => u.weak)) continue;
+          // a generated object next to the user, whose symbols kvlint cannot see, may define it
+          if (factlessNeighbour(missing, ref.uses)) continue;
           const use = firstUse(ref);
           if (!use) continue;
           const trace = useSteps(`${mod.name}.ko`, ref.symbol, use);

@@ -34,8 +34,10 @@
  * - GNU ld's message for an unresolved symbol in the final link ("undefined reference to `sym'").
  */
 import type { TraceStep } from '../../src/core/types.js';
+import { srcarchOf } from '../../src/kconfig/index.js';
 import type { Rule } from '../api.js';
-import { DefinitionIndex, buildStep, buildSymbols, elsewhereSteps, useSteps } from '../common.js';
+import { DefinitionIndex, factlessNeighbour, buildStep, buildSymbols, elsewhereSteps, useSteps } from '../common.js';
+import { linkerScriptSymbols } from '../linker-script.js';
 
 type MessageId = 'undefinedReference';
 
@@ -61,8 +63,13 @@ export const vmlinuxUndefinedReference: Rule<MessageId, { maxUses: number; ignor
     const ignore = new Set(ctx.options.ignore);
     for (const view of ctx.configs) {
       const missing = view.link.missingFacts ?? [];
+      const script = linkerScriptSymbols(ctx.tree, srcarchOf(view.config.arch));
       for (const ref of view.link.vmlinux.unresolved) {
         if (ignore.has(ref.symbol) || ref.weak) continue;
+        // the linker script defines it (section bounds, jiffies = jiffies_64, …)
+        if (ref.status === 'undefined' && script.has(ref.symbol)) continue;
+        // a generated object next to the user, whose symbols kvlint cannot see, may define it
+        if (ref.status === 'undefined' && factlessNeighbour(view.link.missingFacts, ref.uses)) continue;
         const uses = ref.uses.filter((u) => !u.weak);
         const use = uses[0];
         if (!use) continue;

@@ -32,6 +32,8 @@ export interface CheckOptions {
   configs?: Record<string, string>[];
   /** run only these rules (codes or names; [] for none, e.g. `kvlint facts`); default: all registered */
   only?: string[];
+  /** users' own rules (src/engine/user-rules.ts), run after the built-in ones */
+  userRules?: Rule<string, RuleOptions>[];
   onProgress?: RunOptions['onProgress'];
   /** parallel analysis threads (default: the CPU count, when the run is big enough to pay for them) */
   jobs?: number;
@@ -64,7 +66,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
   if (cacheDir !== null) stageOpts.cacheDir = cacheDir;
   const stages = defaultStages(opts.tree, stageOpts);
-  const rules = selectRules(opts.only);
+  const rules = selectRules(opts.only, [...registry, ...(opts.userRules ?? [])]);
   const ruleSettings: RunOptions['ruleSettings'] = {};
   for (const [code, s] of Object.entries(opts.settings.rules)) {
     ruleSettings[code] = { options: s.options, ...(s.severity ? { severity: s.severity } : {}) };
@@ -87,7 +89,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   }
 }
 
-function selectRules(only: string[] | undefined): Rule<string, RuleOptions>[] {
+function selectRules(only: string[] | undefined, registry: Rule<string, RuleOptions>[]): Rule<string, RuleOptions>[] {
   if (!only) return registry;
   return only.map((k) => {
     const r = registry.find((x) => x.meta.code === k || x.meta.name === k);

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../core/types.js';
 import { type CheckOptions, type CheckResult, runCheck } from '../../engine/check.js';
+import { defaultCacheDir } from '../../engine/unit-cache.js';
+import { loadUserRules, userRulesEnabled } from '../../engine/user-rules.js';
 import { type ChangeTrees, sinceTrees, stagedTrees } from '../../engine/git.js';
 import { FORMAT_NAMES, type FormatName, finishRun, pathPrefixFor, toolVersion } from '../../report/index.js';
 import { loadSettings } from '../../settings/index.js';
@@ -30,6 +32,7 @@ interface CheckArgv extends ConfigArgv {
   jobs?: number;
   'cache-dir'?: string;
   cache?: boolean;
+  'user-rules'?: boolean;
 }
 
 /** Resolve the positional tree argument (default: the bundled fixture tree). */
@@ -53,14 +56,22 @@ export const checkCommand: KvCommand = (ctx) => ({
       .option('jobs', { alias: 'j', type: 'number', describe: 'analysis threads (default: one per CPU for big trees)' })
       .option('cache-dir', { type: 'string', describe: 'unit cache directory (default: $XDG_CACHE_HOME/kvlint)' })
       .option('cache', { type: 'boolean', default: true, describe: 'use the on-disk unit cache (--no-cache: do not)' })
+      .option('user-rules', { type: 'boolean', describe: "also run the tree's own rules from .kvlint/rules/ (runs their code; default: KVLINT_USER_RULES=1)" })
       .conflicts('staged', 'since'),
   handler: async (raw) => {
     const argv = raw as unknown as CheckArgv;
     const io = ctx.io;
     if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1)) throw new UsageError('--jobs expects a positive integer');
     const tree = openTree(argv.tree, io.cwd);
-    const settings = loadSettings(tree, { rules });
+    // users' own rules (.kvlint/rules/*.ts) only when asked: running them runs code from the tree
+    const user = userRulesEnabled(argv['user-rules'], io.env)
+      ? await loadUserRules(tree, { cacheDir: argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env), taken: rules })
+      : undefined;
+    if (user && user.errors.length > 0) throw user.errors[0]!;
+    const allRules = [...rules, ...(user?.rules.map((u) => u.rule) ?? [])];
+    const settings = loadSettings(tree, { rules: allRules });
     const common: Omit<CheckOptions, 'tree'> = { selection: selectionFromArgv(argv, io.cwd), settings };
+    if (user) common.userRules = user.rules.map((u) => u.rule);
     if (argv.objtree) common.objtree = path.resolve(io.cwd, argv.objtree);
     if (argv.profile) common.profile = loadProfileFile(path.resolve(io.cwd, argv.profile));
     if (argv.rule) common.only = argv.rule;
@@ -77,7 +88,7 @@ export const checkCommand: KvCommand = (ctx) => ({
       if (argv.staged || argv.since !== undefined) {
         change = argv.staged ? stagedTrees(tree.root) : sinceTrees(tree.root, argv.since!);
         // the change's settings decide (a staged .kvlint.json applies to its own commit)
-        const changeSettings = loadSettings(change.change, { rules });
+        const changeSettings = loadSettings(change.change, { rules: allRules });
         const base = await runCheck({ ...common, settings: changeSettings, tree: change.base });
         result = await runCheck({ ...common, settings: changeSettings, tree: change.change });
         const known = new Set(base.diagnostics.map((d) => d.fingerprint));
@@ -107,7 +118,7 @@ export const checkCommand: KvCommand = (ctx) => ({
         pathPrefix: pathPrefixFor(tree.root, io.cwd),
         treeRoot: tree.root,
         toolVersion: toolVersion(),
-        rules: rules.map((r) => r.meta),
+        rules: allRules.map((r) => r.meta),
       },
       ...(baseline ? { baseline } : {}),
       partial: change !== undefined,
