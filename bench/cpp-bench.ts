@@ -68,13 +68,27 @@ const cache = new CppCache(tree, [objtree]);
 interface Stored {
   footprint: Map<string, string | null>;
   tokens: number;
+  hash: string;
 }
+
+import { createHash } from 'node:crypto';
+let hashMs = 0;
+function streamHash(r: { tokens: { length: number; text(i: number): string } }): string {
+  const t0 = selfCpuMs();
+  const h = createHash('sha1');
+  for (let i = 0; i < r.tokens.length; i++) h.update(r.tokens.text(i) + '\n');
+  const d = h.digest('hex');
+  hashMs += selfCpuMs() - t0;
+  return d;
+}
+let differing = 0;
 
 function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<string, Stored> | null): { cpu: number; reused: number; first: number } {
   const autoconfText = fs.readFileSync(path.join(tree0, 'include/generated/autoconf.h'), 'latin1');
   const autoconf = parseAutoconf(autoconfText);
   let reused = 0;
   let first = 0;
+  hashMs = 0;
   const t0 = selfCpuMs();
   const w = performance.now();
   const m0 = { ...cache.memo.stats };
@@ -100,10 +114,12 @@ function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<st
       cmd: u.cmd, autoconf: autoconfText, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache,
       extraRoots: [tree0], srcPrefix: srctree + '/',
     });
-    if (!reuse) results.set(u.object, { footprint: r.footprint, tokens: r.tokens.length });
+    const hash = streamHash(r);
+    if (!reuse) results.set(u.object, { footprint: r.footprint, tokens: r.tokens.length, hash });
+    else if (prev && prev.hash !== hash) differing++;
     if (i === 0) first = selfCpuMs() - u0;
   });
-  const cpu = selfCpuMs() - t0;
+  const cpu = selfCpuMs() - t0 - hashMs;
   const ms = cache.memo.stats;
   console.log(`kvlint ${label}: CPU ${(cpu / 1000).toFixed(1)} s = ${(cpu / us.length).toFixed(1)} ms/unit (wall ${((performance.now() - w) / 1000).toFixed(1)} s); ` +
     `units reused by footprint: ${reused}; header memo: ${ms.hits - m0.hits} replayed, ${ms.misses - m0.misses} preprocessed; first unit ${first.toFixed(0)} ms`);
@@ -122,8 +138,21 @@ if (second) {
     const text = fs.readFileSync(path.join(objtree, path.dirname(u.object), '.' + path.basename(u.object) + '.cmd'), 'latin1');
     return parseCmdFile(text, second, srctree) ?? u;
   });
+  let session: import('node:inspector').Session | undefined;
+  if (process.env.KVLINT_PROFILE_B) {
+    const inspector = await import('node:inspector');
+    session = new inspector.Session();
+    session.connect();
+    await new Promise<void>((r) => session!.post('Profiler.enable', () => session!.post('Profiler.start', () => r())));
+  }
   const b = runConfig('second configuration (config B)', second, us2, results);
-  console.log(`config B costs ${((100 * b.cpu) / a.cpu).toFixed(1)}% of config A (${b.reused} of ${units.length} units reused whole)`);
+  if (session) {
+    await new Promise<void>((r) => session!.post('Profiler.stop', (_e, res) => {
+      fs.writeFileSync(process.env.KVLINT_PROFILE_B!, JSON.stringify((res as { profile: unknown }).profile));
+      r();
+    }));
+  }
+  console.log(`config B costs ${((100 * b.cpu) / a.cpu).toFixed(1)}% of config A (${b.reused} of ${units.length} units reused whole; ${differing} of ${units.length - b.reused} re-preprocessed units really produce other tokens in config B)`);
   const k = Number(get('--verify') ?? 10);
   const autoconfB = fs.readFileSync(path.join(second, 'include/generated/autoconf.h'), 'latin1');
   let same = 0;

@@ -108,7 +108,12 @@ export class MemoStore {
   /** output tokens held by all entries' own runs */
   tokens = 0;
   stats = { hits: 0, misses: 0, recorded: 0, unmemoizable: 0, replayedTokens: 0, badProvenance: 0 };
-  constructor(readonly maxTokens = 40_000_000, readonly maxVariants = 24) {}
+  constructor(readonly maxTokens = 12_000_000, readonly maxVariants = 24) {}
+
+  /** no room for more entries: stop recording (replaying goes on) */
+  get full(): boolean {
+    return this.tokens >= this.maxTokens;
+  }
 
   find(key: string, valid: (e: MemoEntry) => boolean): MemoEntry | undefined {
     const list = this.entries.get(key);
@@ -209,6 +214,7 @@ interface Scope {
   usedCounter: boolean;
   autoconf: string | null;
   resStart: number;
+  serial: number;
   /** a segment scope: the line at or after which it ends */
   segUntil: number;
 }
@@ -244,7 +250,34 @@ export class MemoRecorder {
 
   constructor(private readonly host: MemoHost, readonly store: MemoStore) {}
 
+  /** serial of the innermost scope that logged a value read (resp. a definedness read) of each id */
+  private loggedV = new Int32Array(1 << 16);
+  private loggedD = new Int32Array(1 << 16);
+  private serial = 0;
+  private innermost = 0;
+
   read(id: number, m: Macro | undefined | typeof DEFINED): void {
+    // within one scope, only the first read of a name (per kind) matters: later ones see the same definition
+    if (id >= this.loggedV.length) {
+      const n = Math.max(id + 1, this.loggedV.length * 2);
+      const a = new Int32Array(n);
+      a.set(this.loggedV);
+      this.loggedV = a;
+      const b = new Int32Array(n);
+      b.set(this.loggedD);
+      this.loggedD = b;
+    }
+    if (m === DEFINED) {
+      if (this.loggedD[id] === this.innermost || this.loggedV[id] === this.innermost) return;
+      this.loggedD[id] = this.innermost;
+    } else {
+      if (this.loggedV[id] === this.innermost) return;
+      this.loggedV[id] = this.innermost;
+    }
+    this.append(id, m);
+  }
+
+  private append(id: number, m: LogVal): void {
     const n = this.logLen;
     if (n === this.logIds.length) {
       const b = new Int32Array(n * 2);
@@ -257,8 +290,11 @@ export class MemoRecorder {
   }
 
   write(id: number): void {
-    this.read(id, undefined);
-    this.logVals[this.logLen - 1] = WRITE;
+    if (id < this.loggedV.length) {
+      this.loggedV[id] = 0;
+      this.loggedD[id] = 0;
+    }
+    this.append(id, WRITE);
   }
 
   event(id: number, v: LogVal): void {
@@ -311,8 +347,9 @@ export class MemoRecorder {
       key, frame, logStart: this.logLen, outStart: h.out.length, provStart: h.prov.size, diagStart: mark.diagStart,
       gapStart: h.gaps.length, includeStart: mark.includeStart, eventStart: this.events.length, onceStart: this.onceLog.length,
       onceAddStart: this.onceAddLog.length, children: [], bad: false, counterStart: h.counter, usedCounter: false, autoconf: null,
-      resStart: this.resLog.length, segUntil: -1,
+      resStart: this.resLog.length, segUntil: -1, serial: ++this.serial,
     });
+    this.innermost = this.serial;
     this.recording = true;
   }
 
@@ -354,6 +391,7 @@ export class MemoRecorder {
 
   private finish(top: Scope, seg: SegEffect | null): void {
     this.scopes.pop();
+    this.innermost = this.scopes.length ? this.scopes[this.scopes.length - 1]!.serial : 0;
     const entry = top.bad ? null : this.build(top, seg);
     const parent = this.scopes[this.scopes.length - 1];
     if (!entry) this.store.stats.unmemoizable++;

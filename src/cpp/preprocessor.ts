@@ -282,7 +282,7 @@ export class Preprocessor implements MemoHost {
     memo.store.stats.misses++;
     const mark = memo.mark();
     this.pushFile(file, r, from, returnAtEof);
-    memo.begin(key, this.frame, mark);
+    if (!memo.store.full) memo.begin(key, this.frame, mark);
     return true;
   }
 
@@ -311,7 +311,7 @@ export class Preprocessor implements MemoHost {
       return true;
     }
     memo.store.stats.misses++;
-    memo.beginSegment(key, f, f.nextSeg);
+    if (!memo.store.full) memo.beginSegment(key, f, f.nextSeg);
     return false;
   }
 
