@@ -96,18 +96,49 @@ export function predefinedFor(profile: ToolchainProfile, cmd: CompileCommand, op
     apply(sec.base[lang], sec.sets[key], macros);
     exact = true;
   } else {
-    apply(sec.base[lang], undefined, macros);
+    // the probed flag set nearest to these flags, corrected by the single-flag effects of the differences
+    const want = relevantFlags(cmd.flags);
+    const wantSet = new Set(want);
+    let bestKey: string | undefined;
+    let bestDist = Infinity;
+    for (const k of Object.keys(sec.sets)) {
+      if (!k.startsWith(lang + '|')) continue;
+      const have = k.slice(lang.length + 1).split(' ').filter(Boolean);
+      const haveSet = new Set(have);
+      const dist = have.filter((f) => !wantSet.has(f)).length + want.filter((f) => !haveSet.has(f)).length;
+      if (dist < bestDist) {
+        bestDist = dist;
+        bestKey = k;
+      }
+    }
+    const base = sec.base[lang];
+    apply(base, bestKey ? sec.sets[bestKey] : undefined, macros);
+    const have = new Set(bestKey ? bestKey.slice(lang.length + 1).split(' ').filter(Boolean) : []);
     const unknown: string[] = [];
-    for (const f of relevantFlags(cmd.flags)) {
+    for (const f of have) {
+      if (wantSet.has(f)) continue;
       const d = sec.flags[`${lang}|${f}`];
       if (!d) {
-        unknown.push(f);
+        unknown.push(`-${f}`);
+        continue;
+      }
+      // undo the flag: what it added or removed goes back to the value without flags
+      for (const k of [...Object.keys(d.add), ...d.del]) {
+        if (k in base) macros.set(k, base[k]!);
+        else macros.delete(k);
+      }
+    }
+    for (const f of want) {
+      if (have.has(f)) continue;
+      const d = sec.flags[`${lang}|${f}`];
+      if (!d) {
+        unknown.push(`+${f}`);
         continue;
       }
       for (const k of d.del) macros.delete(k);
       for (const [k, v] of Object.entries(d.add)) macros.set(k, v);
     }
-    gaps.push(`predefined macros of ${profile.name} approximated for an unprobed flag set${unknown.length ? ` (no data for ${unknown.join(' ')})` : ''}`);
+    gaps.push(`predefined macros of ${profile.name} approximated for an unprobed flag set (nearest probed set differs by ${bestDist} flags${unknown.length ? `; no data for ${unknown.join(' ')}` : ''})`);
   }
   return { macros, attributes: new Map(Object.entries(sec?.attributes ?? {})), builtins: new Map(Object.entries(sec?.builtins ?? {})), gaps, exact };
 }
