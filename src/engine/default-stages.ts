@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { CompileCommand } from '../core/graph.js';
 import { extractFacts } from '../c/index.js';
 import { CppCache, preprocess } from '../cpp/index.js';
-import { evalKbuild } from '../kbuild/index.js';
+import { evalKbuild, kbuildProfileFrom } from '../kbuild/index.js';
 import { type KconfigModel, autoconfHeader, loadKconfig, resolveConfig, srcarchOf } from '../kconfig/index.js';
 import { resolveLink } from '../link/index.js';
 import { predefinedFor, predefinedKey } from '../toolchain/predefined.js';
@@ -47,6 +47,8 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
     evalKbuild: (t, config) => {
       const o: Parameters<typeof evalKbuild>[2] = {};
       if (opts.objtree) o.objtree = opts.objtree;
+      // a profile the user chose answers the Makefiles' toolchain questions too (else the arch's measured table)
+      if (opts.profile) o.profile = kbuildProfileFrom(opts.profile);
       const r = evalKbuild(t, config, o);
       return { graph: r.graph, diagnostics: r.diagnostics };
     },
