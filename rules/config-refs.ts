@@ -232,6 +232,9 @@ export function scanMakeText(file: string, text: string): FileScan {
     const hash = l.search(/(^|[^\\])#/);
     if (hash >= 0) l = l.slice(0, hash + (l[hash] === '#' ? 0 : 1));
     if (!l.includes('CONFIG_')) continue;
+    // a make variable named CONFIG_… (the top Makefile's CONFIG_SHELL) is defined here, not in Kconfig
+    const assign = /^\s*(?:export\s+|override\s+)?CONFIG_([A-Za-z0-9_]+)\s*(?::{1,3}|\?|\+|!)?=/.exec(l);
+    if (assign) localDefs.push(assign[1]!);
     for (const m of l.matchAll(re)) {
       const at = m.index + (m[1] ? 2 : 0);
       if (at > 0 && /[A-Za-z0-9_]/.test(l[at - 1]!) && !m[1]) continue;
@@ -281,22 +284,29 @@ export function kconfigDefinedAnywhere(tree: KernelTree, extra: Iterable<string>
       const dir = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '';
       const targets = p.includes('$(SRCARCH)') || p.includes('$(ARCH)') ? arches.map((a) => p.replace(/\$\((?:SRC)?ARCH\)/g, a)) : [p];
       for (let t of targets) {
-        if (t.includes('$(')) continue;
+        // another variable (arch/um's $(HEADER_ARCH)): any directory at that place
+        t = t.replace(/\$\([A-Za-z0-9_]+\)/g, '*');
         if (rel && dir) t = `${dir}/${t}`;
-        if (t.includes('*')) {
-          // source "arch/*/Kconfig"-style globs: expand one directory level
-          const star = t.indexOf('*');
-          const base = t.slice(0, t.lastIndexOf('/', star));
-          const rest = t.slice(t.indexOf('/', star));
-          if (tree.isDir(base)) for (const e of tree.listDir(base)) push(`${base}/${e}${rest}`);
-          continue;
-        }
-        push(t);
+        for (const f of expandGlob(tree, t)) push(f);
       }
     }
   }
   definedCache.set(tree, defs);
   return defs;
+}
+
+/** `a/*\/b/Kconfig`: every existing file the pattern names (a `*` stands for one whole directory name). */
+function expandGlob(tree: KernelTree, t: string): string[] {
+  const star = t.indexOf('*');
+  if (star < 0) return [t];
+  const slash = t.lastIndexOf('/', star);
+  const base = slash < 0 ? '' : t.slice(0, slash);
+  const next = t.indexOf('/', star);
+  const rest = next < 0 ? '' : t.slice(next);
+  if (base !== '' && !tree.isDir(base)) return [];
+  const out: string[] = [];
+  for (const e of tree.listDir(base)) out.push(...expandGlob(tree, `${base ? `${base}/` : ''}${e}${rest}`));
+  return out;
 }
 
 /** Levenshtein distance with a cap (returns cap+1 when larger), for "did you mean" suggestions. */
