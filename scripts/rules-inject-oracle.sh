@@ -42,3 +42,6 @@ start=$(date +%s)
 mk -k -j"$JOBS" vmlinux modules > "$OUT/build.log" 2>&1 || true
 echo "build: $(( $(date +%s) - start )) s (log: $OUT/build.log)"
 grep -E "ERROR: modpost|WARNING: modpost|undefined reference|error:" "$OUT/build.log" | sort -u || true
+# modpost stops the build before the final vmlinux link: link again with modpost's errors as warnings to see ld's
+mk KBUILD_MODPOST_WARN=1 -k -j"$JOBS" vmlinux > "$OUT/build-vmlinux.log" 2>&1 || true
+grep -E "undefined reference|multiple definition" "$OUT/build-vmlinux.log" | sort -u || true

@@ -4,7 +4,7 @@
  * ## What it does
  * Finds built-in code (objects linked into vmlinux) that references a symbol no built-in object defines: either the
  * definition is compiled into a module in this configuration (a tristate that is =m), or it is not built at all.
- * The final link of vmlinux fails with ld's `undefined reference to `sym'`. The chain names the module or the
+ * The final link of vmlinux fails with ld's ``undefined reference to `sym'``. The chain names the module or the
  * Makefile line and Kconfig values that keep the definition out of vmlinux.
  *
  * ## Why it matters
