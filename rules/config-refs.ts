@@ -225,7 +225,7 @@ export function scanMakeText(file: string, text: string): FileScan {
   const refs: ConfigRefSite[] = [];
   const localDefs: string[] = [];
   const lines = text.split('\n');
-  const re = /(-D)?\bCONFIG_([A-Za-z0-9_]+)/g;
+  const re = /(?:(-D)|\b)CONFIG_([A-Za-z0-9_]+)/g;
   for (let ln = 0; ln < lines.length; ln++) {
     let l = lines[ln]!;
     // a comment starts at an unescaped '#' (recipes are shell, but kbuild makefiles rarely mention CONFIG_ there)
@@ -237,7 +237,6 @@ export function scanMakeText(file: string, text: string): FileScan {
     if (assign) localDefs.push(assign[1]!);
     for (const m of l.matchAll(re)) {
       const at = m.index + (m[1] ? 2 : 0);
-      if (at > 0 && /[A-Za-z0-9_]/.test(l[at - 1]!) && !m[1]) continue;
       if (m[1]) localDefs.push(m[2]!);
       else refs.push({ name: m[2]!, span: { file, line: ln + 1, col: at + 1 } });
     }

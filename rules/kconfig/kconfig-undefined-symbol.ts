@@ -92,7 +92,13 @@ export const kconfigUndefinedSymbol: Rule<MessageId, { ignore: string[]; maxSite
       for (const d of m.undefinedReferences()) {
         const name = d.data?.symbol;
         if (!name) continue;
-        for (const span of m.sym(name)?.refs ?? [d.primary]) if (take(span.file)) sites.push({ name, span });
+        // the stage's diagnostic lists every reference (m.sym() would strip a literal CONFIG_ prefix: CONFIG_STM)
+        const spans = [d.primary];
+        for (const n of d.notes ?? []) {
+          const at = /^also referenced at (.+):(\d+)$/.exec(n);
+          if (at) spans.push({ file: at[1]!, line: Number(at[2]), col: 1 });
+        }
+        for (const span of spans) if (take(span.file)) sites.push({ name, span });
       }
     }
 
