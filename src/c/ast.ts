@@ -86,6 +86,10 @@ export interface FuncDef {
   stackProtect: boolean;
   /** local arrays whose address escapes (decayed to a pointer somewhere) */
   escapingArrays: Set<LocalVar>;
+  /** locals (and parameters) the body refers to */
+  used: Set<LocalVar>;
+  /** locals whose value the body reads (not only assigns) */
+  read: Set<LocalVar>;
 }
 
 export type Expr =

@@ -23,7 +23,7 @@ export interface CompilerModel {
   memmoveInlineMax: number;
   /** largest constant-size memset with a constant value expanded inline */
   memsetInlineMax: number;
-  /** smallest aggregate initialiser ({0}, {.a = x}) cleared by a memset call */
+  /** largest word-aligned aggregate an all-zero initialiser list clears without a memset call */
   zeroInitMemsetMin: number;
   /** ARM EHABI unwind tables (-funwind-tables): every object with code references __aeabi_unwind_cpp_pr0 */
   armUnwind: boolean;
@@ -62,11 +62,11 @@ export function compilerModel(arch: string, flags: readonly string[]): CompilerM
     stackProtector,
     stackGuard,
     autoVarInit,
-    autoInitMemsetMin: arm ? 32 : 64,
+    autoInitMemsetMin: arm ? 29 : 64,
     memcpyInlineMax: arm ? 64 : 64,
     memmoveInlineMax: arm ? 4 : 8,
     memsetInlineMax: arm ? 28 : 64,
-    zeroInitMemsetMin: arm ? 32 : 64,
+    zeroInitMemsetMin: arm ? 28 : 64,
     armUnwind,
     mcount,
   };
@@ -125,11 +125,21 @@ export function memsetCallNeeded(m: CompilerModel, size: number, valueKnown: boo
   return valueKnown ? size > m.memsetInlineMax : size > 1;
 }
 
-/** does an aggregate initialiser of `size` bytes make gcc clear the object with a memset call? */
-export function initNeedsMemset(m: CompilerModel, size: number, init: Init): boolean {
-  if (init.k !== 'list') return false;
+/**
+ * The library call gcc emits to initialise a local aggregate of `size` bytes from an initialiser list (ARM gcc 12
+ * measurements): word-aligned objects are cleared with memset above 28 bytes when the list is all zeros, above 32
+ * when it sets some members; byte-aligned ones cleared by a partial list use memset from 30 bytes, and an all-zero
+ * list is copied from a constant with memcpy above 64 bytes.
+ */
+export function initCall(m: CompilerModel, size: number, align: number, init: Init): 'memset' | 'memcpy' | undefined {
+  if (init.k !== 'list') return undefined;
   const allZero = init.items.every((it) => it.init.k === 'expr' && it.init.e.k === 'num' && /^0+[uUlL]*$/.test(it.init.e.text));
-  return allZero ? size >= m.zeroInitMemsetMin : size > m.zeroInitMemsetMin;
+  if (align >= 4 || m.target.arch !== 'arm') {
+    if (allZero) return size > m.zeroInitMemsetMin ? 'memset' : undefined;
+    return size > m.zeroInitMemsetMin + 4 ? 'memset' : undefined;
+  }
+  if (allZero) return size > m.memcpyInlineMax ? 'memcpy' : undefined;
+  return size >= 30 ? 'memset' : undefined;
 }
 
 /** how a call's value is used: discarded, only tested against zero, or used as a value */

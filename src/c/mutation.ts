@@ -281,3 +281,85 @@ export function children(n: Stmt | Expr): (Stmt | Expr)[] {
     default: return [];
   }
 }
+
+/** locals referred to anywhere in a body (a parameter missing from it is never read) */
+export function usedLocals(body: Stmt): Set<LocalVar> {
+  const out = new Set<LocalVar>();
+  const walk = (n: Stmt | Expr): void => {
+    if (n.k === 'id') {
+      if (n.local) out.add(n.local);
+      return;
+    }
+    if (n.k === 'decl') {
+      for (const v of n.vars) if (v.cleanup) out.add(v);
+    }
+    for (const c of children(n)) walk(c);
+  };
+  walk(body);
+  return out;
+}
+
+/** locals whose value is read somewhere (an identifier other than the target of a plain `=`) */
+export function readLocals(body: Stmt | Expr): Set<LocalVar> {
+  const out = new Set<LocalVar>();
+  const walk = (n: Stmt | Expr): void => {
+    if (n.k === 'id') {
+      if (n.local) out.add(n.local);
+      return;
+    }
+    if (n.k === 'assign' && n.op === '=' && n.l.k === 'id') {
+      walk(n.r);
+      return;
+    }
+    if (n.k === 'decl') for (const v of n.vars) if (v.cleanup) out.add(v);
+    for (const c of children(n)) walk(c);
+  };
+  walk(body);
+  return out;
+}
+
+const deadCache = new WeakMap<object, Set<LocalVar>>();
+
+/**
+ * For a statement expression whose value is discarded: the locals declared in it that are read only by its final
+ * expression (do_div's remainder when the caller ignores it) — their stores are dead.
+ */
+export function deadWhenDiscarded(body: Stmt & { k: 'block' }): Set<LocalVar> {
+  let s = deadCache.get(body);
+  if (s) return s;
+  s = new Set();
+  const items = body.items;
+  const last = items[items.length - 1];
+  if (last && last.k === 'expr') {
+    const declared: LocalVar[] = [];
+    for (const it of items) if (it.k === 'decl') declared.push(...it.vars);
+    const readBefore = readLocals({ k: 'block', tok: body.tok, items: items.slice(0, -1) });
+    for (const v of declared) if (!readBefore.has(v) && !v.addrTaken) s.add(v);
+  }
+  deadCache.set(body, s);
+  return s;
+}
+
+/** a rough size of a function body in gcc "insns" (for the inliner's small-function limit) */
+export function estimateInsns(body: Stmt): number {
+  let n = 0;
+  const walk = (x: Stmt | Expr): void => {
+    switch (x.k) {
+      case 'call':
+        n += 3 + x.args.length;
+        break;
+      case 'assign': case 'bin': case 'un': case 'post': case 'cond':
+      case 'if': case 'while': case 'do': case 'for': case 'switch': case 'return': case 'asm':
+        n += 1;
+        break;
+      case 'decl':
+        for (const v of x.vars) if (v.init) n += 1;
+        break;
+      default:
+        break;
+    }
+    for (const c of children(x)) walk(c);
+  };
+  walk(body);
+  return n;
+}

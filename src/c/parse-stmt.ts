@@ -1,6 +1,6 @@
 import { TokKind } from '../core/tokens.js';
 import type { AsmStmt, Expr, FuncDef, GSym, LocalVar, Stmt } from './ast.js';
-import { arraysEscaping, arraysInMemory, pointerOnlyConstIndexed } from './mutation.js';
+import { arraysEscaping, arraysInMemory, pointerOnlyConstIndexed, readLocals, usedLocals } from './mutation.js';
 import { markMutated, parseAssignExpr, parseExpr, parseInitializer } from './parse-expr.js';
 import { ASM_KW, type Parser, ParseError, initCount } from './parser.js';
 import { typeOf } from './sema.js';
@@ -53,9 +53,10 @@ export function parseFunction(p: Parser, g: GSym): FuncDef | undefined {
     const stackProtect =
       cur.stackProtect ||
       cur.locals.some(
-        (v) => !v.isStatic && !v.global && (v.addrTaken || (v.type.k === 'array' ? inMemory.has(v) : hasArray(v.type))),
+        // gcc looks at the function's local variables only: an address-taken parameter does not count
+        (v) => !v.isStatic && !v.global && v.param === undefined && (v.addrTaken || (v.type.k === 'array' ? inMemory.has(v) : hasArray(v.type))),
       );
-    return { sym: g, params, body, locals: cur.locals, stackProtect, escapingArrays: arraysEscaping(body) };
+    return { sym: g, params, body, locals: cur.locals, stackProtect, escapingArrays: arraysEscaping(body), used: usedLocals(body), read: readLocals(body) };
   });
 }
 

@@ -278,6 +278,7 @@ export class Parser {
     let storage: string | undefined;
     let inline = false;
     let constQ = false;
+    let volatileQ = false;
     const attrs: Attr[] = [];
     let signed: boolean | undefined;
     let short = false;
@@ -300,6 +301,7 @@ export class Parser {
         this.pos++;
       } else if (QUALS.has(w)) {
         if (w.startsWith('__const') || w === 'const') constQ = true;
+        else if (w.startsWith('__volatile') || w === 'volatile') volatileQ = true;
         this.pos++;
       } else if (INLINE.has(w)) {
         inline = true;
@@ -386,6 +388,7 @@ export class Parser {
     // mode(QI/HI/SI/DI/TI) and aligned() on the declaration's type
     type = this.applyTypeAttrs(type, attrs);
     if (constQ && !type.cq) type = { ...type, cq: true } as CType;
+    if (volatileQ && !type.vq) type = { ...type, vq: true } as CType;
     return { storage, inline, type, attrs, constQ, definedTag };
   }
 
@@ -430,7 +433,10 @@ export class Parser {
       tag = this.t();
       this.pos++;
     }
+    // attributes after the tag belong to the record only when a body follows; otherwise to the declaration
+    const afterTag = this.pos;
     this.parseAttrs(attrs);
+    if (!this.at('{')) this.pos = afterTag;
     if (this.at('{')) {
       let rec: RecordDef | undefined;
       if (tag !== undefined) {
@@ -581,7 +587,9 @@ export class Parser {
       tag = this.t();
       this.pos++;
     }
+    const afterTag = this.pos;
     this.parseAttrs(attrs);
+    if (!this.at('{') && !this.at(':')) this.pos = afterTag;
     if (this.eat(':')) this.parseTypeName(); // C23 fixed underlying type
     if (this.at('{')) {
       let en: EnumDef | undefined;

@@ -1,12 +1,13 @@
 import type { AsmStmt, Expr, FuncDef, GSym, Init, LocalVar, Stmt } from './ast.js';
 import type { Gas } from './asm/gas.js';
-import { type CompilerModel, type Use, divisionCall, initNeedsMemset, libCallSymbol, loopLibCall, memcpyCallNeeded } from './compiler-refs.js';
+import { type CompilerModel, type Use, divisionCall, initCall, libCallSymbol, loopLibCall, memcpyCallNeeded } from './compiler-refs.js';
 import { type Env, Evaluator, type Val, globalInit } from './consteval.js';
-import { assignedIn } from './mutation.js';
+import { assignedIn, deadWhenDiscarded, estimateInsns } from './mutation.js';
 import { parseFunction } from './parse-stmt.js';
+import { isPure } from './pure.js';
 import type { Parser } from './parser.js';
 import { genericSelect, typeOf } from './sema.js';
-import { sizeOf } from './types.js';
+import { alignOf, sizeOf } from './types.js';
 
 /** One undefined symbol the unit needs, at its first use. */
 export interface RefSite {
@@ -33,9 +34,15 @@ interface Ctx {
   def: FuncDef | undefined;
   /** address-taken locals whose address was already taken on this path (values no longer trackable) */
   escaped?: Set<LocalVar>;
+  /** locals whose stores are dead here (read only by a discarded statement-expression value) */
+  dead?: Set<LocalVar>;
+  /** loads of globals that cancel out arithmetically (`x + g - g`) */
+  cancelled?: Set<Expr>;
 }
 
 const MAX_INLINE_DEPTH = 24;
+/** gcc 12's max-inline-insns-auto at -O2 (our insns are a rough estimate of its) */
+const SMALL_FUNCTION_INSNS = 15;
 const MAX_INSTANCES = 8000;
 
 /**
@@ -186,7 +193,10 @@ export class Reach {
   /** does gcc inline (or constant-propagate into) calls of this function? */
   private inlinable(g: GSym): boolean {
     if (g.isInline || g.alwaysInline) return true;
-    return this.useCount(g) <= 1;
+    if (this.useCount(g) <= 1) return true;
+    // gcc -O2 inlines small functions not declared inline too (max-inline-insns-auto)
+    const def = this.funcDef(g);
+    return !!def && estimateInsns(def.body) <= SMALL_FUNCTION_INSNS;
   }
 
   // ---- function instances ----
@@ -244,6 +254,16 @@ export class Reach {
     return value;
   }
 
+  /** the parsed body of a defined function (cached on the symbol) */
+  private funcDef(g: GSym): FuncDef | undefined {
+    if (!g.fn) {
+      const def = safeParse(this.p, g);
+      if (!def) return undefined;
+      g.fn = def;
+    }
+    return g.fn;
+  }
+
   private stackRefs(def: FuncDef, ctx: Ctx): void {
     this.addRef('__stack_chk_fail', def.sym.tok, ctx, false, 'stack protector');
     if (this.model.stackGuard === 'global') this.addRef('__stack_chk_guard', def.sym.tok, ctx, false, 'stack protector');
@@ -253,10 +273,17 @@ export class Reach {
   private callValue(e: Expr & { k: 'call' }, ev: Evaluator): Val | undefined {
     const fn = e.fn;
     if (fn.k !== 'id' || !fn.sym || !fn.sym.body || !fn.sym.isStatic) return undefined;
+    if (this.valueDepth >= MAX_INLINE_DEPTH) return undefined;
     const args = e.args.map((a) => ev.val(a));
     const ctx: Ctx = { fn: undefined, ev, returns: undefined, via: [], record: false, def: undefined };
-    return this.walkInstance(fn.sym, args, ctx, undefined);
+    this.valueDepth++;
+    try {
+      return this.walkInstance(fn.sym, args, ctx, undefined);
+    } finally {
+      this.valueDepth--;
+    }
   }
+  private valueDepth = 0;
 
   // ---- environment ----
 
@@ -460,6 +487,12 @@ export class Reach {
     }
     const env = ctx.ev.env!;
     if (v.init) {
+      // a local nobody reads, initialised without side effects, is dropped with its initialiser
+      if (this.deadStore(v, ctx) && v.init.k === 'expr' && isPure(this.p, v.init.e)) {
+        const val = ctx.ev.convert(ctx.ev.val(v.init.e), v.type);
+        if (val) env.set(v, val);
+        return;
+      }
       this.walkInit(v.init, ctx);
       if (v.init.k === 'expr' && v.type.k !== 'record' && v.type.k !== 'array') {
         const val = ctx.ev.convert(ctx.ev.val(v.init.e), v.type);
@@ -488,13 +521,16 @@ export class Reach {
     if (v.type.k !== 'record' && v.type.k !== 'array') return;
     const size = sizeOf(v.type, this.p.tg);
     if (size === undefined || !v.init) return;
+    const align = alignOf(v.type, this.p.tg) ?? 4;
     if (v.init.k === 'list') {
-      if (initNeedsMemset(this.model, size, v.init)) this.addRef('memset', v.tok, ctx, false, 'aggregate initialisation');
+      const call = initCall(this.model, size, align, v.init);
+      if (call) this.addRef(call, v.tok, ctx, false, 'aggregate initialisation');
     } else if (v.init.e.k === 'str') {
       // char buf[N] = "…": the literal is copied, the rest cleared
       if (memcpyCallNeeded(this.model, size)) this.addRef('memcpy', v.tok, ctx, false, 'array initialisation');
     } else if (v.init.e.k === 'complit' && v.init.e.init.k === 'list') {
-      if (initNeedsMemset(this.model, size, v.init.e.init)) this.addRef('memset', v.tok, ctx, false, 'aggregate initialisation');
+      const call = initCall(this.model, size, align, v.init.e.init);
+      if (call) this.addRef(call, v.tok, ctx, false, 'aggregate initialisation');
     } else if (v.init.e.k !== 'call' && v.init.e.k !== 'stmtexpr' && memcpyCallNeeded(this.model, size)) {
       this.addRef('memcpy', v.tok, ctx, false, 'aggregate copy');
     }
@@ -530,6 +566,7 @@ export class Reach {
   walkExpr(e: Expr, ctx: Ctx, use: Use): void {
     switch (e.k) {
       case 'id':
+        if (ctx.cancelled?.has(e)) return;
         if (e.sym) this.useSym(e.sym, e.tok, ctx);
         else if (e.local) {
           if (e.local.global) this.useSym(e.local.global, e.tok, ctx);
@@ -556,6 +593,7 @@ export class Reach {
           if (l === undefined) this.kill(ctx, e.r);
           return;
         }
+        if ((e.op === '+' || e.op === '-') && !this.linearDone.has(e)) this.cancel(e, ctx);
         const zeroTest = (e.op === '==' || e.op === '!=') && (isZero(e.l) || isZero(e.r));
         this.walkExpr(e.l, ctx, zeroTest ? 'eqz' : 'value');
         this.walkExpr(e.r, ctx, zeroTest ? 'eqz' : 'value');
@@ -563,20 +601,25 @@ export class Reach {
         return;
       }
       case 'assign':
+        if (e.op === '=' && e.l.k === 'id' && e.l.local && this.deadStore(e.l.local, ctx) && isPure(this.p, e.r)) {
+          this.assigned(e.l, e.r, ctx);
+          return;
+        }
         this.walkExpr(e.l, ctx, 'value');
         this.walkExpr(e.r, ctx, 'value');
         if ((e.op === '/=' || e.op === '%=') && ctx.record) this.division(e, e.op[0]!, ctx);
         if (e.op === '=' && ctx.record) this.assignCalls(e, ctx);
-        this.assigned(e.l, e.op === '=' ? e.r : undefined, ctx);
+        // x op= y: the new value is x op y (evaluated before the binding changes)
+        this.assigned(e.l, e.op === '=' ? e.r : { k: 'bin', tok: e.tok, op: e.op.slice(0, -1), l: e.l, r: e.r }, ctx);
         return;
       case 'un':
         this.walkExpr(e.e, ctx, e.op === '!' ? 'eqz' : 'value');
-        if (e.op === '++' || e.op === '--') this.assigned(e.e, undefined, ctx);
+        if (e.op === '++' || e.op === '--') this.assigned(e.e, incDec(e), ctx);
         else if (e.op === '&') this.escape(e.e, ctx);
         return;
       case 'post':
         this.walkExpr(e.e, ctx, 'value');
-        this.assigned(e.e, undefined, ctx);
+        this.assigned(e.e, incDec(e), ctx);
         return;
       case 'cond': {
         const c = ctx.ev.truth(e.c);
@@ -605,9 +648,22 @@ export class Reach {
       case 'complit':
         this.walkInit(e.init, ctx);
         return;
-      case 'stmtexpr':
-        this.walkStmt(e.body, ctx);
+      case 'stmtexpr': {
+        if (use !== 'void') {
+          this.walkStmt(e.body, ctx);
+          return;
+        }
+        // value discarded: the final expression and stores only it reads are dead (do_div's remainder)
+        const dead = deadWhenDiscarded(e.body);
+        const saved = ctx.dead;
+        if (dead.size) ctx.dead = new Set([...(saved ?? []), ...dead]);
+        const items = e.body.items;
+        const last = items[items.length - 1];
+        const body = last && last.k === 'expr' && isPure(this.p, last.e) ? { ...e.body, items: items.slice(0, -1) } : e.body;
+        this.walkStmt(body, ctx);
+        ctx.dead = saved;
         return;
+      }
       case 'comma':
         this.walkExpr(e.l, ctx, 'void');
         this.walkExpr(e.r, ctx, use);
@@ -636,6 +692,8 @@ export class Reach {
   private assigned(l: Expr, value: Expr | undefined, ctx: Ctx): void {
     const env = ctx.ev.env;
     if (!env) return;
+    // `a = (b += x)`: b already holds the new value
+    while (value && value.k === 'assign') value = value.l;
     if (l.k === 'id' && l.local) {
       const v = l.local;
       // an address-taken local is tracked like the others until its address is first taken (gcc forwards the
@@ -649,6 +707,45 @@ export class Reach {
       }
       env.delete(v);
     }
+  }
+
+  private linearDone = new WeakSet<Expr>();
+
+  /**
+   * `mem_map + (pfn + __pv_phys_pfn_offset - __pv_phys_pfn_offset)`: gcc loads the global once and the terms
+   * cancel, so the symbol is not referenced. Finds globals whose coefficients in a side-effect-free additive chain
+   * sum to zero.
+   */
+  private cancel(e: Expr, ctx: Ctx): void {
+    const atoms = new Map<string, { c: bigint; nodes: Expr[] }>();
+    const lin = (x: Expr, c: bigint): void => {
+      if (x.k === 'bin' && (x.op === '+' || x.op === '-')) {
+        this.linearDone.add(x);
+        lin(x.l, c);
+        lin(x.r, x.op === '+' ? c : -c);
+      } else if (x.k === 'un' && (x.op === '-' || x.op === '+')) lin(x.e, x.op === '-' ? -c : c);
+      else if (x.k === 'cast' && (x.type.k === 'int' || x.type.k === 'ptr')) lin(x.e, c);
+      else if (x.k === 'id' && x.sym && x.sym.kind === 'var' && !x.sym.type.vq) {
+        const a = atoms.get(x.sym.asmName) ?? { c: 0n, nodes: [] };
+        a.c += c;
+        a.nodes.push(x);
+        atoms.set(x.sym.asmName, a);
+      }
+    };
+    lin(e, 1n);
+    for (const a of atoms.values()) {
+      if (a.c === 0n && a.nodes.length >= 2 && isPure(this.p, e)) {
+        ctx.cancelled ??= new Set();
+        for (const n of a.nodes) ctx.cancelled.add(n);
+      }
+    }
+  }
+
+  /** is a store to this local dead (never read, or read only by a discarded value)? */
+  private deadStore(v: LocalVar, ctx: Ctx): boolean {
+    if (v.isStatic || v.global || v.addrTaken) return false;
+    if (ctx.dead?.has(v)) return true;
+    return !!ctx.def && ctx.def.locals.includes(v) && !ctx.def.read.has(v);
   }
 
   /** &x: from here on x may change behind our back */
@@ -667,7 +764,8 @@ export class Reach {
     const size = sizeOf(t, this.p.tg);
     if (size === undefined) return;
     if (e.r.k === 'complit' && e.r.init.k === 'list') {
-      if (initNeedsMemset(this.model, size, e.r.init)) this.addRef('memset', e.tok, ctx, false, 'aggregate initialisation');
+      const call = initCall(this.model, size, alignOf(t, this.p.tg) ?? 4, e.r.init);
+      if (call) this.addRef(call, e.tok, ctx, false, 'aggregate initialisation');
     } else if (e.r.k !== 'call' && e.r.k !== 'stmtexpr' && memcpyCallNeeded(this.model, size)) {
       this.addRef('memcpy', e.tok, ctx, false, 'aggregate copy');
     }
@@ -675,6 +773,7 @@ export class Reach {
 
   private division(e: Expr & { k: 'bin' | 'assign' }, op: string, ctx: Ctx): void {
     const name = divisionCall(this.p, this.model, e, op, ctx.ev);
+    this.dbg(ctx, () => `division ${name ?? 'inline'}: ${this.p.toks.text.slice(Math.max(0, e.tok - 12), e.tok + 8).join(' ')} (divisor ${ctx.ev.int(e.r)})`);
     if (name) this.addRef(name, e.tok, ctx, false, 'integer division');
   }
 
@@ -717,9 +816,16 @@ export class Reach {
     if (fn.k === 'id' && fn.sym && fn.sym.kind === 'func') {
       const g = fn.sym;
       const args = e.args.map((a) => ctx.ev.val(a));
-      for (const a of e.args) this.walkExpr(a, ctx, 'value');
+      const inline = !!g.body && (g.isStatic || !this.emitsExternal(g));
+      const callee = inline ? this.funcDef(g) : undefined;
+      e.args.forEach((a, i) => {
+        // an argument for a parameter the inlined body never reads is dead unless it has side effects
+        const param = callee?.params[i];
+        if (param && !callee!.used.has(param) && isPure(this.p, a)) return;
+        this.walkExpr(a, ctx, 'value');
+      });
       if (g.diagnoseOnCall) return; // a kept call to an error/warning function fails the build: never reaches nm
-      if (g.body && (g.isStatic || !this.emitsExternal(g))) {
+      if (inline) {
         this.walkInstance(g, args, ctx, e.tok);
         if (!g.isStatic && !this.emitsExternal(g)) this.useSym(g, fn.tok, ctx);
         return;
@@ -746,6 +852,11 @@ export class Reach {
     this.walkExpr(fn, ctx, 'value');
     for (const a of e.args) this.walkExpr(a, ctx, 'value');
   }
+}
+
+/** x++ / ++x / x-- / --x as the expression of x's new value */
+function incDec(e: Expr & { k: 'un' | 'post' }): Expr {
+  return { k: 'bin', tok: e.tok, op: e.op === '++' ? '+' : '-', l: e.e, r: { k: 'num', tok: e.tok, text: '1' } };
 }
 
 function safeParse(p: Parser, g: GSym): FuncDef | undefined {

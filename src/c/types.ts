@@ -65,6 +65,7 @@ export function targetFor(arch: string): Target {
 export interface IntType {
   k: 'int';
   cq?: boolean;
+  vq?: boolean;
   size: number;
   signed: boolean;
   /** conversion rank: 1 _Bool, 2 char, 3 short, 4 int, 5 long, 6 long long, 7 __int128 */
@@ -73,7 +74,7 @@ export interface IntType {
 }
 
 /** `cq`: const-qualified (only tracked for _Generic / __builtin_types_compatible_p on pointer targets) */
-export type CType = CTypeBase & { cq?: boolean };
+export type CType = CTypeBase & { cq?: boolean; vq?: boolean };
 
 type CTypeBase =
   | { k: 'void'; align?: number }

@@ -210,6 +210,14 @@ describe('references from kept code only', () => {
     expect(undef(f)).toEqual(['fw']);
   });
 
+  it('loads of a global that cancel out are not references (virt_to_page on ARM)', () => {
+    const f = cFacts(`
+      struct page { unsigned long flags; }; extern struct page *mem_map; extern unsigned long __pv_phys_pfn_offset;
+      struct page *v2p(const void *p) { return (mem_map + ((((((unsigned long)(p) - 0xC0000000UL) >> 12) + (__pv_phys_pfn_offset))) - (__pv_phys_pfn_offset))); }
+    `);
+    expect(undef(f)).toEqual(['mem_map']);
+  });
+
   it('weak references are marked weak', () => {
     const f = cFacts(`extern int wr(void) __attribute__((weak)); int u(void) { return wr ? wr() : 0; }`);
     expect(f.refs).toMatchObject([{ name: 'wr', weak: true }]);
@@ -282,6 +290,13 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     expect(undef(g)).toEqual(['memcpy', 'memset']);
   });
 
+  it('initialiser lists: memset for word-aligned objects over 28 bytes, memcpy from a constant for byte arrays over 64', () => {
+    expect(undef(cFacts(`struct w { int a[8]; }; extern void use(void *); void f(void) { struct w x = {0}; use(&x); }`))).toEqual(['memset', 'use']);
+    expect(undef(cFacts(`struct w { int a[7]; }; extern void use(void *); void f(void) { struct w x = {0}; use(&x); }`))).toEqual(['use']);
+    expect(undef(cFacts(`struct b { unsigned char a[80]; }; extern void use(void *); void f(void) { struct b x = {0}; use(&x); }`))).toEqual(['memcpy', 'use']);
+    expect(undef(cFacts(`struct b { unsigned char a[40]; }; extern void use(void *); void f(int v) { struct b x = { .a[0] = v }; use(&x); }`))).toEqual(['memset', 'use']);
+  });
+
   it('aggregate copies over 64 bytes call memcpy', () => {
     const f = cFacts(`struct big { int a[20]; }; void cp(struct big *d, struct big *s) { *d = *s; }`);
     expect(undef(f)).toEqual(['memcpy']);
@@ -293,6 +308,8 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     expect(undef(cFacts(`extern void g(char *); void f(void) { char buf[16]; g(buf); }`, { flags }))).toEqual(['__stack_chk_fail', 'g']);
     expect(undef(cFacts(`extern void g(int *); void f(void) { int v; g(&v); }`, { flags }))).toEqual(['__stack_chk_fail', 'g']);
     expect(undef(cFacts(`extern void g(int); void f(int x) { g(x); }`, { flags }))).toEqual(['g']);
+    // the address of a parameter does not count (gcc checks local variables only)
+    expect(undef(cFacts(`extern void g(unsigned char *); void f(unsigned char v) { g(&v); }`, { flags }))).toEqual(['g']);
     // a struct returned in memory (AAPCS: over 4 bytes) goes through an address-taken temporary
     expect(undef(cFacts(`struct ts { long long s; long ns; }; extern struct ts now(void); struct ts *t; void f(void) { *t = now(); }`, { flags }))).toEqual(['__stack_chk_fail', 'now']);
     // typecheck(): comparing addresses does not make them escape
@@ -308,6 +325,7 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     const flags = ['-ftrivial-auto-var-init=zero'];
     expect(undef(cFacts(`struct big { int a[16]; }; extern void use(struct big *); void f(void) { struct big b; use(&b); }`, { flags }))).toEqual(['memset', 'use']);
     expect(undef(cFacts(`struct sm { int a[4]; }; extern void use(struct sm *); void f(void) { struct sm b; use(&b); }`, { flags }))).toEqual(['use']);
+    expect(undef(cFacts(`struct cmd { unsigned char len; unsigned char args[30]; }; extern void use(struct cmd *); void f(void) { struct cmd c; use(&c); }`, { flags }))).toEqual(['memset', 'use']);
   });
 
   it('-funwind-tables on ARM: objects with code reference __aeabi_unwind_cpp_pr0', () => {
