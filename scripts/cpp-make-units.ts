@@ -6,6 +6,7 @@
  *
  *   node dist/scripts/cpp-make-units.js --objtree ~/.cache/kvlint/oracle/x86_64-defconfig --arch x86_64 \
  *        --sample 200 --seed 1 --write-list test/data/cpp/x86_64-defconfig.sample [--cross PREFIX] [--jobs 2]
+ *   or, to recreate the command lines of a committed sample: … --list test/data/cpp/x86_64-defconfig.sample
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,6 +41,19 @@ function main(args: string[]): number {
   }
   const srctree = srctreeOf(objtree);
   const cross = get('--cross');
+  const listFile = get('--list');
+  if (listFile) {
+    // the objects of an existing sample list: have kbuild write their command lines again
+    const want = fs.readFileSync(listFile, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const targets = want.map((o) => {
+      const src = o.replace(/\.o$/, '');
+      return fs.existsSync(path.join(srctree, src + '.c')) ? src + '.i' : src + '.s';
+    });
+    const jobs = get('--jobs') ?? '2';
+    const r = spawnSync('make', ['-s', '-k', `-j${jobs}`, '-C', srctree, `O=${objtree}`, `ARCH=${arch}`, ...(cross ? [`CROSS_COMPILE=${cross}`] : []), ...targets], { stdio: ['ignore', 'ignore', 'inherit'] });
+    process.stdout.write(`${targets.length} listed objects; make exit ${r.status}\n`);
+    return r.status === 0 ? 0 : 1;
+  }
   const all = builtObjects(objtree, srctree, arch, cross);
   const n = Number(get('--sample') ?? 200);
   // a few spare units: objects whose headers only a full build generates cannot be preprocessed after `prepare`
