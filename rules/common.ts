@@ -3,6 +3,7 @@ import type { BuiltObject, ObjectGraph } from '../src/core/graph.js';
 import type { ConfigRef, Span, TraceStep, Tristate } from '../src/core/types.js';
 import { tristateName } from '../src/core/types.js';
 import type { KernelTree } from '../src/tree/tree.js';
+import { witness } from '../src/engine/merge.js';
 import type { ConfigView } from './api.js';
 
 /**
@@ -157,6 +158,15 @@ export class DefinitionIndex {
 
   constructor(private readonly views: readonly ConfigView[]) {}
 
+  /** "when MMU=y" (the values that select `configs` among the run's configurations), else their labels */
+  describe(configs: readonly ConfigRef[]): string {
+    const ids = new Set(configs.map((c) => c.id));
+    const others = this.views.map((v) => v.ref).filter((r) => !ids.has(r.id));
+    const w = others.length > 0 ? witness([...configs], others) : undefined;
+    if (w && Object.keys(w).length > 0) return `when ${Object.entries(w).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+    return `in ${configs.map((c) => c.label).join('; ')}`;
+  }
+
   sites(symbol: string): DefinitionSite[] {
     if (!this.index) this.index = this.build();
     return this.index.get(symbol) ?? [];
@@ -194,7 +204,7 @@ export function elsewhereSteps(tree: KernelTree, here: ConfigView, symbol: strin
   }
   const steps: TraceStep[] = [];
   for (const s of sites.slice(0, 3)) {
-    steps.push({ kind: 'define', label: `${symbol} is defined in ${s.object} (${s.configs.map((c) => c.label).join('; ')})`, span: s.def.span });
+    steps.push({ kind: 'define', label: `${symbol} is defined in ${s.object} ${index.describe(s.configs)}`, span: s.def.span });
     const conds = buildConditions(tree, s.example.view.graph, s.example.obj);
     const decisive = conds.filter((c) => c.symbols.length > 0);
     const syms = [...new Set(decisive.flatMap((c) => c.symbols))];
