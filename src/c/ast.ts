@@ -90,6 +90,8 @@ export interface FuncDef {
   used: Set<LocalVar>;
   /** locals whose value the body reads (not only assigns) */
   read: Set<LocalVar>;
+  /** estimated size in gcc insns (cached) */
+  insns?: number;
 }
 
 export type Expr =

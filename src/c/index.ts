@@ -72,9 +72,10 @@ export function extractCFacts(ts: TokenStream, unit: UnitInfo & { arch: string }
     } else if (!g.isStatic) defs.push({ name: g.asmName, binding, kind, span });
     else if (reach.keptStatic.has(g)) defs.push({ name: g.asmName, binding: 'local', kind, span });
   }
+  const cDefNames = new Set(defs.map((d) => d.name));
   for (const [name, d] of gas.defs) {
     defined.add(name);
-    if (defs.some((x) => x.name === name)) continue;
+    if (cDefNames.has(name)) continue;
     const binding = gas.weaks.has(name) ? 'weak' : gas.globals.has(name) ? 'global' : 'local';
     defs.push({ name, binding, kind: gas.types.get(name) ?? d.kind, span: ts.site(d.tok), how: 'asm label' });
   }

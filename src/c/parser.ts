@@ -75,6 +75,9 @@ const TYPE_KW = new Set([
 const ATTR_KW = new Set(['__attribute__', '__attribute']);
 export const ASM_KW = new Set(['asm', '__asm__', '__asm']);
 
+/** every word that can start or continue declaration specifiers (the rest can only be a typedef name) */
+const SPEC_WORDS = new Set<string>([...STORAGE, ...QUALS, ...INLINE, ...TYPE_KW, ...ATTR_KW, '_Noreturn', '__extension__', '_Alignas']);
+
 /** builtin typedef names gcc knows without a declaration */
 const BUILTIN_TYPEDEFS: Record<string, (tg: Target) => CType> = {
   __int128_t: () => INT128,
@@ -296,6 +299,17 @@ export class Parser {
         break;
       }
       const w = this.t();
+      if (!SPEC_WORDS.has(w)) {
+        // only a typedef name can continue the specifiers
+        if (!sawSpec && this.isTypedefName(w)) {
+          const b = this.lookup(w);
+          named = b && b.k === 'typedef' ? b.t : BUILTIN_TYPEDEFS[w]!(this.tg);
+          sawSpec = true;
+          this.pos++;
+          continue;
+        }
+        break;
+      }
       if (STORAGE.has(w)) {
         storage = w === '_Thread_local' || w === '__thread' ? (storage ?? 'thread') : w;
         this.pos++;
@@ -790,7 +804,7 @@ export class Parser {
         else if (t.k === 'func') t = { k: 'ptr', to: t };
         params.push({ name: d.name, type: t, tok: d.nameTok });
         // a parameter name hides a typedef of the same name for the rest of the prototype
-        if (d.name !== undefined) {
+        if (d.name !== undefined && this.isTypedefName(d.name)) {
           this.scope.ord.set(d.name, {
             k: 'local',
             v: { name: d.name, type: t, mutated: false, addrTaken: false, isStatic: false, tok: d.nameTok },

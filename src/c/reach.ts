@@ -182,7 +182,9 @@ export class Reach {
       const want = new Set<string>();
       for (const x of this.p.globals.values()) if (x.kind === 'func' && x.isStatic && x.body) want.add(x.name);
       const tx = this.p.toks.text;
+      const kind = this.p.toks.kind;
       for (let i = 0; i < this.p.toks.n; i++) {
+        if (kind[i] !== 1 /* TokKind.Ident */) continue;
         const t = tx[i]!;
         if (want.has(t)) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
       }
@@ -196,7 +198,9 @@ export class Reach {
     if (this.useCount(g) <= 1) return true;
     // gcc -O2 inlines small functions not declared inline too (max-inline-insns-auto)
     const def = this.funcDef(g);
-    return !!def && estimateInsns(def.body) <= SMALL_FUNCTION_INSNS;
+    if (!def) return false;
+    def.insns ??= estimateInsns(def.body);
+    return def.insns <= SMALL_FUNCTION_INSNS;
   }
 
   // ---- function instances ----
