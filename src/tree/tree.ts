@@ -12,6 +12,7 @@ import { InputError } from '../core/errors.js';
  * index this way, and unit tests build whole trees in memory with `KernelTree.fromFiles`.
  */
 export class KernelTree {
+  /** absolute path of the root; for a tree on disk its real path (a tree opened through a symlink is the same tree) */
   readonly root: string;
   private readonly overlay: Map<string, string | null>;
   private readonly memoryOnly: boolean;
@@ -31,6 +32,8 @@ export class KernelTree {
         throw new InputError(`kernel tree not found: ${this.root}`);
       }
       if (!st.isDirectory()) throw new InputError(`kernel tree is not a directory: ${this.root}`);
+      // one spelling of the root for every stage: kbuild's $(abspath) and realpath-based checks agree with it
+      this.root = fs.realpathSync.native(this.root);
     }
   }
 
