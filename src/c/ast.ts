@@ -30,6 +30,8 @@ export interface LocalVar {
   global?: GSym;
   /** __attribute__((cleanup(fn))): fn is called when the variable goes out of scope */
   cleanup?: string;
+  /** never read (only stored to, directly or through write-only pointer parameters): decided lazily */
+  writeOnly?: boolean;
   tok: number;
 }
 
@@ -82,14 +84,17 @@ export interface FuncDef {
   params: LocalVar[];
   body: Stmt;
   locals: LocalVar[];
+  localSet: Set<LocalVar>;
   /** has a local array, a local whose address is taken, or alloca: -fstack-protector-strong instruments it */
   stackProtect: boolean;
   /** local arrays whose address escapes (decayed to a pointer somewhere) */
   escapingArrays: Set<LocalVar>;
   /** locals (and parameters) the body refers to */
   used: Set<LocalVar>;
-  /** locals whose value the body reads (not only assigns) */
+  /** locals whose value the body reads (not only assigns); `&v` passed to a call is in addrArgs instead */
   read: Set<LocalVar>;
+  /** call arguments `&v` of locals (resolved lazily: the callee may only store through the pointer) */
+  addrArgs: Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]>;
   /** estimated size in gcc insns (cached) */
   insns?: number;
 }

@@ -10,7 +10,7 @@ import { parseInitializer } from './parse-expr.js';
 import { assignedIn } from './mutation.js';
 
 /** A compile-time value: an integer, or the address of a symbol (never null) plus an offset. */
-export type Val = { k: 'i'; v: bigint } | { k: 'a'; sym: string; off: bigint };
+export type Val = { k: 'i'; v: bigint } | { k: 'a'; sym: string; off: bigint; local?: LocalVar };
 
 /** Bindings of local variables (inlined parameters) to known values. */
 export type Env = Map<LocalVar, Val>;
@@ -247,7 +247,7 @@ export class Evaluator {
       case 'id':
         if (e.sym) return { k: 'a', sym: e.sym.asmName, off: 0n };
         if (e.local && (e.local.isStatic || e.local.global)) return { k: 'a', sym: '.local', off: 0n };
-        return e.local ? { k: 'a', sym: '.stack', off: 0n } : undefined;
+        return e.local ? { k: 'a', sym: '.stack', off: 0n, local: e.local } : undefined;
       case 'member':
         if (e.arrow) {
           const base = this.val(e.e);

@@ -300,7 +300,7 @@ export function usedLocals(body: Stmt): Set<LocalVar> {
 }
 
 /** locals whose value is read somewhere (an identifier other than the target of a plain `=`) */
-export function readLocals(body: Stmt | Expr): Set<LocalVar> {
+export function readLocals(body: Stmt | Expr, addrArgs?: Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]>): Set<LocalVar> {
   const out = new Set<LocalVar>();
   const walk = (n: Stmt | Expr): void => {
     if (n.k === 'id') {
@@ -309,6 +309,18 @@ export function readLocals(body: Stmt | Expr): Set<LocalVar> {
     }
     if (n.k === 'assign' && n.op === '=' && n.l.k === 'id') {
       walk(n.r);
+      return;
+    }
+    if (n.k === 'call' && addrArgs) {
+      // `f(&v)`: whether v is read depends on what f does with the pointer (see pointerWriteOnly)
+      walk(n.fn);
+      n.args.forEach((a, i) => {
+        if (a.k === 'un' && a.op === '&' && a.e.k === 'id' && a.e.local) {
+          const l = addrArgs.get(a.e.local) ?? [];
+          l.push({ call: n, arg: i });
+          addrArgs.set(a.e.local, l);
+        } else walk(a);
+      });
       return;
     }
     if (n.k === 'decl') for (const v of n.vars) if (v.cleanup) out.add(v);
@@ -362,4 +374,23 @@ export function estimateInsns(body: Stmt): number {
   };
   walk(body);
   return n;
+}
+
+/** is a pointer parameter only ever stored through (`*p = …`), never read or passed on? */
+export function pointerWriteOnly(body: Stmt, param: LocalVar): boolean {
+  let ok = true;
+  const walk = (n: Stmt | Expr): void => {
+    if (!ok) return;
+    if (n.k === 'assign' && n.op === '=' && n.l.k === 'un' && n.l.op === '*' && n.l.e.k === 'id' && n.l.e.local === param) {
+      walk(n.r);
+      return;
+    }
+    if (n.k === 'id') {
+      if (n.local === param) ok = false;
+      return;
+    }
+    for (const c of children(n)) walk(c);
+  };
+  walk(body);
+  return ok;
 }

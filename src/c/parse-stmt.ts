@@ -43,6 +43,7 @@ export function parseFunction(p: Parser, g: GSym): FuncDef | undefined {
     for (const v of cur.locals) v.addrTaken = (v.addrRefs ?? 0) > 0;
     // an array handed to a static function that gets inlined and only reads it at constant offsets is still
     // split into registers
+    const addrArgs = new Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]>();
     const inMemory = arraysInMemory(body, (call, i) => {
       const f = call.fn.k === 'id' ? call.fn.sym : undefined;
       if (!f || !f.isStatic || !f.body || f === g || depth > 0) return false;
@@ -56,7 +57,7 @@ export function parseFunction(p: Parser, g: GSym): FuncDef | undefined {
         // gcc looks at the function's local variables only: an address-taken parameter does not count
         (v) => !v.isStatic && !v.global && v.param === undefined && (v.addrTaken || (v.type.k === 'array' ? inMemory.has(v) : hasArray(v.type))),
       );
-    return { sym: g, params, body, locals: cur.locals, stackProtect, escapingArrays: arraysEscaping(body), used: usedLocals(body), read: readLocals(body) };
+    return { sym: g, params, body, locals: cur.locals, localSet: new Set(cur.locals), stackProtect, escapingArrays: arraysEscaping(body), used: usedLocals(body), read: readLocals(body, addrArgs), addrArgs };
   });
 }
 

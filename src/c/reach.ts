@@ -2,7 +2,7 @@ import type { AsmStmt, Expr, FuncDef, GSym, Init, LocalVar, Stmt } from './ast.j
 import type { Gas } from './asm/gas.js';
 import { type CompilerModel, type Use, divisionCall, initCall, libCallSymbol, loopLibCall, memcpyCallNeeded } from './compiler-refs.js';
 import { type Env, Evaluator, type Val, globalInit } from './consteval.js';
-import { assignedIn, deadWhenDiscarded, estimateInsns } from './mutation.js';
+import { assignedIn, deadWhenDiscarded, estimateInsns, pointerWriteOnly } from './mutation.js';
 import { parseFunction } from './parse-stmt.js';
 import { isPure } from './pure.js';
 import type { Parser } from './parser.js';
@@ -221,15 +221,11 @@ export class Reach {
     }
     this.memo.set(key, { value: undefined, done: false });
     this.instances++;
-    if (!g.fn) {
-      const def = safeParse(this.p, g);
-      if (!def) {
-        this.memo.set(key, { value: undefined, done: true });
-        return undefined;
-      }
-      g.fn = def;
+    const def = this.funcDef(g);
+    if (!def) {
+      this.memo.set(key, { value: undefined, done: true });
+      return undefined;
     }
-    const def = g.fn;
     const env: Env = new Map();
     if (args) {
       def.params.forEach((pv, i) => {
@@ -265,8 +261,13 @@ export class Reach {
       if (!def) return undefined;
       g.fn = def;
     }
+    if (!this.owned.has(g.fn)) {
+      this.owned.add(g.fn);
+      for (const v of g.fn.locals) this.owners.set(v, g.fn);
+    }
     return g.fn;
   }
+  private owned = new WeakSet<FuncDef>();
 
   private stackRefs(def: FuncDef, ctx: Ctx): void {
     this.addRef('__stack_chk_fail', def.sym.tok, ctx, false, 'stack protector');
@@ -605,7 +606,9 @@ export class Reach {
         return;
       }
       case 'assign':
-        if (e.op === '=' && e.l.k === 'id' && e.l.local && this.deadStore(e.l.local, ctx) && isPure(this.p, e.r)) {
+        if (e.op === '=' && this.deadTarget(e.l, ctx)) {
+          // the stored value is never read: only the right side's effects remain
+          if (!isPure(this.p, e.r)) this.walkExpr(e.r, ctx, 'void');
           this.assigned(e.l, e.r, ctx);
           return;
         }
@@ -747,9 +750,47 @@ export class Reach {
 
   /** is a store to this local dead (never read, or read only by a discarded value)? */
   private deadStore(v: LocalVar, ctx: Ctx): boolean {
-    if (v.isStatic || v.global || v.addrTaken) return false;
+    if (v.isStatic || v.global) return false;
     if (ctx.dead?.has(v)) return true;
-    return !!ctx.def && ctx.def.locals.includes(v) && !ctx.def.read.has(v);
+    if (!ctx.def || !ctx.def.localSet.has(v)) return false;
+    return this.writeOnly(v, ctx.def);
+  }
+
+  /**
+   * A local nobody reads: not read in its function, and its address only handed to inlined functions that just
+   * store through it (div_u64's remainder)
+   */
+  private writeOnly(v: LocalVar, def: FuncDef): boolean {
+    if (v.writeOnly !== undefined) return v.writeOnly;
+    v.writeOnly = false; // cycle guard
+    let ok = !def.read.has(v);
+    for (const { call, arg } of def.addrArgs.get(v) ?? []) {
+      if (!ok) break;
+      const f = call.fn.k === 'id' ? call.fn.sym : undefined;
+      const callee = f && f.body && (f.isStatic || !this.emitsExternal(f)) ? this.funcDef(f) : undefined;
+      const param = callee?.params[arg];
+      ok = !!param && pointerWriteOnly(callee!.body, param);
+    }
+    v.writeOnly = ok;
+    return ok;
+  }
+
+  /** a store whose value nobody reads: `v = x` for a write-only v, or `*p = x` with p the address of one */
+  private deadTarget(l: Expr, ctx: Ctx): boolean {
+    if (l.k === 'id' && l.local) return this.deadStore(l.local, ctx);
+    if (l.k === 'un' && l.op === '*') {
+      const a = ctx.ev.val(l.e);
+      if (a && a.k === 'a' && a.local) {
+        const owner = this.ownerOf(a.local);
+        return !!owner && this.writeOnly(a.local, owner);
+      }
+    }
+    return false;
+  }
+
+  private owners = new Map<LocalVar, FuncDef>();
+  private ownerOf(v: LocalVar): FuncDef | undefined {
+    return this.owners.get(v);
   }
 
   /** &x: from here on x may change behind our back */
@@ -767,12 +808,33 @@ export class Reach {
     if (t.k !== 'record') return;
     const size = sizeOf(t, this.p.tg);
     if (size === undefined) return;
+    const align = alignOf(t, this.p.tg) ?? 4;
+    const ro = e.r.k === 'id' && e.r.sym ? this.readOnlyInit(e.r.sym) : undefined;
     if (e.r.k === 'complit' && e.r.init.k === 'list') {
-      const call = initCall(this.model, size, alignOf(t, this.p.tg) ?? 4, e.r.init);
+      const call = initCall(this.model, size, align, e.r.init);
       if (call) this.addRef(call, e.tok, ctx, false, 'aggregate initialisation');
+    } else if (ro) {
+      // copying a const static object: gcc stores its initialiser instead (memset + the non-zero fields)
+      const call = initCall(this.model, size, align, ro);
+      if (call) this.addRef(call, e.tok, ctx, false, 'aggregate initialisation from a read-only object');
     } else if (e.r.k !== 'call' && e.r.k !== 'stmtexpr' && memcpyCallNeeded(this.model, size)) {
       this.addRef('memcpy', e.tok, ctx, false, 'aggregate copy');
     }
+  }
+
+  private roCache = new Map<GSym, Init | null>();
+
+  /** the initialiser list of a const static object (gcc expands copies of it from the initialiser) */
+  private readOnlyInit(g: GSym): Init | undefined {
+    if (this.roCache.has(g)) return this.roCache.get(g) ?? undefined;
+    let r: Init | null = null;
+    if (g.kind === 'var' && g.isStatic && g.init && !g.weak) {
+      const init = globalInit(this.p, g);
+      // only const objects: gcc does not promote a never-written static for this (measured)
+      if (init && init.k === 'list' && g.constQual) r = init;
+    }
+    this.roCache.set(g, r);
+    return r ?? undefined;
   }
 
   private division(e: Expr & { k: 'bin' | 'assign' }, op: string, ctx: Ctx): void {
@@ -872,9 +934,17 @@ function safeParse(p: Parser, g: GSym): FuncDef | undefined {
   }
 }
 
+const localIds = new WeakMap<LocalVar, number>();
+let nextLocalId = 0;
 function sigOf(v: Val | undefined): string {
   if (!v) return '?';
-  return v.k === 'i' ? v.v.toString() : `&${v.sym}+${v.off}`;
+  if (v.k === 'i') return v.v.toString();
+  if (v.local) {
+    let id = localIds.get(v.local);
+    if (id === undefined) localIds.set(v.local, (id = nextLocalId++));
+    return `&local${id}+${v.off}`;
+  }
+  return `&${v.sym}+${v.off}`;
 }
 
 function sameVal(a: Val, b: Val): boolean {

@@ -277,6 +277,24 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     expect(undef(cFacts(`unsigned long a(unsigned long x, unsigned long y) { return x / y; }`, { arch: 'arm64' }))).toEqual([]);
   });
 
+  it('a remainder nobody reads is not computed (div_u64 → div_u64_rem → do_div)', () => {
+    const f = cFacts(`
+      typedef unsigned long long u64; typedef unsigned int u32;
+      extern u32 __div64_32(u64 *n, u32 base);
+      static inline u64 div_u64_rem(u64 dividend, u32 divisor, u32 *remainder) {
+        *remainder = ({ u32 __base = (divisor); u32 __rem;
+          if (__builtin_expect(!!(((dividend) >> 32) == 0), 1)) { __rem = (u32)(dividend) % __base; (dividend) = (u32)(dividend) / __base; }
+          else { __rem = __div64_32(&(dividend), __base); }
+          __rem; });
+        return dividend;
+      }
+      static inline u64 div_u64(u64 dividend, u32 divisor) { u32 remainder; return div_u64_rem(dividend, divisor, &remainder); }
+      u64 api(u64 a, u32 b) { return div_u64(a, b); }
+      u32 rem(u64 a, u32 b) { u32 r; div_u64_rem(a, b, &r); return r; }
+    `);
+    expect(undef(f)).toEqual(['__aeabi_uidiv', '__aeabi_uidivmod', '__div64_32']);
+  });
+
   it('memcpy/memset with small constant sizes are expanded inline', () => {
     const f = cFacts(`
       typedef unsigned int size_t; extern void *memcpy(void *, const void *, size_t); extern void *memset(void *, int, size_t);
@@ -295,6 +313,12 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     expect(undef(cFacts(`struct w { int a[7]; }; extern void use(void *); void f(void) { struct w x = {0}; use(&x); }`))).toEqual(['use']);
     expect(undef(cFacts(`struct b { unsigned char a[80]; }; extern void use(void *); void f(void) { struct b x = {0}; use(&x); }`))).toEqual(['memcpy', 'use']);
     expect(undef(cFacts(`struct b { unsigned char a[40]; }; extern void use(void *); void f(int v) { struct b x = { .a[0] = v }; use(&x); }`))).toEqual(['memset', 'use']);
+  });
+
+  it('copying a const static template stores its initialiser (memset), a non-const one is copied (memcpy)', () => {
+    const pre = `struct wd { int id; void *ops[20]; unsigned int timeout; }; extern void *ops1; struct holder { struct wd w; };\n`;
+    expect(undef(cFacts(pre + `static const struct wd tmpl = { .ops[0] = &ops1, .timeout = 30 }; void f(struct holder *h) { h->w = tmpl; }`))).toEqual(['memset', 'ops1']);
+    expect(undef(cFacts(pre + `static struct wd tmpl = { .ops[0] = &ops1, .timeout = 30 }; void f(struct holder *h) { h->w = tmpl; }`))).toEqual(['memcpy', 'ops1']);
   });
 
   it('aggregate copies over 64 bytes call memcpy', () => {
