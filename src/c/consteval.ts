@@ -413,11 +413,30 @@ export class Evaluator {
         for (let i = 0; i < bytes; i++) r = (r << 8n) | ((v >> BigInt(8 * i)) & 0xffn);
         return { k: 'i', v: r };
       }
+      case 'add_overflow':
+      case 'sub_overflow':
+      case 'mul_overflow': {
+        const r = this.overflow(n, e.args);
+        return r ? { k: 'i', v: r.overflow ? 1n : 0n } : undefined;
+      }
       case 'classify_type':
         return undefined;
       default:
         return undefined;
     }
+  }
+
+  /** __builtin_{add,sub,mul}_overflow(a, b, &r) with known operands: the stored value and the overflow flag */
+  overflow(name: string, args: Expr[]): { value: bigint; overflow: boolean; target: Val | undefined } | undefined {
+    if (args.length !== 3) return undefined;
+    const a = this.int(args[0]!);
+    const b = this.int(args[1]!);
+    const pt = decay(typeOf(this.p, args[2]!));
+    const t = pt.k === 'ptr' ? asInt(pt.to) : undefined;
+    if (a === undefined || b === undefined || !t) return undefined;
+    const exact = name.startsWith('add') ? a + b : name.startsWith('sub') ? a - b : a * b;
+    const value = wrap(exact, t);
+    return { value, overflow: value !== exact, target: this.val(args[2]!) };
   }
 
   /** __builtin_object_size of &var, var (an array) or a string; undefined when not known */
@@ -504,6 +523,8 @@ export class Evaluator {
     }
     if (e.k === 'comma') return this.execExpr(e.l, env) && this.execExpr(e.r, env);
     if (e.k === 'cast') return this.execExpr(e.e, env);
+    // (void)(&a == &b) type checks and other effect-free expressions change nothing
+    if (sideEffectFree(e)) return true;
     // calls and other effects: what they write is forgotten
     for (const v of assignedIn(e)) env.delete(v);
     return true;

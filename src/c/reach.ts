@@ -44,6 +44,8 @@ const MAX_INLINE_DEPTH = 24;
 /** gcc 12's max-inline-insns-auto at -O2 (our insns are a rough estimate of its) */
 const SMALL_FUNCTION_INSNS = 15;
 const MAX_INSTANCES = 8000;
+/** function instances walked inside one another (inlining and value queries together) */
+const MAX_NESTING = 48;
 
 /**
  * Walks the code gcc -O2 keeps: every function and object with external linkage, `used` objects, and everything
@@ -208,7 +210,8 @@ export class Reach {
   private walkInstance(g: GSym, args: (Val | undefined)[] | undefined, caller: Ctx, callTok: number | undefined, root = false): Val | undefined {
     const record = caller.record;
     const depth = caller.via.length;
-    if (!root && (depth >= MAX_INLINE_DEPTH || this.instances >= MAX_INSTANCES)) args = undefined;
+    if (!root && (depth >= MAX_INLINE_DEPTH || this.nesting >= MAX_NESTING || this.instances >= MAX_INSTANCES)) args = undefined;
+    if (!record && this.nesting >= MAX_NESTING) return undefined;
     if (args && !root && !this.inlinable(g)) args = undefined;
     if (args && args.every((a) => a === undefined)) args = undefined;
     const sig = args ? args.map(sigOf).join(',') : '*';
@@ -245,7 +248,12 @@ export class Reach {
       if (this.model.stackProtector !== 'normal' || def.stackProtect) this.stackRefs(def, ctx);
     }
     this.dbg(ctx, () => `instance args (${sig})`);
-    this.walkStmt(def.body, ctx);
+    this.nesting++;
+    try {
+      this.walkStmt(def.body, ctx);
+    } finally {
+      this.nesting--;
+    }
     let value: Val | undefined;
     const rs = ctx.returns!;
     if (rs.length > 0 && rs.every((r) => r !== undefined && sameVal(r, rs[0]!))) value = rs[0];
@@ -289,6 +297,7 @@ export class Reach {
     }
   }
   private valueDepth = 0;
+  private nesting = 0;
 
   // ---- environment ----
 
@@ -600,6 +609,14 @@ export class Reach {
         }
         if ((e.op === '+' || e.op === '-') && !this.linearDone.has(e)) this.cancel(e, ctx);
         const zeroTest = (e.op === '==' || e.op === '!=') && (isZero(e.l) || isZero(e.r));
+        if (e.op === '==' || e.op === '!=') {
+          // comparing addresses of locals (typecheck()) lets nothing escape
+          for (const side of [e.l, e.r]) {
+            if (side.k === 'un' && side.op === '&' && side.e.k === 'id' && side.e.local) continue;
+            this.walkExpr(side, ctx, zeroTest ? 'eqz' : 'value');
+          }
+          return;
+        }
         this.walkExpr(e.l, ctx, zeroTest ? 'eqz' : 'value');
         this.walkExpr(e.r, ctx, zeroTest ? 'eqz' : 'value');
         if ((e.op === '/' || e.op === '%') && ctx.record) this.division(e, e.op, ctx);
@@ -856,6 +873,16 @@ export class Reach {
         if (e.args[0]) this.walkExpr(e.args[0], ctx, use);
         for (const a of e.args.slice(1)) this.walkExpr(a, ctx, 'value');
         return;
+      case '__builtin_add_overflow':
+      case '__builtin_sub_overflow':
+      case '__builtin_mul_overflow': {
+        // check_mul_overflow(): with known operands the product is a known value in *d (kmalloc_array's size)
+        for (const a of e.args.slice(0, 2)) this.walkExpr(a, ctx, 'value');
+        const r = ctx.ev.overflow(n.slice('__builtin_'.length), e.args);
+        if (r && r.target && r.target.k === 'a' && r.target.local) ctx.ev.env?.set(r.target.local, { k: 'i', v: r.value });
+        else if (e.args[2]) this.walkExpr(e.args[2], ctx, 'value');
+        return;
+      }
       default: {
         for (const a of e.args) this.walkExpr(a, ctx, 'value');
         if (n === '__builtin_alloca' && ctx.def) ctx.def.stackProtect = true;

@@ -185,6 +185,22 @@ describe('references from kept code only', () => {
     expect(undef(f)).toEqual([]);
   });
 
+  it('check_mul_overflow() with constant operands gives kmalloc_array a constant size', () => {
+    const f = cFacts(`
+      typedef unsigned int size_t; extern void *__kmalloc(size_t); extern void *kmalloc_const(size_t);
+      static inline __attribute__((__always_inline__)) void *kmalloc(size_t size) { if (__builtin_constant_p(size)) return kmalloc_const(size); return __kmalloc(size); }
+      static inline void *kmalloc_array(size_t n, size_t size) {
+        size_t bytes;
+        if (__builtin_expect(!!(({ typeof(n) __a = (n); typeof(size) __b = (size); typeof(&bytes) __d = (&bytes); (void) (&__a == &__b); (void) (&__a == __d); __builtin_mul_overflow(__a, __b, __d); })), 0))
+          return ((void *)0);
+        if (__builtin_constant_p(n) && __builtin_constant_p(size)) return kmalloc(bytes);
+        return __kmalloc(bytes);
+      }
+      void *api(void) { return kmalloc_array(4, 16); }
+    `);
+    expect(undef(f)).toEqual(['kmalloc_const']);
+  });
+
   it('a switch on a known value keeps only the matching case', () => {
     const f = cFacts(`
       extern void one(void); extern void two(void); extern void other(void);
