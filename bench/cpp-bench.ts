@@ -48,6 +48,12 @@ function selfCpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+import { PerformanceObserver } from 'node:perf_hooks';
+let gcMs = 0;
+new PerformanceObserver((l) => {
+  for (const e of l.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
+
 // 1. gcc -E
 const c0 = childCpuMs();
 const w0 = performance.now();
@@ -121,6 +127,8 @@ function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<st
   });
   const cpu = selfCpuMs() - t0 - hashMs;
   const ms = cache.memo.stats;
+  const mu = process.memoryUsage();
+  console.log(`  heap ${(mu.heapUsed / 1e6).toFixed(0)} MB used, ${(mu.arrayBuffers / 1e6).toFixed(0)} MB array buffers; GC ${gcMs.toFixed(0)} ms so far`);
   console.log(`kvlint ${label}: CPU ${(cpu / 1000).toFixed(1)} s = ${(cpu / us.length).toFixed(1)} ms/unit (wall ${((performance.now() - w) / 1000).toFixed(1)} s); ` +
     `units reused by footprint: ${reused}; header memo: ${ms.hits - m0.hits} replayed, ${ms.misses - m0.misses} preprocessed; first unit ${first.toFixed(0)} ms`);
   return { cpu, reused, first };

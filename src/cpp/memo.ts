@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../core/types.js';
-import type { Lexed } from './lexer.js';
+import { idents, type Lexed } from './lexer.js';
 import type { Macro } from './macro.js';
 import type { Tok } from './tok.js';
 
@@ -494,6 +494,21 @@ export class MemoRecorder {
       }
     }
     const writeVals = writes.map((id) => h.macros[id]);
+    // configuration / command-line definitions first: they are what differs between configurations, so a variant
+    // of another configuration is rejected after a few comparisons
+    const order = deps.map((_, i) => i);
+    const rank = (i: number) => {
+      const v = depVals[i];
+      if (v === undefined || v === DEFINED) return isConfigName(deps[i]!) ? 0 : 2;
+      return v.origin !== 0 ? 1 : 3;
+    };
+    order.sort((a, b) => rank(a) - rank(b) || a - b);
+    const sortedDeps = order.map((i) => deps[i]!);
+    const sortedVals = order.map((i) => depVals[i]);
+    deps.length = 0;
+    depVals.length = 0;
+    deps.push(...sortedDeps);
+    depVals.push(...sortedVals);
     // own nodes: the provenance range minus the nested entries' ranges (gaps between them), renumbered 1..k
     const gapStart: number[] = [];
     const gapEnd: number[] = [];
@@ -632,6 +647,16 @@ export class MemoRecorder {
     for (let i = from; i < this.logLen; i++) if (this.logIds[i]! > m) m = this.logIds[i]!;
     return m;
   }
+}
+
+const configNames = new Map<number, boolean>();
+function isConfigName(id: number): boolean {
+  let r = configNames.get(id);
+  if (r === undefined) {
+    r = idents.name(id).startsWith('CONFIG_');
+    configNames.set(id, r);
+  }
+  return r;
 }
 
 function dedupeRes(ds: ResDep[]): ResDep[] {
