@@ -160,12 +160,37 @@ export function arraysInMemory(body: Stmt, passedOk?: (call: Expr & { k: 'call' 
  * Is parameter `param` of a function only ever dereferenced at constant offsets (`p[0]`, `*p`), directly or through
  * a local pointer initialised from it? Then an array passed there and inlined stays scalarisable.
  */
-export function pointerOnlyConstIndexed(body: Stmt, param: LocalVar): boolean {
+export function pointerOnlyConstIndexed(body: Stmt, param: LocalVar, constParams: Set<LocalVar> = new Set()): boolean {
+  return pointerScalarizable(body, param, constParams, false);
+}
+
+/**
+ * Can gcc scalarise (SRA) an object whose address is handed to an inlined function as `param`? Yes when the
+ * function only dereferences it — `p->field`, `*p`, `p[i]` with i a constant after inlining (constants, or the
+ * parameters in `constParams`, which the call passes constants for) — directly or through a local copy of it.
+ * `fields`: member accesses allowed (a struct); else only indexing (an array).
+ */
+export function pointerScalarizable(body: Stmt, param: LocalVar, constParams: Set<LocalVar>, fields: boolean): boolean {
   const aliases = new Set<LocalVar>([param]);
   let ok = true;
   const copyOf = (e: Expr): LocalVar | undefined => {
     while (e.k === 'cast') e = e.e;
     return e.k === 'id' && e.local && aliases.has(e.local) ? e.local : undefined;
+  };
+  const constish = (e: Expr): boolean => {
+    if (constIndex(e)) return true;
+    switch (e.k) {
+      case 'id':
+        return !!e.local && constParams.has(e.local) && !e.local.mutated;
+      case 'bin':
+        return constish(e.l) && constish(e.r);
+      case 'un':
+        return e.op !== '&' && e.op !== '*' && e.op !== '++' && e.op !== '--' && constish(e.e);
+      case 'cast':
+        return constish(e.e);
+      default:
+        return false;
+    }
   };
   const check = (n: Stmt | Expr): void => {
     if (!ok) return;
@@ -176,8 +201,13 @@ export function pointerOnlyConstIndexed(body: Stmt, param: LocalVar): boolean {
       }
       return;
     }
-    if (n.k === 'index' && copyOf(n.e) && constIndex(n.i)) return;
+    if (n.k === 'index' && copyOf(n.e)) {
+      if (!constish(n.i)) ok = false;
+      else check(n.i);
+      return;
+    }
     if (n.k === 'un' && n.op === '*' && copyOf(n.e)) return;
+    if (fields && n.k === 'member' && n.arrow && copyOf(n.e)) return;
     if (n.k === 'id') {
       if (n.local && aliases.has(n.local)) ok = false;
       return;
@@ -393,4 +423,28 @@ export function pointerWriteOnly(body: Stmt, param: LocalVar): boolean {
   };
   walk(body);
   return ok;
+}
+
+/** `&v` of a local passed directly as a call argument: v -> the calls and argument positions */
+export function addrArgsOf(body: Stmt): Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]> {
+  const out = new Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]>();
+  const walk = (n: Stmt | Expr): void => {
+    if (n.k === 'call') {
+      n.args.forEach((a, i) => {
+        if (a.k === 'un' && a.op === '&' && a.e.k === 'id' && a.e.local) {
+          const l = out.get(a.e.local) ?? [];
+          l.push({ call: n, arg: i });
+          out.set(a.e.local, l);
+        }
+      });
+    }
+    for (const c of children(n)) walk(c);
+  };
+  walk(body);
+  return out;
+}
+
+/** a call argument that is a constant expression */
+export function isConstArg(e: Expr): boolean {
+  return constIndex(e);
 }

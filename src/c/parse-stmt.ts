@@ -1,6 +1,6 @@
 import { TokKind } from '../core/tokens.js';
 import type { AsmStmt, Expr, FuncDef, GSym, LocalVar, Stmt } from './ast.js';
-import { arraysEscaping, arraysInMemory, pointerOnlyConstIndexed, readLocals, usedLocals } from './mutation.js';
+import { addrArgsOf, arraysEscaping, arraysInMemory, isConstArg, pointerScalarizable, readLocals, usedLocals } from './mutation.js';
 import { markMutated, parseAssignExpr, parseExpr, parseInitializer } from './parse-expr.js';
 import { ASM_KW, type Parser, ParseError, initCount } from './parser.js';
 import { typeOf } from './sema.js';
@@ -44,13 +44,24 @@ export function parseFunction(p: Parser, g: GSym): FuncDef | undefined {
     // an array handed to a static function that gets inlined and only reads it at constant offsets is still
     // split into registers
     const addrArgs = new Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]>();
-    const inMemory = arraysInMemory(body, (call, i) => {
+    const scalarizableArg = (call: Expr & { k: 'call' }, i: number, fields: boolean): boolean => {
       const f = call.fn.k === 'id' ? call.fn.sym : undefined;
       if (!f || !f.isStatic || !f.body || f === g || depth > 0) return false;
       const def = f.fn ?? nestedParse(p, f);
       const param = def?.params[i];
-      return !!def && !!param && pointerOnlyConstIndexed(def.body, param);
-    });
+      if (!def || !param) return false;
+      // parameters the call passes constants for are constants in the inlined body
+      const constParams = new Set(def.params.filter((_, j) => call.args[j] !== undefined && isConstArg(call.args[j]!)));
+      return pointerScalarizable(def.body, param, constParams, fields);
+    };
+    const inMemory = arraysInMemory(body, (call, i) => scalarizableArg(call, i, false));
+    // `&local_struct` handed only to inlined functions that use its fields is not an escaping address either
+    for (const [v, uses] of addrArgsOf(body)) {
+      if (v.type.k !== 'record' || !v.addrRefs) continue;
+      const ok = uses.filter(({ call, arg }) => scalarizableArg(call, arg, true)).length;
+      v.addrRefs -= ok;
+    }
+    for (const v of cur.locals) v.addrTaken = (v.addrRefs ?? 0) > 0;
     const stackProtect =
       cur.stackProtect ||
       cur.locals.some(

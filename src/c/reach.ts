@@ -607,7 +607,13 @@ export class Reach {
           if (l === undefined) this.kill(ctx, e.r);
           return;
         }
-        if ((e.op === '+' || e.op === '-') && !this.linearDone.has(e)) this.cancel(e, ctx);
+        if ((e.op === '+' || e.op === '-') && !this.linearInner.has(e)) {
+          const gone = this.cancelled(e);
+          if (gone.length) {
+            ctx.cancelled ??= new Set();
+            for (const n of gone) ctx.cancelled.add(n);
+          }
+        }
         const zeroTest = (e.op === '==' || e.op === '!=') && (isZero(e.l) || isZero(e.r));
         if (e.op === '==' || e.op === '!=') {
           // comparing addresses of locals (typecheck()) lets nothing escape
@@ -733,18 +739,22 @@ export class Reach {
     }
   }
 
-  private linearDone = new WeakSet<Expr>();
+  /** additive nodes inside a larger additive chain (analysed with their root) */
+  private linearInner = new WeakSet<Expr>();
+  private linearRoots = new WeakMap<Expr, Expr[]>();
 
   /**
    * `mem_map + (pfn + __pv_phys_pfn_offset - __pv_phys_pfn_offset)`: gcc loads the global once and the terms
-   * cancel, so the symbol is not referenced. Finds globals whose coefficients in a side-effect-free additive chain
-   * sum to zero.
+   * cancel, so the symbol is not referenced. The loads of globals whose coefficients in a side-effect-free
+   * additive chain sum to zero.
    */
-  private cancel(e: Expr, ctx: Ctx): void {
+  private cancelled(e: Expr): Expr[] {
+    const known = this.linearRoots.get(e);
+    if (known) return known;
     const atoms = new Map<string, { c: bigint; nodes: Expr[] }>();
     const lin = (x: Expr, c: bigint): void => {
       if (x.k === 'bin' && (x.op === '+' || x.op === '-')) {
-        this.linearDone.add(x);
+        if (x !== e) this.linearInner.add(x);
         lin(x.l, c);
         lin(x.r, x.op === '+' ? c : -c);
       } else if (x.k === 'un' && (x.op === '-' || x.op === '+')) lin(x.e, x.op === '-' ? -c : c);
@@ -757,12 +767,11 @@ export class Reach {
       }
     };
     lin(e, 1n);
-    for (const a of atoms.values()) {
-      if (a.c === 0n && a.nodes.length >= 2 && isPure(this.p, e)) {
-        ctx.cancelled ??= new Set();
-        for (const n of a.nodes) ctx.cancelled.add(n);
-      }
-    }
+    const out: Expr[] = [];
+    for (const a of atoms.values()) if (a.c === 0n && a.nodes.length >= 2) out.push(...a.nodes);
+    const result = out.length && isPure(this.p, e) ? out : [];
+    this.linearRoots.set(e, result);
+    return result;
   }
 
   /** is a store to this local dead (never read, or read only by a discarded value)? */
