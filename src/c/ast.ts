@@ -97,6 +97,8 @@ export interface FuncDef {
   addrArgs: Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]>;
   /** estimated size in gcc insns (cached) */
   insns?: number;
+  /** operand pairs of `%` in the body (cached) */
+  remKeys?: Set<string>;
 }
 
 export type Expr =

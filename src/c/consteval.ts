@@ -8,6 +8,7 @@ import {
 } from './types.js';
 import { parseInitializer } from './parse-expr.js';
 import { assignedIn } from './mutation.js';
+import { type Range, rangeOf, truthOf } from './ranges.js';
 
 /** A compile-time value: an integer, or the address of a symbol (never null) plus an offset. */
 export type Val = { k: 'i'; v: bigint } | { k: 'a'; sym: string; off: bigint; local?: LocalVar };
@@ -53,10 +54,13 @@ export class Evaluator {
     return v && v.k === 'i' ? v.v : undefined;
   }
 
-  /** truth value: true/false when known */
+  /** value ranges of locals known on the current path (see ranges.ts); only conditions use them */
+  ranges: Map<LocalVar, Range> | undefined;
+
+  /** truth value: true/false when known (from the value, else from value ranges) */
   truth(e: Expr): boolean | undefined {
     const v = this.val(e);
-    if (!v) return undefined;
+    if (!v) return this.depth > MAX_DEPTH ? undefined : truthOf(this, e);
     if (v.k === 'a') return true;
     return v.v !== 0n;
   }
@@ -464,8 +468,10 @@ export class Evaluator {
    */
   private stmtExpr(body: Stmt & { k: 'block' }): Val | undefined {
     const saved = this.env;
+    const savedR = this.ranges;
     const env: Env = new Map(saved ?? []);
     this.env = env;
+    this.ranges = new Map(savedR ?? []);
     try {
       const items = body.items;
       for (let i = 0; i < items.length - 1; i++) if (!this.exec(items[i]!, env)) return undefined;
@@ -474,7 +480,24 @@ export class Evaluator {
       return this.val(last.e);
     } finally {
       this.env = saved;
+      this.ranges = savedR;
     }
+  }
+
+  /** bind a local to the value (or, failing that, the interval) of an expression */
+  bind(v: LocalVar, e: Expr, env: Env): void {
+    this.ranges?.delete(v);
+    const val = this.convert(this.val(e), v.type);
+    if (val) {
+      env.set(v, val);
+      return;
+    }
+    env.delete(v);
+    const r = rangeOf(this, e);
+    if (!r) return;
+    // an interval of one value is a constant (VRP folds it)
+    if (r[0] === r[1]) env.set(v, { k: 'i', v: r[0] });
+    else this.ranges?.set(v, r);
   }
 
   /** run a statement for its effect on local values; false when it cannot be followed */
@@ -483,9 +506,11 @@ export class Evaluator {
       case 'decl':
         for (const v of s.vars) {
           if (v.isStatic) continue;
-          const val = v.init && v.init.k === 'expr' && !v.addrTaken ? this.convert(this.val(v.init.e), v.type) : undefined;
-          if (val) env.set(v, val);
-          else env.delete(v);
+          if (v.init && v.init.k === 'expr' && !v.addrTaken && v.type.k !== 'record' && v.type.k !== 'array') this.bind(v, v.init.e, env);
+          else {
+            env.delete(v);
+            this.ranges?.delete(v);
+          }
         }
         return true;
       case 'expr':
@@ -516,9 +541,11 @@ export class Evaluator {
   private execExpr(e: Expr, env: Env): boolean {
     if (e.k === 'assign' && e.l.k === 'id' && e.l.local) {
       const v = e.l.local;
-      const val = e.op === '=' && !v.addrTaken ? this.convert(this.val(e.r), v.type) : undefined;
-      if (val) env.set(v, val);
-      else env.delete(v);
+      if (e.op === '=' && !v.addrTaken) this.bind(v, e.r, env);
+      else {
+        env.delete(v);
+        this.ranges?.delete(v);
+      }
       return true;
     }
     if (e.k === 'comma') return this.execExpr(e.l, env) && this.execExpr(e.r, env);
@@ -526,7 +553,10 @@ export class Evaluator {
     // (void)(&a == &b) type checks and other effect-free expressions change nothing
     if (sideEffectFree(e)) return true;
     // calls and other effects: what they write is forgotten
-    for (const v of assignedIn(e)) env.delete(v);
+    for (const v of assignedIn(e)) {
+      env.delete(v);
+      this.ranges?.delete(v);
+    }
     return true;
   }
 }

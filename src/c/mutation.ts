@@ -448,3 +448,47 @@ export function addrArgsOf(body: Stmt): Map<LocalVar, { call: Expr & { k: 'call'
 export function isConstArg(e: Expr): boolean {
   return constIndex(e);
 }
+
+const localKeys = new WeakMap<LocalVar, number>();
+let nextKey = 0;
+
+/** a structural key of a simple operand (locals, globals, numbers, casts, members), for matching `a / b` with `a % b` */
+export function operandKey(e: Expr): string | undefined {
+  switch (e.k) {
+    case 'id': {
+      if (e.local) {
+        let k = localKeys.get(e.local);
+        if (k === undefined) localKeys.set(e.local, (k = nextKey++));
+        return `L${k}`;
+      }
+      return e.sym ? `G${e.sym.asmName}` : undefined;
+    }
+    case 'num':
+      return `#${e.text}`;
+    case 'cast': {
+      const k = operandKey(e.e);
+      return k && `(${e.type.k}${'size' in e.type ? e.type.size : ''})${k}`;
+    }
+    case 'member': {
+      const k = operandKey(e.e);
+      return k && `${k}${e.arrow ? '->' : '.'}${e.name}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `a % b` operand pairs of a body: gcc computes `a / b` with the same divmod call */
+export function remainderKeys(body: Stmt): Set<string> {
+  const out = new Set<string>();
+  const walk = (n: Stmt | Expr): void => {
+    if (n.k === 'bin' && n.op === '%') {
+      const a = operandKey(n.l);
+      const b = operandKey(n.r);
+      if (a && b) out.add(`${a}|${b}`);
+    }
+    for (const c of children(n)) walk(c);
+  };
+  walk(body);
+  return out;
+}

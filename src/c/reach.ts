@@ -2,9 +2,10 @@ import type { AsmStmt, Expr, FuncDef, GSym, Init, LocalVar, Stmt } from './ast.j
 import type { Gas } from './asm/gas.js';
 import { type CompilerModel, type Use, divisionCall, initCall, libCallSymbol, loopLibCall, memcpyCallNeeded } from './compiler-refs.js';
 import { type Env, Evaluator, type Val, globalInit } from './consteval.js';
-import { assignedIn, deadWhenDiscarded, estimateInsns, pointerWriteOnly } from './mutation.js';
+import { assignedIn, deadWhenDiscarded, estimateInsns, operandKey, pointerWriteOnly } from './mutation.js';
 import { parseFunction } from './parse-stmt.js';
 import { isPure } from './pure.js';
+import { type Range, narrow, rangeOf, typeRange } from './ranges.js';
 import type { Parser } from './parser.js';
 import { genericSelect, typeOf } from './sema.js';
 import { alignOf, sizeOf } from './types.js';
@@ -38,6 +39,8 @@ interface Ctx {
   dead?: Set<LocalVar>;
   /** loads of globals that cancel out arithmetically (`x + g - g`) */
   cancelled?: Set<Expr>;
+  /** `a % b` computed on this path (a following `a / b` reuses the divmod call) */
+  remDone?: Set<string>;
 }
 
 const MAX_INLINE_DEPTH = 24;
@@ -147,6 +150,7 @@ export class Reach {
 
   private evaluator(env: Env): Evaluator {
     const ev: Evaluator = new Evaluator(this.p, env, { call: (e) => this.callValue(e, ev) });
+    ev.ranges = new Map();
     return ev;
   }
 
@@ -207,14 +211,22 @@ export class Reach {
 
   // ---- function instances ----
 
-  private walkInstance(g: GSym, args: (Val | undefined)[] | undefined, caller: Ctx, callTok: number | undefined, root = false): Val | undefined {
+  private walkInstance(
+    g: GSym,
+    args: (Val | undefined)[] | undefined,
+    caller: Ctx,
+    callTok: number | undefined,
+    root = false,
+    argRanges?: (Range | undefined)[],
+  ): Val | undefined {
     const record = caller.record;
     const depth = caller.via.length;
     if (!root && (depth >= MAX_INLINE_DEPTH || this.nesting >= MAX_NESTING || this.instances >= MAX_INSTANCES)) args = undefined;
     if (!record && this.nesting >= MAX_NESTING) return undefined;
     if (args && !root && !this.inlinable(g)) args = undefined;
-    if (args && args.every((a) => a === undefined)) args = undefined;
-    const sig = args ? args.map(sigOf).join(',') : '*';
+    if (!args || !argRanges || argRanges.every((r) => r === undefined)) argRanges = undefined;
+    if (args && args.every((a) => a === undefined) && !argRanges) args = undefined;
+    const sig = (args ? args.map(sigOf).join(',') : '*') + (argRanges ? '|' + argRanges.map((r) => (r ? `${r[0]}..${r[1]}` : '?')).join(',') : '');
     const key = `${record ? 'w' : 'v'}|${g.name}|${sig}`;
     const m = this.memo.get(key);
     if (m) return m.done ? m.value : undefined;
@@ -236,9 +248,14 @@ export class Reach {
         if (a) env.set(pv, a);
       });
     }
+    const ev = this.evaluator(env);
+    if (argRanges) def.params.forEach((pv, i) => {
+      const r = argRanges![i];
+      if (r && !env.has(pv)) ev.ranges!.set(pv, r);
+    });
     const ctx: Ctx = {
       fn: g,
-      ev: this.evaluator(env),
+      ev,
       returns: [],
       via: root ? [] : callTok === undefined ? caller.via : [...caller.via, { tok: callTok, fn: caller.fn?.name ?? '?' }],
       record,
@@ -291,7 +308,7 @@ export class Reach {
     const ctx: Ctx = { fn: undefined, ev, returns: undefined, via: [], record: false, def: undefined };
     this.valueDepth++;
     try {
-      return this.walkInstance(fn.sym, args, ctx, undefined);
+      return this.walkInstance(fn.sym, args, ctx, undefined, false, this.argRanges(e, args, ev));
     } finally {
       this.valueDepth--;
     }
@@ -304,33 +321,68 @@ export class Reach {
   /** forget what is known about the locals a piece of code writes */
   private kill(ctx: Ctx, node: Stmt | Expr): void {
     const env = ctx.ev.env;
-    if (!env || env.size === 0) return;
-    for (const v of assignedIn(node)) env.delete(v);
-  }
-
-  /** walk `fn` with a copy of the environment; returns the copy afterwards */
-  private branch(ctx: Ctx, fn: () => boolean): { env: Env; falls: boolean } {
-    const saved = ctx.ev.env!;
-    const env = new Map(saved);
-    ctx.ev.env = env;
-    try {
-      return { env, falls: fn() };
-    } finally {
-      ctx.ev.env = saved;
+    const ranges = ctx.ev.ranges;
+    if ((!env || env.size === 0) && (!ranges || ranges.size === 0)) return;
+    for (const v of assignedIn(node)) {
+      env?.delete(v);
+      ranges?.delete(v);
     }
   }
 
-  /** the environment after two branches: what both that fall through agree on */
-  private merge(ctx: Ctx, a: { env: Env; falls: boolean }, b: { env: Env; falls: boolean }): void {
+  /** walk `fn` with a copy of the environment (values and ranges); returns the copy afterwards */
+  private branch(ctx: Ctx, fn: () => boolean, refine?: { v: LocalVar; r: Range }[]): { env: Env; ranges: Map<LocalVar, Range>; falls: boolean } {
+    const saved = ctx.ev.env!;
+    const savedR = ctx.ev.ranges!;
+    const env = new Map(saved);
+    const ranges = new Map(savedR);
+    for (const x of refine ?? []) if (!env.has(x.v)) ranges.set(x.v, x.r);
+    ctx.ev.env = env;
+    ctx.ev.ranges = ranges;
+    try {
+      return { env, ranges, falls: fn() };
+    } finally {
+      ctx.ev.env = saved;
+      ctx.ev.ranges = savedR;
+    }
+  }
+
+  /** the environment after two branches: what both that fall through agree on (ranges: their union) */
+  private merge(ctx: Ctx, a: { env: Env; ranges: Map<LocalVar, Range>; falls: boolean }, b: { env: Env; ranges: Map<LocalVar, Range>; falls: boolean }): void {
     const target = ctx.ev.env!;
-    const sources = [a, b].filter((x) => x.falls).map((x) => x.env);
+    const rtarget = ctx.ev.ranges!;
+    const sources = [a, b].filter((x) => x.falls);
     target.clear();
+    rtarget.clear();
     if (sources.length === 0) return;
-    for (const [k, v] of sources[0]!) {
+    const first = sources[0]!;
+    for (const [k, v] of first.env) {
       if (sources.every((s) => {
-        const o = s.get(k);
+        const o = s.env.get(k);
         return o !== undefined && sameVal(o, v);
       })) target.set(k, v);
+    }
+    // a variable constant in one branch and ranged (or constant) in the other keeps the union of both
+    const rangeIn = (s: { env: Env; ranges: Map<LocalVar, Range> }, k: LocalVar): Range | undefined => {
+      const c = s.env.get(k);
+      if (c && c.k === 'i') return [c.v, c.v];
+      return s.ranges.get(k);
+    };
+    const keys = new Set<LocalVar>([...first.ranges.keys(), ...[...first.env.keys()]]);
+    for (const k of keys) {
+      if (target.has(k)) continue;
+      let lo: bigint | undefined;
+      let hi: bigint | undefined;
+      let ok = true;
+      for (const s of sources) {
+        const r = rangeIn(s, k);
+        if (!r) {
+          ok = false;
+          break;
+        }
+        lo = lo === undefined || r[0] < lo ? r[0] : lo;
+        hi = hi === undefined || r[1] > hi ? r[1] : hi;
+      }
+      if (ok && lo !== undefined && hi !== undefined) rtarget.set(k, [lo, hi]);
     }
   }
 
@@ -360,8 +412,12 @@ export class Reach {
         this.walkExpr(s.c, ctx, 'eqz');
         if (c === true) return this.walkStmt(s.a, ctx);
         if (c === false) return s.b ? this.walkStmt(s.b, ctx) : true;
-        const a = this.branch(ctx, () => this.walkStmt(s.a, ctx));
-        const b = this.branch(ctx, () => (s.b ? this.walkStmt(s.b, ctx) : true));
+        // what the condition says about a local holds in each branch (`if (len > 128) len = 128;`)
+        const facts = narrow(ctx.ev, s.c);
+        const yes = facts.filter((f) => f.yes).map((f) => ({ v: f.v, r: f.yes! }));
+        const no = facts.filter((f) => f.no).map((f) => ({ v: f.v, r: f.no! }));
+        const a = this.branch(ctx, () => this.walkStmt(s.a, ctx), yes);
+        const b = this.branch(ctx, () => (s.b ? this.walkStmt(s.b, ctx) : true), no);
         this.merge(ctx, a, b);
         return a.falls || b.falls;
       }
@@ -508,14 +564,19 @@ export class Reach {
         return;
       }
       this.walkInit(v.init, ctx);
+      ctx.ev.ranges?.delete(v);
       if (v.init.k === 'expr' && v.type.k !== 'record' && v.type.k !== 'array') {
         const val = ctx.ev.convert(ctx.ev.val(v.init.e), v.type);
         if (val) env.set(v, val);
-        else env.delete(v);
+        else {
+          env.delete(v);
+          this.setRange(v, v.init.e, ctx);
+        }
       } else env.delete(v);
       if (ctx.record) this.initCalls(v, ctx);
     } else {
       env.delete(v);
+      ctx.ev.ranges?.delete(v);
       if (ctx.record && this.model.autoVarInit === 'zero' && (v.type.k === 'record' || v.type.k === 'array')) {
         const size = sizeOf(v.type, this.p.tg);
         if (size !== undefined && size >= this.model.autoInitMemsetMin) this.addRef('memset', v.tok, ctx, false, '-ftrivial-auto-var-init=zero');
@@ -726,6 +787,7 @@ export class Reach {
     while (value && value.k === 'assign') value = value.l;
     if (l.k === 'id' && l.local) {
       const v = l.local;
+      ctx.ev.ranges?.delete(v);
       // an address-taken local is tracked like the others until its address is first taken (gcc forwards the
       // store to the loads before the address escapes)
       if (value && !ctx.escaped?.has(v) && v.type.k !== 'record' && v.type.k !== 'array') {
@@ -734,6 +796,7 @@ export class Reach {
           env.set(v, val);
           return;
         }
+        this.setRange(v, value, ctx);
       }
       env.delete(v);
     }
@@ -772,6 +835,30 @@ export class Reach {
     const result = out.length && isPure(this.p, e) ? out : [];
     this.linearRoots.set(e, result);
     return result;
+  }
+
+  /** intervals of the non-constant arguments of a call, where narrower than their types' */
+  private argRanges(e: Expr & { k: 'call' }, args: (Val | undefined)[], ev: Evaluator): (Range | undefined)[] | undefined {
+    let any = false;
+    const out = e.args.map((a, i) => {
+      if (args[i]) return undefined;
+      const r = rangeOf(ev, a);
+      const full = typeRange(typeOf(this.p, a), this.p.tg.ptrSize);
+      if (!r || !full || (r[0] <= full[0] && r[1] >= full[1])) return undefined;
+      any = true;
+      return r;
+    });
+    return any ? out : undefined;
+  }
+
+  /** remember the interval of a value stored to a local, when narrower than its type's */
+  private setRange(v: LocalVar, value: Expr, ctx: Ctx): void {
+    const r = rangeOf(ctx.ev, value);
+    const full = typeRange(v.type, this.p.tg.ptrSize);
+    if (!r || !full || r[0] < full[0] || r[1] > full[1]) return;
+    // an interval of one value is a constant (VRP folds it)
+    if (r[0] === r[1] && !ctx.escaped?.has(v)) ctx.ev.env?.set(v, { k: 'i', v: r[0] });
+    else if (r[0] > full[0] || r[1] < full[1]) ctx.ev.ranges?.set(v, r);
   }
 
   /** is a store to this local dead (never read, or read only by a discarded value)? */
@@ -864,7 +951,12 @@ export class Reach {
   }
 
   private division(e: Expr & { k: 'bin' | 'assign' }, op: string, ctx: Ctx): void {
+    // a / b after a % b: gcc's one divmod call serves both (__aeabi_uidivmod), no separate division call
+    const a = e.k === 'bin' ? operandKey(e.l) : undefined;
+    const b = e.k === 'bin' ? operandKey(e.r) : undefined;
+    if (op === '/' && a && b && ctx.remDone?.has(`${a}|${b}`)) return;
     const name = divisionCall(this.p, this.model, e, op, ctx.ev);
+    if (op === '%' && a && b && name) (ctx.remDone ??= new Set()).add(`${a}|${b}`);
     this.dbg(ctx, () => `division ${name ?? 'inline'}: ${this.p.toks.text.slice(Math.max(0, e.tok - 12), e.tok + 8).join(' ')} (divisor ${ctx.ev.int(e.r)})`);
     if (name) this.addRef(name, e.tok, ctx, false, 'integer division');
   }
@@ -928,7 +1020,7 @@ export class Reach {
       });
       if (g.diagnoseOnCall) return; // a kept call to an error/warning function fails the build: never reaches nm
       if (inline) {
-        this.walkInstance(g, args, ctx, e.tok);
+        this.walkInstance(g, args, ctx, e.tok, false, this.argRanges(e, args, ctx.ev));
         if (!g.isStatic && !this.emitsExternal(g)) this.useSym(g, fn.tok, ctx);
         return;
       }

@@ -201,6 +201,19 @@ describe('references from kept code only', () => {
     expect(undef(f)).toEqual(['kmalloc_const']);
   });
 
+  it('value ranges decide conditions (clamped lengths, 64-bit values known to exceed 32 bits)', () => {
+    const f = cFacts(`
+      extern void warn(void); extern unsigned int get(void); extern void use(unsigned int);
+      void clamp(void) { unsigned int len = get(); if (len > 128) len = 128; if (len > 0x7fffffff) warn(); use(len); }
+    `);
+    expect(undef(f)).toEqual(['get', 'use']);
+    const g = cFacts(`
+      typedef unsigned long long u64; typedef unsigned int u32; extern u32 div64(u64 *, u32); extern u64 out;
+      void f(u32 vco) { u64 t = 0x400000000ULL + vco / 2; if (((t) >> 32) == 0) t = (u32)t / vco; else div64(&t, vco); out = t; }
+    `);
+    expect(undef(g)).toEqual(['div64', 'out']);
+  });
+
   it('a switch on a known value keeps only the matching case', () => {
     const f = cFacts(`
       extern void one(void); extern void two(void); extern void other(void);
@@ -280,6 +293,10 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
       unsigned int c(unsigned int a) { return a / 10; }
     `);
     expect(undef(f)).toEqual(['__aeabi_idivmod', '__aeabi_uidiv']);
+  });
+
+  it('a / b next to a % b is one divmod call', () => {
+    expect(undef(cFacts(`unsigned int q, r; void f(unsigned int a, unsigned int b) { r = a % b; q = a / b; }`))).toEqual(['__aeabi_uidivmod']);
   });
 
   it('64-bit division: by 10 inline, % 1000 and by a variable call __aeabi_uldivmod', () => {
