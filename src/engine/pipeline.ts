@@ -165,27 +165,28 @@ async function runConfig<K extends KconfigHandle>(
   let done = reused;
   const progress = () => opts.onProgress?.({ config: index, configs: total, units: done, unitsTotal: objects.length });
   progress();
-  const outputs = await runner.run(
+  const keyOf = new Map(pending.map((p) => [p.job.object, p.key]));
+  await runner.run(
     pending.map((p) => p.job),
     { arch: entry.arch, autoconf: autoconfText },
-    (n) => {
-      done += n;
+    (outs) => {
+      for (const o of outs) {
+        const unit: CachedUnit = {
+          footprint: new Map(o.footprint),
+          facts: o.facts,
+          diagnostics: o.diagnostics,
+          gaps: o.gaps,
+          includes: o.includes,
+          hashes: cache.hashesFor(o.includes),
+        };
+        // an internal failure is reported, never cached
+        if (!o.diagnostics.some((d) => d.code === 'E001')) cache.store(keyOf.get(o.object)!, unit);
+        units.set(o.object, unit);
+      }
+      done += outs.length;
       progress();
     },
   );
-  const keyOf = new Map(pending.map((p) => [p.job.object, p.key]));
-  for (const o of outputs) {
-    const unit: CachedUnit = {
-      footprint: new Map(o.footprint),
-      facts: o.facts,
-      diagnostics: o.diagnostics,
-      gaps: o.gaps,
-      includes: o.includes,
-      hashes: cache.hashesFor(o.includes),
-    };
-    cache.store(keyOf.get(o.object)!, unit);
-    units.set(o.object, unit);
-  }
   for (const obj of objects) {
     const unit = units.get(obj.path)!;
     facts.set(obj.path, unit.facts);

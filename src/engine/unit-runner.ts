@@ -24,8 +24,45 @@ export interface UnitOutput {
   includes: string[];
 }
 
-/** Analyse one unit with the given stages (used in-process and inside workers). */
+/**
+ * Analyse one unit with the given stages (used in-process and inside workers). An internal failure on one unit
+ * does not lose the others: the unit comes back without facts and with an 'internal' diagnostic naming it.
+ */
 export function analyseUnit<K extends KconfigHandle>(
+  stages: Stages<K>,
+  tree: KernelTree,
+  arch: string,
+  autoconf: string,
+  job: UnitJob,
+): UnitOutput {
+  try {
+    return analyseUnitOrThrow(stages, tree, arch, autoconf, job);
+  } catch (e) {
+    const err = e as Error;
+    return {
+      object: job.object,
+      footprint: [],
+      facts: { object: job.object, source: job.source, defs: [], refs: [], exports: [], importNs: [] },
+      diagnostics: [
+        {
+          code: 'E001',
+          rule: 'internal-error',
+          severity: 'warning',
+          message: `internal error while analysing ${job.source}: ${err?.message ?? String(e)} (its symbols are missing from this run)`,
+          primary: { file: job.source, line: 0, col: 0 },
+          trace: [],
+          configs: [],
+          fingerprint: `E001:${job.object}`,
+          notes: [String(err?.stack ?? '').split('\n').slice(0, 4).join(' | ')],
+        },
+      ],
+      gaps: [],
+      includes: [],
+    };
+  }
+}
+
+function analyseUnitOrThrow<K extends KconfigHandle>(
   stages: Stages<K>,
   tree: KernelTree,
   arch: string,
@@ -54,19 +91,18 @@ export function analyseUnit<K extends KconfigHandle>(
 
 /** Runs batches of unit jobs for one configuration. */
 export interface UnitRunner {
-  run(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, onDone?: (n: number) => void): Promise<UnitOutput[]>;
+  /**
+   * Analyse the jobs; `onOutputs` receives results as each batch finishes (so that they can be cached at once and a
+   * crash loses little); the promise resolves when all are done.
+   */
+  run(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, onOutputs: (outs: UnitOutput[]) => void): Promise<void>;
   close(): Promise<void>;
 }
 
 export function inProcessRunner<K extends KconfigHandle>(stages: Stages<K>, tree: KernelTree): UnitRunner {
   return {
-    async run(jobs, ctx, onDone) {
-      const out: UnitOutput[] = [];
-      for (const j of jobs) {
-        out.push(analyseUnit(stages, tree, ctx.arch, ctx.autoconf, j));
-        onDone?.(1);
-      }
-      return out;
+    async run(jobs, ctx, onOutputs) {
+      for (const j of jobs) onOutputs([analyseUnit(stages, tree, ctx.arch, ctx.autoconf, j)]);
     },
     async close() {},
   };
@@ -110,21 +146,17 @@ export async function workerRunner(spec: WorkerTreeSpec, threads: number): Promi
   const { default: Tinypool } = await import('tinypool');
   const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads, isolateWorkers: false });
   return {
-    async run(jobs, ctx, onDone) {
-      if (jobs.length === 0) return [];
-      // a few batches per thread keep both busy to the end without paying per-file messaging
-      const size = Math.max(MIN_BATCH, Math.ceil(jobs.length / (threads * 4)));
+    async run(jobs, ctx, onOutputs) {
+      if (jobs.length === 0) return;
+      // batches of MIN_BATCH: enough work per message, and results (and progress) arrive steadily
       const batches: UnitJob[][] = [];
-      for (let i = 0; i < jobs.length; i += size) batches.push(jobs.slice(i, i + size));
-      const results = await Promise.all(
+      for (let i = 0; i < jobs.length; i += MIN_BATCH) batches.push(jobs.slice(i, i + MIN_BATCH));
+      await Promise.all(
         batches.map(async (b) => {
           const task: WorkerTask = { tree: spec, arch: ctx.arch, autoconf: ctx.autoconf, jobs: b };
-          const r = (await pool.run(task)) as UnitOutput[];
-          onDone?.(b.length);
-          return r;
+          onOutputs((await pool.run(task)) as UnitOutput[]);
         }),
       );
-      return results.flat();
     },
     async close() {
       await pool.destroy();
@@ -146,10 +178,10 @@ export function adaptiveRunner<K extends KconfigHandle>(
   const local = inProcessRunner(stages, tree);
   let pool: Promise<UnitRunner> | undefined;
   return {
-    async run(jobs, ctx, onDone) {
-      if (threads <= 1 || jobs.length < threshold || !workerPoolAvailable()) return local.run(jobs, ctx, onDone);
+    async run(jobs, ctx, onOutputs) {
+      if (threads <= 1 || jobs.length < threshold || !workerPoolAvailable()) return local.run(jobs, ctx, onOutputs);
       pool ??= workerRunner(spec, threads);
-      return (await pool).run(jobs, ctx, onDone);
+      return (await pool).run(jobs, ctx, onOutputs);
     },
     async close() {
       if (pool) await (await pool).close();

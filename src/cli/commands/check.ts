@@ -127,7 +127,9 @@ export const checkCommand: KvCommand = (ctx) => ({
     else io.stdout(finished.output);
     if (!argv.quiet) printWarnings(io, finished.warnings, result.run.warnings);
     if (argv['write-baseline']) writeBaselineFile(argv['write-baseline'], finished.newBaseline, io.cwd);
-    ctx.exitCode = finished.exitCode;
+    const internal = result.run.warnings.filter((w) => w.code === 'E001').length;
+    if (internal > 0) io.stderr(`kvlint: ${internal} unit(s) could not be analysed (internal error, see above): the result is incomplete\n`);
+    ctx.exitCode = internal > 0 ? 2 : finished.exitCode;
   },
 });
 
