@@ -108,7 +108,11 @@ export class MemoStore {
   /** output tokens held by all entries' own runs */
   tokens = 0;
   stats = { hits: 0, misses: 0, recorded: 0, unmemoizable: 0, replayedTokens: 0, badProvenance: 0 };
-  constructor(readonly maxTokens = 12_000_000, readonly maxVariants = 24) {}
+  /** budgets measured on 200 units of multi_v7 (bench/cpp-bench.ts): a bigger store costs more in GC than it saves */
+  constructor(
+    readonly maxTokens = Number(process.env.KVLINT_MEMO_TOKENS ?? 3_000_000),
+    readonly maxVariants = Number(process.env.KVLINT_MEMO_VARIANTS ?? 8),
+  ) {}
 
   /** no room for more entries: stop recording (replaying goes on) */
   get full(): boolean {
