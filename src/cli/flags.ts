@@ -3,6 +3,8 @@ import type { Argv } from 'yargs';
 import { InputError } from '../core/errors.js';
 import type { ConfigBase } from '../core/types.js';
 import { type ConfigSelection, parseAssignment, parseAxis } from '../matrix/selection.js';
+import { type ToolchainProfile, loadProfileFile } from '../toolchain/profile.js';
+import { KernelTree, bundledTreePath } from '../tree/tree.js';
 
 /**
  * The one flag vocabulary of CLI.md. Every command that needs a configuration calls `withConfigFlags`, and turns
@@ -71,4 +73,30 @@ export function selectionFromArgv(argv: ConfigArgv, cwd = process.cwd()): Config
   if (argv.arch !== undefined) sel.arch = argv.arch;
   if (bases[0]) sel.base = bases[0];
   return sel;
+}
+
+/** The tree a command analyses and where its build facts come from: `[tree]`, --objtree, --profile. */
+export function withTreeFlags<T>(y: Argv<T>) {
+  return y
+    .positional('tree', { type: 'string', describe: 'kernel tree (default: the bundled zsmalloc/ARM fixture tree)' })
+    .option('objtree', { type: 'string', describe: 'a kbuild output directory (O=) whose generated headers may be read' })
+    .option('profile', { type: 'string', describe: 'toolchain profile file (answers $(cc-option,…) etc.)' });
+}
+
+export interface TreeArgv {
+  tree?: string;
+  objtree?: string;
+  profile?: string;
+}
+
+/** The tree (read-only; default: the bundled fixture tree) and the --objtree/--profile analysis options. */
+export function treeFromArgv(
+  argv: TreeArgv,
+  cwd: string,
+): { tree: KernelTree; objtree?: string; profile?: ToolchainProfile } {
+  const tree = new KernelTree(argv.tree === undefined ? bundledTreePath() : path.resolve(cwd, argv.tree));
+  const out: { tree: KernelTree; objtree?: string; profile?: ToolchainProfile } = { tree };
+  if (argv.objtree) out.objtree = path.resolve(cwd, argv.objtree);
+  if (argv.profile) out.profile = loadProfileFile(path.resolve(cwd, argv.profile));
+  return out;
 }

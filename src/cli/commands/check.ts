@@ -8,24 +8,19 @@ import { type ChangeTrees, sinceTrees, stagedTrees } from '../../engine/git.js';
 import { FORMAT_NAMES, type FormatName, finishRun, pathPrefixFor, toolVersion } from '../../report/index.js';
 import { loadSettings } from '../../settings/index.js';
 import { readBaselineFile, writeBaselineFile } from '../../settings/baseline.js';
-import { loadProfileFile } from '../../toolchain/profile.js';
-import { KernelTree, bundledTreePath } from '../../tree/tree.js';
 import { rules } from '../../../rules/index.js';
 import type { CliIO, KvCommand } from '../context.js';
 import { UsageError } from '../context.js';
-import { type ConfigArgv, selectionFromArgv, withConfigFlags, withOutputFlags } from '../flags.js';
+import { type ConfigArgv, type TreeArgv, selectionFromArgv, treeFromArgv, withConfigFlags, withOutputFlags, withTreeFlags } from '../flags.js';
 import { progressReporter } from '../progress.js';
 
-interface CheckArgv extends ConfigArgv {
-  tree?: string;
+interface CheckArgv extends ConfigArgv, TreeArgv {
   format?: string;
   output?: string;
   color?: boolean;
   quiet?: boolean;
   baseline?: string;
   'write-baseline'?: string;
-  objtree?: string;
-  profile?: string;
   rule?: string[];
   staged?: boolean;
   since?: string;
@@ -35,23 +30,15 @@ interface CheckArgv extends ConfigArgv {
   'user-rules'?: boolean;
 }
 
-/** Resolve the positional tree argument (default: the bundled fixture tree). */
-export function openTree(arg: string | undefined, cwd: string): KernelTree {
-  return new KernelTree(arg === undefined ? bundledTreePath() : path.resolve(cwd, arg));
-}
-
 export const checkCommand: KvCommand = (ctx) => ({
   command: 'check [tree]',
   describe: 'check every configuration of the matrix for build and link failures',
   builder: (y) =>
-    withOutputFlags(withConfigFlags(y), FORMAT_NAMES)
-      .positional('tree', { type: 'string', describe: 'kernel tree (default: the bundled zsmalloc/ARM fixture tree)' })
+    withTreeFlags(withOutputFlags(withConfigFlags(y), FORMAT_NAMES))
       .option('staged', { type: 'boolean', describe: 'report only what the staged change (index vs HEAD) introduces' })
       .option('since', { type: 'string', describe: 'report only what the working tree introduces since revision REV' })
       .option('baseline', { type: 'string', describe: 'report only findings not in this baseline file' })
       .option('write-baseline', { type: 'string', describe: 'write every finding of this run to a baseline file' })
-      .option('objtree', { type: 'string', describe: 'a kbuild output directory (O=) whose generated headers may be read' })
-      .option('profile', { type: 'string', describe: 'toolchain profile file (answers $(cc-option,…) etc.)' })
       .option('rule', { type: 'string', array: true, describe: 'run only these rules (code or name; repeatable)' })
       .option('jobs', { alias: 'j', type: 'number', describe: 'analysis threads (default: one per CPU for big trees)' })
       .option('cache-dir', { type: 'string', describe: 'unit cache directory (default: $XDG_CACHE_HOME/kvlint)' })
@@ -62,7 +49,7 @@ export const checkCommand: KvCommand = (ctx) => ({
     const argv = raw as unknown as CheckArgv;
     const io = ctx.io;
     if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1)) throw new UsageError('--jobs expects a positive integer');
-    const tree = openTree(argv.tree, io.cwd);
+    const { tree, ...where } = treeFromArgv(argv, io.cwd);
     // users' own rules (.kvlint/rules/*.ts) only when asked: running them runs code from the tree
     const user = userRulesEnabled(argv['user-rules'], io.env)
       ? await loadUserRules(tree, { cacheDir: argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env), taken: rules })
@@ -70,10 +57,8 @@ export const checkCommand: KvCommand = (ctx) => ({
     if (user && user.errors.length > 0) throw user.errors[0]!;
     const allRules = [...rules, ...(user?.rules.map((u) => u.rule) ?? [])];
     const settings = loadSettings(tree, { rules: allRules });
-    const common: Omit<CheckOptions, 'tree'> = { selection: selectionFromArgv(argv, io.cwd), settings };
+    const common: Omit<CheckOptions, 'tree'> = { ...where, selection: selectionFromArgv(argv, io.cwd), settings };
     if (user) common.userRules = user.rules.map((u) => u.rule);
-    if (argv.objtree) common.objtree = path.resolve(io.cwd, argv.objtree);
-    if (argv.profile) common.profile = loadProfileFile(path.resolve(io.cwd, argv.profile));
     if (argv.rule) common.only = argv.rule;
     if (argv.jobs !== undefined) common.jobs = argv.jobs;
     common.cacheDir = argv.cache === false ? null : argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : undefined;

@@ -6,11 +6,10 @@ import { type Facet, type SymbolExplanation, explainSymbol } from '../../engine/
 import { buildMatrix } from '../../engine/matrix.js';
 import { type KconfigModel, explain as explainKconfig, loadKconfig, resolveConfig, srcarchOf } from '../../kconfig/index.js';
 import { loadSettings, loadToolchain } from '../../settings/index.js';
-import { defaultProfile, emptyProfile, loadProfileFile } from '../../toolchain/profile.js';
-import { KernelTree, bundledTreePath } from '../../tree/tree.js';
+import { defaultProfile, emptyProfile } from '../../toolchain/profile.js';
 import { rules } from '../../../rules/index.js';
 import { type KvCommand, UsageError } from '../context.js';
-import { type ConfigArgv, selectionFromArgv, withConfigFlags, withOutputFlags } from '../flags.js';
+import { type ConfigArgv, type TreeArgv, selectionFromArgv, treeFromArgv, withConfigFlags, withOutputFlags, withTreeFlags } from '../flags.js';
 
 /**
  * `kvlint explain SYMBOL [tree] [config flags] [--format text|json]`
@@ -20,14 +19,11 @@ import { type ConfigArgv, selectionFromArgv, withConfigFlags, withOutputFlags } 
  * their reference, and built-in objects). For CONFIG_FOO: why FOO has its value in each configuration (the Kconfig
  * chain of `kvlint config --explain`), without preprocessing anything.
  */
-interface ExplainArgv extends ConfigArgv {
+interface ExplainArgv extends ConfigArgv, TreeArgv {
   symbol: string;
-  tree?: string;
   format?: string;
   output?: string;
   quiet?: boolean;
-  objtree?: string;
-  profile?: string;
 }
 
 export const EXPLAIN_FORMATS = ['text', 'json'] as const;
@@ -36,29 +32,27 @@ export const explainCommand: KvCommand = (ctx) => ({
   command: 'explain <symbol> [tree]',
   describe: 'where a symbol is defined and exported in each configuration, whether modules can use it, who uses it',
   builder: (y) =>
-    withOutputFlags(withConfigFlags(y), EXPLAIN_FORMATS)
-      .positional('symbol', { type: 'string', describe: 'a linker symbol (zs_malloc), or CONFIG_FOO for a Kconfig symbol' })
-      .positional('tree', { type: 'string', describe: 'kernel tree (default: the bundled zsmalloc/ARM fixture tree)' })
-      .option('objtree', { type: 'string', describe: 'a kbuild output directory (O=) whose generated headers may be read' })
-      .option('profile', { type: 'string', describe: 'toolchain profile file (answers $(cc-option,…) etc.)' }),
+    withTreeFlags(
+      withOutputFlags(withConfigFlags(y), EXPLAIN_FORMATS).positional('symbol', {
+        type: 'string',
+        describe: 'a linker symbol (zs_malloc), or CONFIG_FOO for a Kconfig symbol',
+      }),
+    ),
   handler: async (raw) => {
     const argv = raw as unknown as ExplainArgv;
     const io = ctx.io;
     const symbol = String(argv.symbol ?? '').trim();
     if (!/^[A-Za-z_$][A-Za-z0-9_$.]*$/.test(symbol)) throw new UsageError(`not a symbol name: '${symbol}'`);
-    const tree = new KernelTree(argv.tree === undefined ? bundledTreePath() : path.resolve(io.cwd, argv.tree));
-    const settings = loadSettings(tree, { rules });
-    const selection = selectionFromArgv(argv, io.cwd);
-    const opts: Parameters<typeof runCheck>[0] = { tree, selection, settings, only: [] };
-    if (argv.profile) opts.profile = loadProfileFile(path.resolve(io.cwd, argv.profile));
-    if (argv.objtree) opts.objtree = path.resolve(io.cwd, argv.objtree);
+    const where = treeFromArgv(argv, io.cwd);
+    const settings = loadSettings(where.tree, { rules });
+    const opts: Parameters<typeof runCheck>[0] = { ...where, selection: selectionFromArgv(argv, io.cwd), settings, only: [] };
     const fmt = argv.format ?? 'text';
     let out: string;
     if (symbol.startsWith('CONFIG_')) {
       out = await kconfigExplanation(opts, symbol.slice(7), fmt);
     } else {
       const { run } = await runCheck(opts);
-      const e = explainSymbol(tree, run.runs, symbol);
+      const e = explainSymbol(where.tree, run.runs, symbol);
       out = fmt === 'json' ? JSON.stringify(e, null, 1) + '\n' : formatExplanation(e);
     }
     if (argv.output) fs.writeFileSync(path.resolve(io.cwd, argv.output), out);

@@ -3,11 +3,9 @@ import * as path from 'node:path';
 import type { LinkResult, ResolvedRef } from '../../core/facts.js';
 import { runCheck } from '../../engine/check.js';
 import { loadSettings } from '../../settings/index.js';
-import { loadProfileFile } from '../../toolchain/profile.js';
-import { KernelTree, bundledTreePath } from '../../tree/tree.js';
 import { rules } from '../../../rules/index.js';
 import type { KvCommand } from '../context.js';
-import { type ConfigArgv, selectionFromArgv, withConfigFlags, withOutputFlags } from '../flags.js';
+import { type ConfigArgv, type TreeArgv, selectionFromArgv, treeFromArgv, withConfigFlags, withOutputFlags, withTreeFlags } from '../flags.js';
 
 /**
  * `kvlint facts [tree] --arch ARCH --from .config [--format json|stylish]`
@@ -21,13 +19,10 @@ import { type ConfigArgv, selectionFromArgv, withConfigFlags, withOutputFlags } 
  * With several configurations: {"configs":[ …one such object per configuration… ]}.
  */
 
-interface FactsArgv extends ConfigArgv {
-  tree?: string;
+interface FactsArgv extends ConfigArgv, TreeArgv {
   format?: string;
   output?: string;
   quiet?: boolean;
-  objtree?: string;
-  profile?: string;
 }
 
 export const FACTS_FORMATS = ['json', 'stylish'] as const;
@@ -36,19 +31,13 @@ export const factsCommand: KvCommand = (ctx) => ({
   command: 'facts [tree]',
   describe: 'print the symbol facts and link resolution of a configuration (modules, undefined symbols, exports)',
   builder: (y) =>
-    withOutputFlags(withConfigFlags(y), FACTS_FORMATS)
-      .positional('tree', { type: 'string', describe: 'kernel tree (default: the bundled zsmalloc/ARM fixture tree)' })
-      .option('objtree', { type: 'string', describe: 'a kbuild output directory (O=) whose generated headers may be read' })
-      .option('profile', { type: 'string', describe: 'toolchain profile file (answers $(cc-option,…) etc.)' }),
+    withTreeFlags(withOutputFlags(withConfigFlags(y), FACTS_FORMATS)),
   handler: async (raw) => {
     const argv = raw as unknown as FactsArgv;
     const io = ctx.io;
-    const tree = new KernelTree(argv.tree === undefined ? bundledTreePath() : path.resolve(io.cwd, argv.tree));
-    const settings = loadSettings(tree, { rules });
-    const selection = selectionFromArgv(argv, io.cwd);
-    const opts: Parameters<typeof runCheck>[0] = { tree, selection, settings, only: [] };
-    if (argv.profile) opts.profile = loadProfileFile(path.resolve(io.cwd, argv.profile));
-    if (argv.objtree) opts.objtree = path.resolve(io.cwd, argv.objtree);
+    const where = treeFromArgv(argv, io.cwd);
+    const settings = loadSettings(where.tree, { rules });
+    const opts: Parameters<typeof runCheck>[0] = { ...where, selection: selectionFromArgv(argv, io.cwd), settings, only: [] };
     const { run } = await runCheck(opts);
 
     const views = run.runs.map((r) => ({ config: r.ref.id, ...linkView(r.link) }));
