@@ -180,8 +180,7 @@ async function runConfig<K extends KconfigHandle>(
           hashes: cache.hashesFor(o.includes),
         };
         // an internal failure is reported, never cached
-        if (!o.diagnostics.some((d) => d.code === 'E001')) cache.store(keyOf.get(o.object)!, unit);
-        units.set(o.object, unit);
+        units.set(o.object, o.diagnostics.some((d) => d.code === 'E001') ? unit : cache.store(keyOf.get(o.object)!, unit));
       }
       done += outs.length;
       progress();

@@ -76,6 +76,19 @@ export class UnitCache {
     return true;
   }
 
+  /**
+   * This cache seen from another state of the same tree that differs from this one only in `changed` files (the
+   * change of a --staged/--since run after its base): units already in memory that read none of those files are
+   * reused without touching the disk; the rest go through the disk cache, validated against `tree`.
+   */
+  derive(tree: KernelTree, changed: Iterable<string>): UnitCache {
+    const d = new UnitCache(this.disk, tree);
+    d.parent = { cache: this, changed: new Set(changed) };
+    return d;
+  }
+
+  private parent?: { cache: UnitCache; changed: Set<string> };
+
   lookup(key: string, env: MacroEnv): CachedUnit | undefined {
     for (const c of this.byKey.get(key) ?? []) {
       if (this.valid(c, env, false)) {
@@ -83,13 +96,21 @@ export class UnitCache {
         return c;
       }
     }
+    if (this.parent) {
+      const { cache, changed } = this.parent;
+      for (const c of cache.byKey.get(key) ?? []) {
+        if (this.valid(c, env, false) && !c.includes.some((f) => changed.has(f))) {
+          this.hits++;
+          return c;
+        }
+      }
+    }
     if (this.disk && this.tree && !this.loaded.has(key)) {
       this.loaded.add(key);
       for (const c of this.disk.read(key)) {
         if (this.valid(c, env, true)) {
           this.diskHits++;
-          this.remember(key, c);
-          return c;
+          return this.remember(key, c);
         }
       }
     }
@@ -102,15 +123,51 @@ export class UnitCache {
     return includes.map((f) => this.hashOf(f));
   }
 
-  private remember(key: string, unit: CachedUnit): void {
+  /**
+   * In memory a unit is only validated against the macro environment (the files cannot change during a run), so
+   * its file hashes are dropped, and the file and macro names it shares with thousands of other units are stored
+   * once: on a whole kernel tree this is most of the cache's memory.
+   */
+  private remember(key: string, unit: CachedUnit): CachedUnit {
+    const slim: CachedUnit = {
+      ...unit,
+      facts: this.internAll(unit.facts),
+      footprint: new Map([...unit.footprint].map(([n, v]) => [this.intern(n), v === null ? null : this.intern(v)])),
+      includes: unit.includes.map((f) => this.intern(f)),
+      hashes: [],
+    };
     const list = this.byKey.get(key);
-    if (list) list.push(unit);
-    else this.byKey.set(key, [unit]);
+    if (list) list.push(slim);
+    else this.byKey.set(key, [slim]);
+    return slim;
   }
 
-  store(key: string, unit: CachedUnit): void {
-    this.remember(key, unit);
+  private readonly strings = new Map<string, string>();
+  private intern(s: string): string {
+    const t = this.strings.get(s);
+    if (t !== undefined) return t;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  /** `v` with every string in it interned (file names of spans and traces repeat across units). */
+  private internAll<T>(v: T): T {
+    if (typeof v === 'string') return this.intern(v) as T;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = this.internAll(v[i]);
+      return v;
+    }
+    if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = this.internAll(o[k]);
+    }
+    return v;
+  }
+
+  /** Keep a freshly analysed unit (and write it to disk, hashes included); returns the copy kept in memory. */
+  store(key: string, unit: CachedUnit): CachedUnit {
     this.disk?.write(key, unit);
+    return this.remember(key, unit);
   }
 }
 

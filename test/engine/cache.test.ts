@@ -48,3 +48,28 @@ describe('unit cache on disk', () => {
     expect(fourth.cache.diskHits).toBe(units - fourth.cache.misses);
   });
 });
+
+/** A staged run checks the base, then the change with the base's cache seen through `derive`. */
+describe('unit cache shared by a base and its change', () => {
+  it('reuses in memory every unit that read none of the changed files, and re-analyses the rest', async () => {
+    const baseTree = new KernelTree(bundledTreePath());
+    const selection = { overrides: { SMP: 'n' }, axes: [] };
+    const first = await runCheck({ tree: baseTree, selection, settings: loadSettings(baseTree), cacheDir: null, jobs: 1 });
+    expect(first.diagnostics.map((d) => d.code)).toEqual(['X001']);
+    const total = first.run.cache.misses;
+
+    // the change exports the glued routine in proc-syms.c and touches glue.h (read by 5 units under SMP=n)
+    const ps = 'arch/arm/mm/proc-syms.c';
+    const glue = 'arch/arm/include/asm/glue.h';
+    const changed = new Map([
+      [ps, baseTree.readText(ps).replace('EXPORT_SYMBOL(cpu_tlb);\n#endif', 'EXPORT_SYMBOL(cpu_tlb);\n#else\nEXPORT_SYMBOL(__cpu_flush_kern_tlb_range);\n#endif')],
+      [glue, baseTree.readText(glue) + '\n/* touched */\n'],
+    ]);
+    const changeTree = baseTree.withOverlay(changed);
+    const cache = first.run.cache.derive(changeTree, changed.keys());
+    const second = await runCheck({ tree: changeTree, selection, settings: loadSettings(changeTree), cacheDir: null, jobs: 1, cache });
+    expect(second.diagnostics).toEqual([]);
+    expect(cache.misses).toBe(5);
+    expect(cache.hits).toBe(total - 5);
+  });
+});

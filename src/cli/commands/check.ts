@@ -75,7 +75,9 @@ export const checkCommand: KvCommand = (ctx) => ({
         // the change's settings decide (a staged .kvlint.json applies to its own commit)
         const changeSettings = loadSettings(change.change, { rules: allRules });
         const base = await runCheck({ ...common, settings: changeSettings, tree: change.base });
-        result = await runCheck({ ...common, settings: changeSettings, tree: change.change });
+        // units that read none of the changed files are the same in both trees
+        const cache = base.run.cache.derive(change.change, change.changed);
+        result = await runCheck({ ...common, settings: changeSettings, tree: change.change, cache });
         const known = new Set(base.diagnostics.map((d) => d.fingerprint));
         diagnostics = result.diagnostics.filter((d) => !known.has(d.fingerprint));
       } else {
