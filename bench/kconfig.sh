@@ -1,9 +1,6 @@
 #!/bin/sh
-# Run a kvlint TypeScript bench/script after compiling the project (tests, bench and scripts included) into dist/.
+# Older name of scripts/ground-truth/run-ts.sh (compile the project, run one of its TypeScript scripts with node);
+# kept because the bench and kconfig docs use it. `.ts` may be left off.
 #   bench/kconfig.sh bench/kconfig-conformance [args…]
-#   bench/kconfig.sh scripts/kconfig-probe-profiles [LINUX_DIR]
-set -e
-cd "$(dirname "$0")/.."
-npx tsc -p tsconfig.json --outDir dist >&2 || echo "bench/kconfig.sh: type errors above (emitted anyway)" >&2
 script="$1"; shift
-exec node "dist/${script%.ts}.js" "$@"
+exec "$(dirname "$0")/../scripts/ground-truth/run-ts.sh" "${script%.ts}.ts" "$@"
