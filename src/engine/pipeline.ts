@@ -57,7 +57,12 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   findings: Diagnostic[];
   gaps: string[];
   /** units analysed / reused from the cache, and wall milliseconds per phase */
-  stats: { units: number; reused: number; ms: { kconfig: number; kbuild: number; units: number; link: number; rules: number } };
+  stats: {
+    units: number;
+    reused: number;
+    /** wall milliseconds per phase; `cpp` and `facts` are CPU milliseconds summed over the units analysed (all workers) */
+    ms: { kconfig: number; kbuild: number; units: number; link: number; rules: number; cpp: number; facts: number };
+  };
   /** tree files the units of this configuration read (sources and included headers, tree-relative) */
   files: Set<string>;
 }
@@ -163,6 +168,8 @@ async function runConfig<K extends KconfigHandle>(
     pending.push({ job, key });
   }
   let done = reused;
+  let cppMs = 0;
+  let factsMs = 0;
   const progress = () => opts.onProgress?.({ config: index, configs: total, units: done, unitsTotal: objects.length });
   progress();
   const keyOf = new Map(pending.map((p) => [p.job.object, p.key]));
@@ -171,6 +178,8 @@ async function runConfig<K extends KconfigHandle>(
     { arch: entry.arch, autoconf: autoconfText },
     (outs) => {
       for (const o of outs) {
+        cppMs += o.ms?.cpp ?? 0;
+        factsMs += o.ms?.facts ?? 0;
         const unit: CachedUnit = {
           footprint: new Map(o.footprint),
           facts: o.facts,
@@ -225,7 +234,7 @@ async function runConfig<K extends KconfigHandle>(
     stats: {
       units: objects.length,
       reused,
-      ms: { kconfig: t1 - t0, kbuild: t2 - t1, units: t3 - t2, link: t4 - t3, rules: performance.now() - t4 },
+      ms: { kconfig: t1 - t0, kbuild: t2 - t1, units: t3 - t2, link: t4 - t3, rules: performance.now() - t4, cpp: cppMs, facts: factsMs },
     },
     files,
   };
