@@ -22,7 +22,7 @@ import { predefinedFor } from '../src/toolchain/predefined.js';
 import { bundledProfiles } from '../src/toolchain/profile.js';
 import { KernelTree } from '../src/tree/tree.js';
 import { selectUnits, srctreeOf } from '../scripts/cpp-diff.js';
-import { type KbuildUnit, oracleArgv, parseCmdFile } from '../scripts/cpp-kbuild-cmd.js';
+import { cmdFileOf, type KbuildUnit, oracleArgv, parseCmdFile } from '../scripts/cpp-kbuild-cmd.js';
 import { compareTokens, outputTokens } from '../scripts/cpp-oracle.js';
 
 const args = process.argv.slice(2);
@@ -143,7 +143,7 @@ const second = get('--second');
 if (second) {
   // the same objects with the second objtree's generated headers (kbuild's relative -I paths resolve there)
   const us2 = units.map((u) => {
-    const text = fs.readFileSync(path.join(objtree, path.dirname(u.object), '.' + path.basename(u.object) + '.cmd'), 'latin1');
+    const text = fs.readFileSync(cmdFileOf(objtree, u.object)!, 'latin1');
     return parseCmdFile(text, second, srctree) ?? u;
   });
   let session: import('node:inspector').Session | undefined;

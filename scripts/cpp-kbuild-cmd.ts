@@ -122,6 +122,19 @@ export function oracleArgv(u: KbuildUnit): string[] {
   return [argv[0]!, '-E', '-P', '-o', '-', ...r];
 }
 
+/**
+ * kbuild's saved command line of an object in an objtree: its own `.foo.o.cmd` (a full build) or that of a
+ * single-target `make foo.i` / `make foo.s` (`.foo.i.cmd` / `.foo.s.cmd`, after `prepare` only); undefined if none
+ */
+export function cmdFileOf(objtree: string, object: string): string | undefined {
+  const base = object.replace(/\.o$/, '');
+  for (const ext of ['.o', '.i', '.s']) {
+    const f = path.join(objtree, path.dirname(base), `.${path.basename(base)}${ext}.cmd`);
+    if (fs.existsSync(f)) return f;
+  }
+  return undefined;
+}
+
 /** every `.*.o.cmd` under the objtree that compiles a C or assembler source of the tree with the target compiler */
 export function listUnits(objtree: string, srctree: string, compiler: RegExp): KbuildUnit[] {
   const units: KbuildUnit[] = [];

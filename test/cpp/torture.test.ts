@@ -60,6 +60,25 @@ describe('torture', () => {
     expect(out({ 'main.c': src }).trim()).toBe('a a a b f(f(1) f(1)) f(f(1) f(1))');
   });
 
+  it('GNU comma elision (`, ## args` / `, ## __VA_ARGS__`), gnu11 mode: what gcc -E prints', () => {
+    const src = [
+      '#define e(fmt, args...) f(fmt , ## args)',
+      '#define v(...) g(0 , ## __VA_ARGS__)',
+      '#define w(a, ...) h(a , ## __VA_ARGS__)',
+      '#define p(x, ...) k(x, ##__VA_ARGS__)',
+      'e("a") e("a", 1) e("a", 1, 2) e("a",)',
+      'v() v(1) v(1, 2) v(,)',
+      'w(1) w(1,) w(1, 2) p(q) p(q,) p(q, r)',
+    ].join('\n') + '\n';
+    // gcc 12.2 `gcc -E -P -std=gnu11`: the comma goes only when the variable argument is absent or empty, and the
+    // pasted comma is not pasted with the argument's first token
+    expect(out({ 'main.c': src }).split('\n').map((l) => l.trim()).filter(Boolean)).toEqual([
+      'f("a") f("a" , 1) f("a" , 1, 2) f("a" ,)',
+      'g(0) g(0 ,1) g(0 ,1, 2) g(0 ,,)',
+      'h(1) h(1 ,) h(1 , 2) k(q) k(q,) k(q, r)',
+    ]);
+  });
+
   it('exponential expansion hits the token limit, reported', () => {
     let src = '#define m0 x x\n';
     for (let i = 1; i <= 40; i++) src += `#define m${i} m${i - 1} m${i - 1}\n`;
