@@ -57,19 +57,66 @@ export class Evaluator {
   /** value ranges of locals known on the current path (see ranges.ts); only conditions use them */
   ranges: Map<LocalVar, Range> | undefined;
 
-  /** truth value: true/false when known (from the value, else from value ranges) */
-  truth(e: Expr): boolean | undefined {
-    const v = this.val(e);
-    if (!v) return this.depth > MAX_DEPTH ? undefined : truthOf(this, e);
-    if (v.k === 'a') return true;
-    return v.v !== 0n;
+  /**
+   * Values and ranges already computed during the current top-level query (a `truth`/`val`/`rangeOf` call from
+   * outside): the environment cannot change during one, except inside statement expressions, which run uncached.
+   * Without it, `truth` (value, then ranges) re-evaluates every operand of a `&&`/`||` chain at each level, which
+   * is exponential in the chain's depth (net/wireless/nl80211.c never finished).
+   */
+  private memo: Map<Expr, Val | null> | undefined;
+  /** interval memo of the current query (ranges.ts) */
+  rangeMemo: Map<Expr, Range | null> | undefined;
+
+  /** run `fn` as one query: values and ranges computed inside are shared until it returns */
+  scoped<T>(fn: () => T): T {
+    if (this.memo || this.depth > 0) return fn();
+    this.memo = new Map();
+    this.rangeMemo = new Map();
+    try {
+      return fn();
+    } finally {
+      this.memo = undefined;
+      this.rangeMemo = undefined;
+    }
   }
 
+  /** truth value: true/false when known (from the value, else from value ranges) */
+  truth(e: Expr): boolean | undefined {
+    return this.scoped(() => {
+      const v = this.val(e);
+      if (!v) {
+        if (this.depth > MAX_DEPTH) {
+          this.truncated++;
+          return undefined;
+        }
+        return truthOf(this, e);
+      }
+      if (v.k === 'a') return true;
+      return v.v !== 0n;
+    });
+  }
+
+  /** how many evaluations the depth limits cut short (results that saw one are not memoised) */
+  truncated = 0;
+
   val(e: Expr): Val | undefined {
-    if (this.depth > MAX_DEPTH) return undefined;
+    if (this.depth > MAX_DEPTH) {
+      this.truncated++;
+      return undefined;
+    }
+    if (!this.memo && this.depth === 0) return this.scoped(() => this.val(e));
+    const memo = this.memo;
+    if (memo) {
+      const c = memo.get(e);
+      if (c !== undefined) return c === null ? undefined : c;
+    }
+    const cuts = this.truncated;
     this.depth++;
     try {
-      return this.compute(e);
+      const v = this.compute(e);
+      // a result cut short by the depth limit is not the expression's value
+      if (memo && this.truncated === cuts) memo.set(e, v ?? null);
+      return v;
     } finally {
       this.depth--;
     }
@@ -469,9 +516,14 @@ export class Evaluator {
   private stmtExpr(body: Stmt & { k: 'block' }): Val | undefined {
     const saved = this.env;
     const savedR = this.ranges;
+    const savedMemo = this.memo;
+    const savedRMemo = this.rangeMemo;
     const env: Env = new Map(saved ?? []);
     this.env = env;
     this.ranges = new Map(savedR ?? []);
+    // locals change from statement to statement in here: no memo (depth > 0 keeps val from opening one)
+    this.memo = undefined;
+    this.rangeMemo = undefined;
     try {
       const items = body.items;
       for (let i = 0; i < items.length - 1; i++) if (!this.exec(items[i]!, env)) return undefined;
@@ -481,6 +533,8 @@ export class Evaluator {
     } finally {
       this.env = saved;
       this.ranges = savedR;
+      this.memo = savedMemo;
+      this.rangeMemo = savedRMemo;
     }
   }
 

@@ -25,9 +25,25 @@ function within(r: Range, t: Range): boolean {
 
 /** the interval of an integer expression; undefined when nothing useful is known */
 export function rangeOf(ev: Evaluator, e: Expr, depth = 0): Range | undefined {
+  return ev.scoped(() => {
+    const memo = ev.rangeMemo;
+    const c = memo?.get(e);
+    if (c !== undefined) return c === null ? undefined : c;
+    const cuts = ev.truncated;
+    const r = rangeOfUncached(ev, e, depth);
+    // a result cut short by a depth limit is not the expression's interval
+    if (memo && ev.truncated === cuts) memo.set(e, r ?? null);
+    return r;
+  });
+}
+
+function rangeOfUncached(ev: Evaluator, e: Expr, depth: number): Range | undefined {
   const v = ev.int(e);
   if (v !== undefined) return [v, v];
-  if (depth > 40) return undefined;
+  if (depth > 40) {
+    ev.truncated++;
+    return undefined;
+  }
   const p = ev.p;
   const t = typeOf(p, e);
   const full = typeRange(t, p.tg.ptrSize);
