@@ -3,7 +3,8 @@
  * distort the ratio):
  *
  *   node dist/bench/cpp-bench.js --objtree /work/kbuild/arm --list test/data/cpp/arm-multi_v7.sample \
- *        [--second ~/.cache/kvlint/oracle/arm-multi_v7-smp-n] [--limit N] [--verify K]
+ *        [--second ~/.cache/kvlint/oracle/arm-multi_v7-smp-n] [--every N] [--limit N] [--verify K]
+ *   (the objtrees: a full build's, or the prepared ones of scripts/cpp-ci-prepare.sh [--full])
  *
  * 1. gcc -E of every unit (kbuild's saved command line): child CPU time.
  * 2. kvlint, cold: a fresh process state and an empty CppCache (every header read, lexed and recorded once), the
@@ -35,6 +36,8 @@ const list = get('--list');
 if (!objtree || !list) throw new Error('usage: cpp-bench --objtree DIR --list FILE [--second DIR] [--limit N] [--verify K]');
 const srctree = srctreeOf(objtree);
 let units = selectUnits(objtree, srctree, { list });
+// --every 4: the CI subset of test/cpp/real-tree.test.ts (every 4th listed unit)
+if (get('--every')) units = units.filter((_, i) => i % Number(get('--every')) === 0);
 if (get('--limit')) units = units.slice(0, Number(get('--limit')));
 
 /** CPU time of reaped children, ms (from /proc/self/stat: cutime + cstime, clock ticks of 10 ms) */

@@ -51,10 +51,10 @@ export function srctreeOf(objtree: string): string {
   throw new Error(`cannot find the source tree of ${objtree}`);
 }
 
-export function selectUnits(objtree: string, srctree: string, opts: { list?: string; sample?: number; seed?: number; modules?: number }): KbuildUnit[] {
+export function selectUnits(objtree: string, srctree: string, opts: { list?: string; objects?: string[]; sample?: number; seed?: number; modules?: number }): KbuildUnit[] {
   const all = listUnits(objtree, srctree, /gcc$/);
-  if (opts.list) {
-    const want = fs.readFileSync(opts.list, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (opts.list || opts.objects) {
+    const want = opts.objects ?? fs.readFileSync(opts.list!, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     const by = new Map(all.map((u) => [u.object, u]));
     const missing = want.filter((w) => !by.has(w));
     if (missing.length) throw new Error(`${missing.length} listed objects have no .cmd in ${objtree}: ${missing.slice(0, 5).join(', ')}`);
