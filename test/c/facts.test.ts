@@ -433,6 +433,16 @@ describe('exports and module info', () => {
     expect(undef(f)).toEqual(['d']);
   });
 
+  it('an empty namespace string stays empty when a later asm string follows (a BUG() file name in __bug_table)', () => {
+    const f = cFacts(
+      KSYM +
+        `int a(void) { return 0; }\n` +
+        exportSym('a', '_gpl') +
+        `void f(void) { asm volatile("1: .word 0\\n .pushsection __bug_table,\\"aw\\"\\n 2: .long 1b\\n .asciz \\"drivers/x/y.c\\"\\n .popsection"); }\n`,
+    );
+    expect(f.exports.map((x) => [x.name, x.gpl, x.namespace])).toEqual([['a', true, null]]);
+  });
+
   it('PREL32 form (arm64, x86): the ___ksymtab section in top-level asm', () => {
     const f = cFacts(`
       int foo(void) { return 0; }

@@ -381,6 +381,9 @@ export class Gas {
         if (this.lastLabel !== undefined) {
           const m = /^"((?:[^"\\]|\\.)*)"/.exec(rest.trim());
           if (m) this.labelStrings.set(this.lastLabel, m[1]!.replace(/\\(.)/g, '$1'));
+          // only the string right after the label is its value: a later .asciz elsewhere (a BUG() file name)
+          // must not replace an export's empty namespace string
+          this.lastLabel = undefined;
         }
         return;
       case '.unreq':
