@@ -174,4 +174,23 @@ ___EXPORT_SYMBOL __aeabi_uidiv, __aeabi_uidiv, _gpl
     expect(undef(f)).toEqual(['a_path', 'b_path']);
     expect(f.gaps?.[0]).toMatch(/unknown \.if/);
   });
+
+  it('macro arguments separated by blanks, quoted strings kept whole (arch/arm/mm/proc-v7m.S: string cpu_elf_name "v7m")', () => {
+    const f = asmFacts(`
+	.macro	string name:req, string
+	.type \\name , #object
+\\name:
+	.asciz "\\string"
+	.size \\name , . - \\name
+	.endm
+	.section ".rodata"
+	string cpu_elf_name "v7m"
+	string cpu_v7m_name "ARMv7-M"
+	.section ".proc.info.init", "a"
+	.long cpu_elf_name
+	.long cpu_v7m_name
+`);
+    expect(f.defs.map((d) => [d.name, d.binding])).toEqual([['cpu_elf_name', 'local'], ['cpu_v7m_name', 'local']]);
+    expect(undef(f)).toEqual([]);
+  });
 });

@@ -240,7 +240,8 @@ export class Gas {
     }
     const args = new Map<string, string>();
     let positional = splitArgs(rest, false);
-    if (positional.length === 1 && mac.params.length > 1 && !/["(]/.test(rest)) positional = rest.trim().split(/\s+/);
+    // gas also separates macro arguments by blanks: `string cpu_elf_name "v7m"` (quoted strings and parentheses kept)
+    if (positional.length === 1 && mac.params.length > 1) positional = splitBlanks(rest);
     let pi = 0;
     for (let i = 0; i < positional.length; i++) {
       const a = positional[i]!.trim();
@@ -663,4 +664,32 @@ function sectionName(rest: string): string {
     return m ? m[1]! : r;
   }
   return r.split(/[\s,]/)[0] ?? r;
+}
+
+/** macro arguments separated by blanks only, outside quotes and parentheses */
+function splitBlanks(rest: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let paren = 0;
+  let quote = false;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i]!;
+    if (quote) {
+      cur += c;
+      if (c === '\\' && i + 1 < rest.length) cur += rest[++i];
+      else if (c === '"') quote = false;
+      continue;
+    }
+    if (c === '"') quote = true;
+    else if (c === '(') paren++;
+    else if (c === ')') paren = Math.max(0, paren - 1);
+    else if (/\s/.test(c) && paren === 0) {
+      if (cur) out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  if (cur) out.push(cur);
+  return out;
 }
