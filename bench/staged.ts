@@ -3,23 +3,32 @@
  * installed, on the real Linux tree. The real tree is never written: its git repository lives in a temporary
  * GIT_DIR whose work tree is the tree, and the staged change is a blob put straight into that index.
  *
- *   scripts/ground-truth/run-ts.sh bench/staged.ts [--real] [--runs N]
+ *   scripts/ground-truth/run-ts.sh bench/staged.ts [--real] [--runs N] [--cache-dir DIR]
+ *
+ * It runs the kvlint compiled with it (so a unit cache warmed by bench/check-real.ts, compiled the same way, is
+ * valid: the cache is tagged with the analysis code). `--cache-dir` starts from (and keeps) that cache, so the real
+ * tree's "cold" run is only as cold as the cache given; without it a fresh temporary cache is used. KVLINT_OBJTREE:
+ * the kbuild output directory for generated headers (the same as the warming run's --objtree).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundledTreePath, packageRoot } from '../src/tree/tree.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundledTreePath } from '../src/tree/tree.js';
 import { linuxDir } from '../test/support/linux.js';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] || 3) || 3;
-const bin = path.join(packageRoot(), 'bin/kvlint.js');
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-staged-cache-'));
+// the CLI compiled next to this file (run-ts.sh: node_modules/.cache/kvlint-scripts; tsc: dist)
+const mainUrl = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js')).href;
+const launcher = ['--input-type=module', '-e', `import { main } from ${JSON.stringify(mainUrl)}; process.exitCode = await main(process.argv.slice(1));`];
+const keepCache = args.includes('--cache-dir') ? path.resolve(args[args.indexOf('--cache-dir') + 1]!) : undefined;
+const cacheDir = keepCache ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-staged-cache-'));
 
 function timeCheck(tree: string, env: NodeJS.ProcessEnv, extra: string[]): { ms: number; code: number | null; out: string } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [bin, 'check', '--staged', '--quiet', '--format', 'gcc', '--cache-dir', cacheDir, ...extra, tree], { encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [...launcher, 'check', '--staged', '--quiet', '--format', 'gcc', '--cache-dir', cacheDir, ...extra, tree], { encoding: 'utf8', env });
   return { ms: performance.now() - t0, code: r.status, out: (r.stdout + r.stderr).slice(0, 400) };
 }
 
@@ -85,4 +94,4 @@ if (args.includes('--real')) {
     fs.rmSync(gitDir, { recursive: true, force: true });
   }
 }
-fs.rmSync(cacheDir, { recursive: true, force: true });
+if (!keepCache) fs.rmSync(cacheDir, { recursive: true, force: true });
