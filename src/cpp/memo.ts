@@ -500,19 +500,28 @@ export class MemoRecorder {
     const writeVals = writes.map((id) => h.macros[id]);
     // configuration / command-line definitions first: they are what differs between configurations, so a variant
     // of another configuration is rejected after a few comparisons
-    const order = deps.map((_, i) => i);
-    const rank = (i: number) => {
-      const v = depVals[i];
-      if (v === undefined || v === DEFINED) return isConfigName(deps[i]!) ? 0 : 2;
-      return v.origin !== 0 ? 1 : 3;
-    };
-    order.sort((a, b) => rank(a) - rank(b) || a - b);
-    const sortedDeps = order.map((i) => deps[i]!);
-    const sortedVals = order.map((i) => depVals[i]);
-    deps.length = 0;
-    depVals.length = 0;
-    deps.push(...sortedDeps);
-    depVals.push(...sortedVals);
+    // (a stable partition into the four ranks, in first-read order within each: the order a sort by (rank, index)
+    // gives, in linear time — this runs at the end of every recorded header and segment)
+    {
+      const n = deps.length;
+      const bucketIds: number[][] = [[], [], [], []];
+      const bucketVals: (typeof depVals)[] = [[], [], [], []];
+      for (let i = 0; i < n; i++) {
+        const v = depVals[i];
+        const r = v === undefined || v === DEFINED ? (isConfigName(deps[i]!) ? 0 : 2) : v.origin !== 0 ? 1 : 3;
+        bucketIds[r]!.push(deps[i]!);
+        bucketVals[r]!.push(v);
+      }
+      let o = 0;
+      for (let r = 0; r < 4; r++) {
+        const ids = bucketIds[r]!;
+        const vals = bucketVals[r]!;
+        for (let j = 0; j < ids.length; j++, o++) {
+          deps[o] = ids[j]!;
+          depVals[o] = vals[j];
+        }
+      }
+    }
     // own nodes: the provenance range minus the nested entries' ranges (gaps between them), renumbered 1..k
     const gapStart: number[] = [];
     const gapEnd: number[] = [];
