@@ -12,7 +12,7 @@ want_toolchains=0
 need=()
 [ -f /usr/src/linux-source-6.1.tar.xz ] || need+=(linux-source-6.1)
 if [ "$want_toolchains" = 1 ]; then
-  for p in gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu flex bison bc libssl-dev libelf-dev; do
+  for p in gcc make xz-utils gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu binutils-arm-linux-gnueabihf flex bison bc libssl-dev libelf-dev; do
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
 fi
