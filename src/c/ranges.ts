@@ -210,6 +210,9 @@ export function narrow(ev: Evaluator, c: Expr): { v: LocalVar; yes?: Range; no?:
   while (x.k === 'cast') x = x.e;
   if (x.k !== 'id' || !x.local || !flip[op]) return [];
   const v = x.local;
+  // an address-taken local changes behind our back (`regmap_read(map, reg, &val); if (val != 0x0f) goto err;`
+  // repeated: the second test must not see the first one's narrowing)
+  if (v.addrTaken) return [];
   const cur = rangeOf(ev, x);
   const kr = rangeOf(ev, k);
   if (!cur || !kr || kr[0] !== kr[1]) return [];

@@ -214,6 +214,22 @@ describe('references from kept code only', () => {
     expect(undef(g)).toEqual(['div64', 'out']);
   });
 
+  it('a test of an address-taken local does not narrow it: a call may rewrite it (tda10071 probe reading ids twice)', () => {
+    const f = cFacts(`
+      extern int rd(unsigned int *v); extern void ok(void);
+      int probe(void) {
+        unsigned int v;
+        if (rd(&v)) return -1;
+        if (v != 0x0f) return -19;
+        if (rd(&v)) return -1;
+        if (v != 0x00) return -19;
+        ok();
+        return 0;
+      }
+    `);
+    expect(undef(f)).toEqual(['ok', 'rd']);
+  });
+
   it('a switch on a known value keeps only the matching case', () => {
     const f = cFacts(`
       extern void one(void); extern void two(void); extern void other(void);
