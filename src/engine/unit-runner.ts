@@ -41,27 +41,34 @@ export function analyseUnit<K extends KconfigHandle>(
     return analyseUnitOrThrow(stages, tree, arch, autoconf, job);
   } catch (e) {
     const err = e as Error;
-    return {
-      object: job.object,
-      footprint: [],
-      facts: { object: job.object, source: job.source, defs: [], refs: [], exports: [], importNs: [] },
-      diagnostics: [
-        {
-          code: 'E001',
-          rule: 'internal-error',
-          severity: 'warning',
-          message: `internal error while analysing ${job.source}: ${err?.message ?? String(e)} (its symbols are missing from this run)`,
-          primary: { file: job.source, line: 0, col: 0 },
-          trace: [],
-          configs: [],
-          fingerprint: `E001:${job.object}`,
-          notes: [String(err?.stack ?? '').split('\n').slice(0, 4).join(' | ')],
-        },
-      ],
-      gaps: [],
-      includes: [],
-    };
+    return failedUnit(job, `internal error while analysing ${job.source}: ${err?.message ?? String(e)}`, [
+      String(err?.stack ?? '').split('\n').slice(0, 4).join(' | '),
+    ]);
   }
+}
+
+/** A unit whose analysis failed or was abandoned: no facts, and an E001 diagnostic naming it (never cached). */
+function failedUnit(job: UnitJob, why: string, notes: string[]): UnitOutput {
+  return {
+    object: job.object,
+    footprint: [],
+    facts: { object: job.object, source: job.source, defs: [], refs: [], exports: [], importNs: [] },
+    diagnostics: [
+      {
+        code: 'E001',
+        rule: 'internal-error',
+        severity: 'warning',
+        message: `${why} (its symbols are missing from this run)`,
+        primary: { file: job.source, line: 0, col: 0 },
+        trace: [],
+        configs: [],
+        fingerprint: `E001:${job.object}`,
+        notes,
+      },
+    ],
+    gaps: [],
+    includes: [],
+  };
 }
 
 function analyseUnitOrThrow<K extends KconfigHandle>(
@@ -148,21 +155,58 @@ function workerFile(): string {
   return fileURLToPath(new URL('./unit-worker.js', import.meta.url));
 }
 
+/**
+ * Time budgets of the worker pool's watchdog: one unit may take KVLINT_UNIT_BUDGET_MS (default 2 min; real units
+ * take well under a second, the slowest of Linux 6.1 ARM a few seconds); a batch gets that plus a few seconds per
+ * unit. A batch over budget is stopped (its worker is replaced) and its units are redone one by one, so that only a
+ * unit that really does not finish is abandoned (E001) — a pathological input must not hang the whole check.
+ */
+function unitBudgetMs(): number {
+  const v = Number(process.env.KVLINT_UNIT_BUDGET_MS);
+  return Number.isFinite(v) && v > 0 ? v : 120_000;
+}
+/** what a batch may take beyond one unit's budget, per unit (3 s with the default budget) */
+const slackPerUnit = (budget: number) => budget / 40;
+
 export async function workerRunner(spec: WorkerTreeSpec, threads: number): Promise<UnitRunner> {
   const { default: Tinypool } = await import('tinypool');
   const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads, isolateWorkers: false });
+  const budget = unitBudgetMs();
+  /** the outputs, or undefined when the budget ran out (the worker is then terminated and replaced) */
+  async function within(task: WorkerTask, ms: number): Promise<UnitOutput[] | undefined> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), ms);
+    try {
+      return (await pool.run(task, { signal: ac.signal })) as UnitOutput[];
+    } catch (e) {
+      if (ac.signal.aborted) return undefined;
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   return {
     async run(jobs, ctx, onOutputs) {
       if (jobs.length === 0) return;
       // batches of MIN_BATCH: enough work per message, and results (and progress) arrive steadily
       const batches: UnitJob[][] = [];
       for (let i = 0; i < jobs.length; i += MIN_BATCH) batches.push(jobs.slice(i, i + MIN_BATCH));
-      await Promise.all(
-        batches.map(async (b) => {
-          const task: WorkerTask = { tree: spec, arch: ctx.arch, autoconf: ctx.autoconf, jobs: b };
-          onOutputs((await pool.run(task)) as UnitOutput[]);
-        }),
-      );
+      const task = (b: UnitJob[]): WorkerTask => ({ tree: spec, arch: ctx.arch, autoconf: ctx.autoconf, jobs: b });
+      // one batch per thread at a time, so that a batch's clock starts when it starts running
+      const lane = async (): Promise<void> => {
+        for (let b = batches.shift(); b; b = batches.shift()) {
+          const outs = await within(task(b), budget + b.length * slackPerUnit(budget));
+          if (outs) {
+            onOutputs(outs);
+            continue;
+          }
+          for (const j of b) {
+            const one = await within(task([j]), budget);
+            onOutputs(one ?? [failedUnit(j, `analysis of ${j.source} did not finish within ${Math.round(budget / 1000)} s and was abandoned`, [])]);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(threads, batches.length) }, lane));
     },
     async close() {
       await pool.destroy();

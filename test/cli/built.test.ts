@@ -51,4 +51,23 @@ describe('compiled kvlint', () => {
     const smpY = kvlint(['check', '--config', 'SMP=y']);
     expect(smpY.code).toBe(0);
   });
+
+  it('abandons a unit that does not finish within its budget (E001, exit 2) and keeps every other result', () => {
+    // a macro bomb: an initializer of 2^23 elements to expand and parse, far over a 2 s budget
+    const tree = path.join(dir, 'bomb-tree');
+    fs.cpSync(bundledTreePath(), tree, { recursive: true });
+    const lines = ['#define B0 1'];
+    for (let i = 1; i <= 23; i++) lines.push(`#define B${i} B${i - 1}, B${i - 1}`);
+    fs.writeFileSync(path.join(tree, 'arch/arm/mm/bomb.c'), lines.join('\n') + '\nint bomb_values[] = { B23 };\n');
+    fs.appendFileSync(path.join(tree, 'arch/arm/mm/Makefile'), 'obj-y\t+=\tbomb.o\n');
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin/kvlint.js'), 'check', tree, '--config', 'SMP=n', '--jobs', '2', '--no-cache', '--format', 'gcc'], {
+      encoding: 'utf8',
+      env: { ...process.env, KVLINT_UNIT_BUDGET_MS: '2000' },
+    });
+    expect(r.stdout + r.stderr).toContain('analysis of arch/arm/mm/bomb.c did not finish within 2 s and was abandoned');
+    expect(r.stdout).toContain('"v7wbi_flush_kern_tlb_range" [drivers/staging/zsmalloc/zsmalloc.ko] undefined!');
+    expect(r.status).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(120_000);
+  }, 180_000);
 });
