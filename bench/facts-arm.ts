@@ -4,7 +4,7 @@
  *
  *   bench/kconfig.sh bench/facts-arm [--cpp gcc|kvlint] [--modules N|all] [--skip K] [--builtin] [--exports]
  *                                     [--exports-ksymtab-only [--exports-source-prefilter]] [--objtree DIR] [--srctree DIR]
- *                                     [--data DIR] [-v]
+ *                                     [--data DIR] [--by-symbol] [-v]
  *
  * --cpp gcc     units preprocessed by the build's own gcc -E (flags from flags.tsv; needs the objtree's generated
  *               headers): an upper bound of facts accuracy independent of kvlint's preprocessor
@@ -15,7 +15,8 @@
  * and module members outside --modules whose gcc -E output mentions a ksymtab section (every EXPORT_SYMBOL* variant
  * of 6.1 places its entry in one; the others export nothing), which saves most of the time of the whole-tree exports
  * comparison (`--modules 0 --exports --exports-ksymtab-only`: exports only); --exports-source-prefilter skips gcc -E
- * too for units whose source file never says EXPORT or ksymtab.
+ * too for units whose source file never says EXPORT or ksymtab. --by-symbol lists every module difference grouped by
+ * symbol.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -45,15 +46,16 @@ const gcc = 'arm-linux-gnueabihf-gcc';
 const ksymtabOnly = argv.includes('--exports-ksymtab-only');
 let skippedNoKsymtab = 0;
 const stubbed = new Set<string>();
-// --exports-source-prefilter (with --exports-ksymtab-only): not even gcc -E for a unit whose source file does not
-// contain "EXPORT" (it could export only through a macro of a header that hides the word)
+// --exports-source-prefilter (with --exports-ksymtab-only): not even gcc -E for a unit whose source file neither
+// contains "EXPORT"/"ksymtab" nor includes another .c file (kernel/sched/build_utility.c, lzo1x_compress_safe.c); it
+// could export only through a header macro that hides the word — a heuristic, unlike --exports-ksymtab-only
 const sourcePrefilter = argv.includes('--exports-source-prefilter');
 function sourceMentionsExport(obj: string): boolean {
   const f = flagsOf.get(obj);
   if (!f) return true;
   const src = f.source.startsWith('$(srctree)/') ? path.join(srctree, f.source.slice('$(srctree)/'.length)) : path.join(objtree, f.source);
   try {
-    return /EXPORT|ksymtab/.test(fs.readFileSync(src, 'latin1'));
+    return /EXPORT|ksymtab|#\s*include\s*["<][^">]*\.c[">]/.test(fs.readFileSync(src, 'latin1'));
   } catch {
     return true;
   }
@@ -219,6 +221,8 @@ async function run(): Promise<void> {
   let dtp = 0, dfp = 0, dfn = 0;
   const fpN = new Map<string, number>();
   const fnN = new Map<string, number>();
+  const fpM = new Map<string, string[]>();
+  const fnM = new Map<string, string[]>();
   const perModule: string[] = [];
   const modFacts = new Map<string, UnitFacts>();
   let xSame = 0, xReal = 0, xMine = 0;
@@ -259,8 +263,8 @@ async function run(): Promise<void> {
     tp += mine.size - extra.length;
     fp += extra.length;
     fnn += miss.length;
-    for (const s of extra) fpN.set(s, (fpN.get(s) ?? 0) + 1);
-    for (const s of miss) fnN.set(s, (fnN.get(s) ?? 0) + 1);
+    for (const s of extra) fpN.set(s, (fpN.get(s) ?? 0) + 1), (fpM.get(s) ?? fpM.set(s, []).get(s)!).push(m.name);
+    for (const s of miss) fnN.set(s, (fnN.get(s) ?? 0) + 1), (fnM.get(s) ?? fnM.set(s, []).get(s)!).push(m.name);
     // module global definitions vs the .ko (minus what .mod.o adds)
     const realD = new Set([...real.D].filter((s) => s !== '__this_module'));
     const dx = [...defs].filter((s) => !realD.has(s));
@@ -277,6 +281,16 @@ async function run(): Promise<void> {
   console.log(`module global definitions vs nm of the .ko: precision ${pct(dtp, dtp + dfp)} recall ${pct(dtp, dtp + dfn)} (tp ${dtp}, fp ${dfp}, fn ${dfn})`);
   console.log(`top extra: ${top(fpN)}`);
   console.log(`top missing: ${top(fnN)}`);
+  if (argv.includes('--by-symbol')) {
+    // every difference, grouped by symbol (the form of test/data/arm-multi_v7/known-gaps.md)
+    const bySym = (what: string, m: Map<string, string[]>) => {
+      for (const [sym, mods] of [...m].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))) {
+        console.log(`${what} ${sym} (${mods.length}): ${mods.join(' ')}`);
+      }
+    };
+    bySym('extra', fpM);
+    bySym('missing', fnM);
+  }
   console.log(`module exports vs Module.symvers (${chosen.length} modules): ${xReal} real, ${xMine} kvlint, identical (name, module, GPL flag, namespace) ${xSame}; differences ${xDiffs.length}`);
   for (const d of xDiffs) console.log(`  ${d}`);
   console.log(`SUMMARY ${tp} ${fp} ${fnn} ${dtp} ${dfp} ${dfn} ${JSON.stringify([...fpN])} ${JSON.stringify([...fnN])}`);
