@@ -40,9 +40,15 @@ export interface PredefinedSection {
   builtins: Record<string, number>;
 }
 
-/** flags that can change predefined macros (code generation, target, language, optimisation); order kept */
+/**
+ * Flags that can change predefined macros (code generation, target, language, optimisation); order kept. Only the
+ * last -O level counts, as for gcc: kbuild's per-file `CFLAGS_foo.o := -O0` comes after the global -O2, and
+ * __OPTIMIZE__ must then be undefined (crypto/jitterentropy.c #errors otherwise).
+ */
 export function relevantFlags(flags: string[]): string[] {
-  return flags.filter((f) => /^-(f|m|O|std=|ansi|march|mtune|mcpu|pipe)/.test(f) && !/^-f(macro|file|debug)-prefix-map|^-fdiagnostics|^-fmessage-length/.test(f));
+  const kept = flags.filter((f) => /^-(f|m|O|std=|ansi|march|mtune|mcpu|pipe)/.test(f) && !/^-f(macro|file|debug)-prefix-map|^-fdiagnostics|^-fmessage-length/.test(f));
+  const lastO = kept.findLastIndex((f) => /^-O/.test(f));
+  return kept.filter((f, i) => !/^-O/.test(f) || i === lastO);
 }
 
 export function predefinedKey(cmd: CompileCommand): string {
@@ -53,6 +59,22 @@ export function section(profile: ToolchainProfile): PredefinedSection | undefine
   const p = profile.predefined as PredefinedSection | undefined;
   if (!p || typeof p !== 'object' || !p.base) return undefined;
   return p;
+}
+
+/** the recorded sets by normalised key (profiles recorded before -O normalisation keep every -O flag in the key) */
+const setIndex = new WeakMap<Record<string, MacroDelta>, Map<string, MacroDelta>>();
+function setsOf(sec: PredefinedSection): Map<string, MacroDelta> {
+  let m = setIndex.get(sec.sets);
+  if (!m) {
+    m = new Map();
+    for (const [k, d] of Object.entries(sec.sets)) {
+      const bar = k.indexOf('|');
+      const norm = k.slice(0, bar + 1) + relevantFlags(k.slice(bar + 1).split(' ').filter(Boolean)).join(' ');
+      if (!m.has(norm) || norm === k) m.set(norm, d);
+    }
+    setIndex.set(sec.sets, m);
+  }
+  return m;
 }
 
 function apply(base: Record<string, string>, d: MacroDelta | undefined, into: Map<string, string>): void {
@@ -81,7 +103,7 @@ export function predefinedFor(profile: ToolchainProfile, cmd: CompileCommand, op
   const key = predefinedKey(cmd);
   const lang = cmd.language === 'assembler-with-cpp' ? 'asm' : 'c';
   const gaps: string[] = [];
-  if (opts.probe && (!sec || !sec.sets[key])) {
+  if (opts.probe && (!sec || !setsOf(sec).get(key))) {
     const cc = profile.env.CC;
     if (cc) {
       recordSet(profile, cmd, probeMacros(cc, relevantFlags(cmd.flags), lang));
@@ -92,8 +114,8 @@ export function predefinedFor(profile: ToolchainProfile, cmd: CompileCommand, op
   let exact = false;
   if (!sec) {
     gaps.push(`toolchain profile ${profile.name} has no predefined macros (run scripts/cpp-probe-toolchain.ts)`);
-  } else if (sec.sets[key]) {
-    apply(sec.base[lang], sec.sets[key], macros);
+  } else if (setsOf(sec).get(key)) {
+    apply(sec.base[lang], setsOf(sec).get(key), macros);
     exact = true;
   } else {
     // the probed flag set nearest to these flags, corrected by the single-flag effects of the differences
@@ -101,7 +123,7 @@ export function predefinedFor(profile: ToolchainProfile, cmd: CompileCommand, op
     const wantSet = new Set(want);
     let bestKey: string | undefined;
     let bestDist = Infinity;
-    for (const k of Object.keys(sec.sets)) {
+    for (const k of setsOf(sec).keys()) {
       if (!k.startsWith(lang + '|')) continue;
       const have = k.slice(lang.length + 1).split(' ').filter(Boolean);
       const haveSet = new Set(have);
@@ -112,7 +134,7 @@ export function predefinedFor(profile: ToolchainProfile, cmd: CompileCommand, op
       }
     }
     const base = sec.base[lang];
-    apply(base, bestKey ? sec.sets[bestKey] : undefined, macros);
+    apply(base, bestKey ? setsOf(sec).get(bestKey) : undefined, macros);
     const have = new Set(bestKey ? bestKey.slice(lang.length + 1).split(' ').filter(Boolean) : []);
     const unknown: string[] = [];
     for (const f of have) {
@@ -174,6 +196,7 @@ export function recordSet(profile: ToolchainProfile, cmd: CompileCommand, macros
   const lang = cmd.language === 'assembler-with-cpp' ? 'asm' : 'c';
   const base = new Map(Object.entries(sec.base[lang]));
   sec.sets[predefinedKey(cmd)] = delta(base, macros);
+  setIndex.delete(sec.sets);
   const cc = profile.env.CC!;
   for (const f of relevantFlags(cmd.flags)) {
     const k = `${lang}|${f}`;

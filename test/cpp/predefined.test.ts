@@ -23,6 +23,18 @@ describe('predefined macros from the toolchain profile', () => {
     expect(r.builtins.get('__builtin_thread_pointer')).toBe(1);
   });
 
+  it('the last -O level wins (kbuild appends a per-file -O0 after the global -O2): no __OPTIMIZE__, __NO_INLINE__', () => {
+    const common = '-mlittle-endian -fno-strict-aliasing -fno-common -fshort-wchar -fno-PIE -std=gnu11 -marm -march=armv7-a -msoft-float -O2'.split(' ');
+    for (const flags of [[...common, '-O0'], [...common, '-fno-kvlint-unknown', '-O0']]) {
+      const r = predefinedFor(arm, cmd({ flags }));
+      expect(r.macros.has('__OPTIMIZE__'), flags.join(' ')).toBe(false);
+      expect(r.macros.get('__NO_INLINE__'), flags.join(' ')).toBe('1');
+    }
+    expect(predefinedKey(cmd({ flags: [...common, '-O0'] }))).not.toContain('-O2');
+    // and -O2 after -O0 optimises
+    expect(predefinedFor(arm, cmd({ flags: ['-O0', ...common] })).macros.get('__OPTIMIZE__')).toBe('1');
+  });
+
   it.skipIf(!haveCompiler('arm-linux-gnueabihf-gcc'))('an unprobed flag set is approximated from the nearest probed one, and said so', () => {
     const flags = ['-std=gnu11', '-O0', '-march=armv7-a', '-marm', '-msoft-float', '-fno-PIE', '-fshort-wchar'];
     const r = predefinedFor(arm, cmd({ flags }));
