@@ -7,6 +7,7 @@
  *
  *   scripts/ground-truth/run-ts.sh bench/check-real.ts [--arch arm] [--defconfig multi_v7_defconfig]
  *       [--objtree /work/kbuild/arm] [--build-log /work/kbuild/arm.build.log] [--jobs N] [--axis SMP] [--no-warm]
+ *       [--cache-dir DIR]   (default: a temporary one, removed at the end; an empty DIR makes the first run cold)
  *
  * Prints the findings of the rules it ran (default X001) — on the configuration the real build linked, none.
  */
@@ -46,7 +47,8 @@ function realBuildWall(): string {
 
 const s = (ms: number) => (ms / 1000).toFixed(1).padStart(7) + ' s';
 const tree = new KernelTree(treeDir);
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-check-'));
+const keepCache = opt('--cache-dir');
+const cacheDir = keepCache ? path.resolve(keepCache) : fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-check-'));
 
 async function once(label: string): Promise<void> {
   const t0 = performance.now();
@@ -67,7 +69,7 @@ async function once(label: string): Promise<void> {
     const m = run.stats.ms;
     console.log(
       `  ${run.ref.id}: ${run.stats.units} units (${run.stats.reused} reused)` +
-        `\n    kconfig ${s(m.kconfig)} | kbuild ${s(m.kbuild)} | units ${s(m.units)} wall (preprocess ${s(m.cpp)} + facts ${s(m.facts)} CPU) | link ${s(m.link)} | rules ${s(m.rules)}`,
+        `\n    kconfig ${s(m.kconfig)} | kbuild ${s(m.kbuild)} | units ${s(m.units)} wall (thread time: preprocess ${s(m.cpp)} + facts ${s(m.facts)}) | link ${s(m.link)} | rules ${s(m.rules)}`,
     );
   }
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
@@ -77,6 +79,6 @@ async function once(label: string): Promise<void> {
 
 console.log(`kvlint check ${treeDir} --arch ${arch} --defconfig ${defconfig}${axis ? ` --axis ${axis}` : ''}${objtree ? ` --objtree ${objtree}` : ''}`);
 console.log(realBuildWall());
-await once('cold (empty unit cache)');
+await once(keepCache ? `first run (unit cache ${cacheDir})` : 'cold (empty unit cache)');
 if (!argv.includes('--no-warm')) await once('warm (same process, unit cache on disk)');
-fs.rmSync(cacheDir, { recursive: true, force: true });
+if (!keepCache) fs.rmSync(cacheDir, { recursive: true, force: true });

@@ -60,7 +60,7 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   stats: {
     units: number;
     reused: number;
-    /** wall milliseconds per phase; `cpp` and `facts` are CPU milliseconds summed over the units analysed (all workers) */
+    /** wall milliseconds per phase; `cpp` and `facts` are per-unit elapsed milliseconds summed over the units analysed (all threads) */
     ms: { kconfig: number; kbuild: number; units: number; link: number; rules: number; cpp: number; facts: number };
   };
   /** tree files the units of this configuration read (sources and included headers, tree-relative) */

@@ -22,7 +22,7 @@ export interface UnitOutput {
   diagnostics: Diagnostic[];
   gaps: string[];
   includes: string[];
-  /** CPU milliseconds spent preprocessing and extracting facts (for the phase timings of bench/check-real.ts) */
+  /** elapsed milliseconds preprocessing and extracting facts, in the thread that did it (phase timings of bench/check-real.ts) */
   ms?: { cpp: number; facts: number };
 }
 
