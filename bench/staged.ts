@@ -77,7 +77,8 @@ if (args.includes('--real')) {
     const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@example.com', ...a], { cwd: tree, env, maxBuffer: 1 << 30 });
     console.log('real tree: building a git index of the tree in a temporary GIT_DIR …');
     git('init', '-q');
-    git('add', '-A', '.');
+    // -f: Debian's linux-source .gitignore ignores everything at the top level
+    git('add', '-A', '-f', '.');
     git('commit', '-qm', 'base');
     const rel = 'drivers/char/mem.c';
     const text = fs.readFileSync(path.join(tree, rel), 'utf8');
