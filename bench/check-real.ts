@@ -7,7 +7,7 @@
  *
  *   scripts/ground-truth/run-ts.sh bench/check-real.ts [--arch arm] [--defconfig multi_v7_defconfig]
  *       [--objtree /work/kbuild/arm] [--build-log /work/kbuild/arm.build.log] [--jobs N] [--axis SMP] [--no-warm]
- *       [--cache-dir DIR]   (default: a temporary one, removed at the end; an empty DIR makes the first run cold)
+ *       [--set SYM=VAL,…] [--cache-dir DIR]   (default: a temporary one, removed at the end; an empty DIR makes the first run cold)
  *
  * Prints the findings of the rules it ran (default X001) — on the configuration the real build linked, none.
  */
@@ -36,6 +36,8 @@ const objtree = opt('--objtree', '/work/kbuild/arm');
 const buildLog = opt('--build-log', objtree ? `${objtree}.build.log` : undefined);
 const jobs = opt('--jobs') ? Number(opt('--jobs')) : undefined;
 const axis = opt('--axis');
+/** --set SYM=VAL[,SYM=VAL…]: overrides on top of the defconfig */
+const overrides = Object.fromEntries((opt('--set') ?? '').split(',').filter(Boolean).map((a) => a.split('=') as [string, string]));
 const rules = (opt('--rule', 'X001') ?? '').split(',').filter(Boolean);
 
 function realBuildWall(): string {
@@ -55,7 +57,7 @@ async function once(label: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   const r = await runCheck({
     tree,
-    selection: { arch, base: { kind: 'defconfig', name: defconfig }, overrides: {}, axes: axis ? [parseAxis(axis)] : [] },
+    selection: { arch, base: { kind: 'defconfig', name: defconfig }, overrides, axes: axis ? [parseAxis(axis)] : [] },
     settings: loadSettings(tree),
     ...(objtree ? { objtree } : {}),
     ...(jobs ? { jobs } : {}),
