@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BuiltObject } from '../../src/core/graph.js';
 import { CppCache, preprocess, renderGccE } from '../../src/cpp/index.js';
@@ -104,6 +105,7 @@ describe.skipIf(!HAVE)('every unit of the bundled tree = arm-linux-gnueabihf-gcc
         if (!d.identical) results.push(`${obj.source}: at token ${d.at}\n  kvlint: ${d.mine}\n  gcc:    ${d.theirs}`);
         n++;
       }
+      fs.rmSync(dir, { recursive: true, force: true });
       expect(n).toBeGreaterThan(10);
       expect(results).toEqual([]);
     });
