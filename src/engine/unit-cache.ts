@@ -110,7 +110,9 @@ export class UnitCache {
       for (const c of this.disk.read(key)) {
         if (this.valid(c, env, true)) {
           this.diskHits++;
-          return this.remember(key, c);
+          // read back whole from disk: interning would cost a warm whole-tree run more time than anything else
+          // (1.7 s of 10 s on Linux ARM), and such a run holds no analysis state beside it
+          return this.remember(key, c, false);
         }
       }
     }
@@ -128,14 +130,16 @@ export class UnitCache {
    * its file hashes are dropped, and the file and macro names it shares with thousands of other units are stored
    * once: on a whole kernel tree this is most of the cache's memory.
    */
-  private remember(key: string, unit: CachedUnit): CachedUnit {
-    const slim: CachedUnit = {
-      ...unit,
-      facts: this.internAll(unit.facts),
-      footprint: new Map([...unit.footprint].map(([n, v]) => [this.intern(n), v === null ? null : this.intern(v)])),
-      includes: unit.includes.map((f) => this.intern(f)),
-      hashes: [],
-    };
+  private remember(key: string, unit: CachedUnit, intern = true): CachedUnit {
+    const slim: CachedUnit = !intern
+      ? { ...unit, hashes: [] }
+      : {
+          ...unit,
+          facts: this.internAll(unit.facts),
+          footprint: new Map([...unit.footprint].map(([n, v]) => [this.intern(n), v === null ? null : this.intern(v)])),
+          includes: unit.includes.map((f) => this.intern(f)),
+          hashes: [],
+        };
     const list = this.byKey.get(key);
     if (list) list.push(slim);
     else this.byKey.set(key, [slim]);
