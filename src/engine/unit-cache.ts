@@ -127,8 +127,9 @@ export class UnitCache {
 
   /**
    * In memory a unit is only validated against the macro environment (the files cannot change during a run), so
-   * its file hashes are dropped, and the file and macro names it shares with thousands of other units are stored
-   * once: on a whole kernel tree this is most of the cache's memory.
+   * its file hashes are dropped. A freshly analysed unit (`intern`) also stores the file and macro names it shares
+   * with thousands of other units once — most of the memory of a cold whole-tree run, where the worker pool runs
+   * beside it; a unit read back from disk is kept as parsed (interning it cost more time than anything else warm).
    */
   private remember(key: string, unit: CachedUnit, intern = true): CachedUnit {
     const slim: CachedUnit = !intern
