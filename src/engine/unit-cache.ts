@@ -281,12 +281,23 @@ export function defaultCacheDir(env: Record<string, string | undefined> = proces
 
 let codeHash: string | undefined;
 
-/** Hash of the code that produces unit results (src/cpp, src/c, src/toolchain, this file), wherever it runs from. */
+/**
+ * Version of the stored unit format (StoredFile, and the packs of unit-pack.ts): bump it when either changes shape.
+ * This file itself is not hashed, so that engine work around the cache does not throw every stored unit away.
+ */
+export const STORED_FORMAT = 2;
+
+/**
+ * Hash of the code that produces unit results (src/cpp, src/c, src/toolchain, src/core/facts.ts) and of the stored
+ * format, wherever it runs from.
+ */
 export function analysisCodeHash(): string {
   if (codeHash) return codeHash;
   const here = path.dirname(fileURLToPath(import.meta.url));
   const h = createHash('sha1');
-  const files = [fileURLToPath(import.meta.url)];
+  h.update(`format ${STORED_FORMAT}\n`);
+  const self = fileURLToPath(import.meta.url);
+  const files = [path.join(here, '../core/facts' + path.extname(self))];
   for (const d of ['../cpp', '../c', '../toolchain']) {
     const dir = path.join(here, d);
     const walk = (p: string): void => {
