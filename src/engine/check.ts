@@ -41,6 +41,8 @@ export interface CheckOptions {
   cacheDir?: string | null;
   /** a unit cache shared with an earlier run in the same process (staged runs check the base, then the change) */
   cache?: UnitCache;
+  /** staged runs: the base's run, whose configurations and Kbuild graphs the change may take over */
+  reuse?: RunOptions['reuse'];
 }
 
 export interface CheckResult {
@@ -75,6 +77,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const cache = opts.cache ?? new UnitCache(disk, opts.tree);
   const runOpts: RunOptions = { rules, ruleSettings, cache };
   if (opts.onProgress) runOpts.onProgress = opts.onProgress;
+  if (opts.reuse) runOpts.reuse = opts.reuse;
   const jobs = opts.jobs ?? Math.max(1, Math.min(os.availableParallelism(), 8));
   const spec: WorkerTreeSpec = { root: opts.tree.root, overlay: opts.tree.overlayEntries(), overlayId: overlayId(opts.tree) };
   if (opts.objtree) spec.objtree = opts.objtree;

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { KernelTree } from '../tree/tree.js';
@@ -68,6 +69,47 @@ function readObjects(repo: Repo, rev: string, rels: string[]): Map<string, strin
   return out;
 }
 
+/**
+ * Blob ids of the regular files git lists (`ls-files -s` for the index, `ls-tree -r REV` for a revision), by
+ * tree-relative path: the content hashes of every file the change did not touch, known without reading them. Empty
+ * when git may convert contents on checkout (autocrlf, or .gitattributes asking for eol/text/filter/ident/encoding
+ * conversion), since a blob id then need not describe the bytes on disk.
+ */
+function blobIds(repo: Repo, rev: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  const autocrlf = spawnSync('git', ['config', '--get', 'core.autocrlf'], { cwd: repo.top }).stdout?.toString().trim();
+  if (autocrlf === 'true' || autocrlf === 'input') return out;
+  const attrs = git(repo.top, ['ls-files', '-z', '--', ':(glob)**/.gitattributes', '.gitattributes']).toString('latin1').split('\0');
+  for (const a of attrs) {
+    if (a === '') continue;
+    let text = '';
+    try {
+      text = fs.readFileSync(path.join(repo.top, a), 'latin1');
+    } catch {
+      continue;
+    }
+    if (/(^|\s)-?(text|eol|filter|ident|working-tree-encoding)\b/m.test(text.replace(/#.*$/gm, ''))) return out;
+  }
+  const listing = rev === undefined ? git(repo.top, ['ls-files', '-s', '-z']) : git(repo.top, ['ls-tree', '-r', '-z', rev]);
+  for (const entry of listing.toString('latin1').split('\0')) {
+    // index: "<mode> <oid> <stage>\t<path>"; tree: "<mode> blob <oid>\t<path>"
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const f = entry.slice(0, tab).split(' ');
+    const p = entry.slice(tab + 1);
+    if (!p.startsWith(repo.prefix) || (f[0] !== '100644' && f[0] !== '100755')) continue;
+    if (rev === undefined && f[2] !== '0') continue;
+    out.set(p.slice(repo.prefix.length), rev === undefined ? f[1]! : f[2]!);
+  }
+  return out;
+}
+
+function without(m: Map<string, string>, paths: string[]): Map<string, string> {
+  const r = new Map(m);
+  for (const p of paths) r.delete(p);
+  return r;
+}
+
 /** --staged: base = HEAD, change = the index (what would be committed). */
 export function stagedTrees(treeRoot: string): ChangeTrees {
   const repo = repoOf(treeRoot);
@@ -83,7 +125,13 @@ export function stagedTrees(treeRoot: string): ChangeTrees {
   const headContent = hasHead ? readObjects(repo, 'HEAD', staged) : new Map<string, string | null>();
   for (const p of staged) baseOverlay.set(p, headContent.get(p) ?? null);
   const disk = new KernelTree(treeRoot);
-  return { base: disk.withOverlay(baseOverlay), change: disk.withOverlay(changeOverlay), changed: staged.sort() };
+  // every tracked file outside `unstaged` has the index's content on disk, and outside `staged` HEAD's too
+  const ids = blobIds(repo, undefined);
+  return {
+    base: disk.withOverlay(baseOverlay, without(ids, staged)),
+    change: disk.withOverlay(changeOverlay, ids),
+    changed: staged.sort(),
+  };
 }
 
 /** --since REV: base = REV, change = the working tree. */
@@ -93,7 +141,13 @@ export function sinceTrees(treeRoot: string, rev: string): ChangeTrees {
   const changed = pathsIn(git(repo.top, ['diff', rev, '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']), repo);
   const old = readObjects(repo, rev, changed);
   const disk = new KernelTree(treeRoot);
-  return { base: disk.withOverlay(new Map(changed.map((p) => [p, old.get(p) ?? null]))), change: disk, changed: changed.sort() };
+  // tracked files outside `changed` have REV's content on disk
+  const ids = blobIds(repo, rev);
+  return {
+    base: disk.withOverlay(new Map(changed.map((p) => [p, old.get(p) ?? null])), ids),
+    change: disk.withOverlay(new Map(), without(ids, changed)),
+    changed: changed.sort(),
+  };
 }
 
 /** tree-relative form of a path given on the command line, for messages */

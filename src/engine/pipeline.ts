@@ -40,6 +40,18 @@ export interface RunOptions {
   cache?: UnitCache;
   /** who analyses units that are not cached (default: in-process, one after the other) */
   runner?: UnitRunner;
+  /**
+   * A run of the same matrix on a tree that differs from this one only in `changed` files (the base of a --staged
+   * or --since run): its Kconfig model, configurations and Kbuild graphs are taken over where they read none of the
+   * changed files and (for Kbuild, which also looks at which files exist) no file was added or removed.
+   */
+  reuse?: { result: RunResult<KconfigHandle>; changed: Set<string>; addedOrRemoved: boolean };
+}
+
+/** Files a stage read while computing a result (KernelTree.recordReads), to decide whether a change can affect it. */
+export interface StageInputs {
+  config: Set<string>;
+  kbuild: Set<string>;
 }
 
 /** Everything computed for one configuration (kept for `facts`, `explain` and the model join). */
@@ -65,6 +77,12 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   };
   /** tree files the units of this configuration read (sources and included headers, tree-relative) */
   files: Set<string>;
+  /** files the Kconfig resolution and the Kbuild evaluation of this configuration read */
+  inputs: StageInputs;
+  /** what those two stages said (before rule ownership is applied), and autoconf.h, for reuse by a --staged run */
+  resolvedDiagnostics: Diagnostic[];
+  kbuildDiagnostics: Diagnostic[];
+  autoconf: string;
 }
 
 export interface RunResult<K extends KconfigHandle = KconfigHandle> {
@@ -75,7 +93,14 @@ export interface RunResult<K extends KconfigHandle = KconfigHandle> {
   warnings: Diagnostic[];
   gaps: string[];
   cache: UnitCache;
+  /** per architecture: the Kconfig model, and the files loading it read */
+  models: Map<string, { model: K; read: Set<string> }>;
 }
+
+const touches = (read: Set<string>, changed: Set<string>): boolean => {
+  for (const f of changed) if (read.has(f)) return true;
+  return false;
+};
 
 /**
  * Run the whole pipeline over a matrix of configurations. Pure with respect to the tree: reads only. Units are
@@ -89,15 +114,26 @@ export async function runMatrix<K extends KconfigHandle>(
 ): Promise<RunResult<K>> {
   const cache = opts.cache ?? new UnitCache(undefined, tree);
   const runner = opts.runner ?? inProcessRunner(stages, tree);
-  const models = new Map<string, K>();
+  const models = new Map<string, { model: K; read: Set<string> }>();
   const runs: ConfigRun<K>[] = [];
+  const reuse = opts.reuse;
   for (const [i, entry] of entries.entries()) {
-    let model = models.get(entry.arch);
-    if (!model) {
-      model = stages.loadKconfig(tree, entry.arch);
-      models.set(entry.arch, model);
+    let m = models.get(entry.arch);
+    if (!m) {
+      // the model is bound to the tree it was read from (defconfigs are read through it): taken over only when
+      // neither the Kconfig files nor any configuration file of this architecture changed
+      const old = reuse?.result.models.get(entry.arch) as { model: K; read: Set<string> } | undefined;
+      const untouched = (o: { read: Set<string> }) =>
+        !touches(o.read, reuse!.changed) && reuse!.result.runs.every((r) => r.entry.arch !== entry.arch || !touches(r.inputs.config, reuse!.changed));
+      if (old && untouched(old)) m = old;
+      else {
+        const { value, read } = tree.recordReads(() => stages.loadKconfig(tree, entry.arch));
+        m = { model: value, read };
+      }
+      models.set(entry.arch, m);
     }
-    runs.push(await runConfig(tree, entry, model, stages, cache, runner, opts, i, entries.length));
+    const same = reuse && m === reuse.result.models.get(entry.arch) ? reuse.result.runs.find((r) => r.ref.id === entry.ref.id) : undefined;
+    runs.push(await runConfig(tree, entry, m.model, stages, cache, runner, opts, i, entries.length, same));
   }
 
   const perConfig = runs.flatMap((r) => r.findings);
@@ -111,13 +147,13 @@ export async function runMatrix<K extends KconfigHandle>(
   );
   const warnings = mergeAcrossConfigs(
     [
-      ...[...models.values()].flatMap((m) => m.diagnostics.filter((d) => d.severity !== 'info' && !owned.has(d.code))),
+      ...[...models.values()].flatMap(({ model: m }) => m.diagnostics.filter((d) => d.severity !== 'info' && !owned.has(d.code))),
       ...runs.flatMap((r) => r.stageDiagnostics.filter((d) => d.severity === 'warning' && !owned.has(d.code))),
     ],
     checked,
   );
   const gaps = [...new Set(runs.flatMap((r) => r.gaps))].sort();
-  return { runs, diagnostics, warnings, gaps, cache };
+  return { runs, diagnostics, warnings, gaps, cache, models };
 }
 
 async function runConfig<K extends KconfigHandle>(
@@ -130,19 +166,30 @@ async function runConfig<K extends KconfigHandle>(
   opts: RunOptions,
   index: number,
   total: number,
+  /** the same configuration in the run this one changes, when the change cannot have affected its configuration */
+  same?: ConfigRun<KconfigHandle>,
 ): Promise<ConfigRun<K>> {
   const stageDiagnostics: Diagnostic[] = [];
   const t0 = performance.now();
-  const resolved = stages.resolveConfig(model, entry.base, entry.overrides);
-  // keep the object identity (the Kconfig stage remembers its state per Config object)
+  const changed = opts.reuse?.changed ?? new Set<string>();
+  const { value: resolved, read: configRead } = same
+    ? { value: { config: same.config, diagnostics: same.resolvedDiagnostics, autoconf: same.autoconf }, read: same.inputs.config }
+    : tree.recordReads(() => {
+        const r = stages.resolveConfig(model, entry.base, entry.overrides);
+        // keep the object identity (the Kconfig stage remembers its state per Config object)
+        r.config.ref = entry.ref;
+        return { ...r, autoconf: stages.autoconf(model, r.config) };
+      });
   const config: Config = resolved.config;
-  config.ref = entry.ref;
   stageDiagnostics.push(...withRef(resolved.diagnostics, entry.ref));
-  const autoconfText = stages.autoconf(model, config);
+  const autoconfText = resolved.autoconf;
   const autoconf = parseAutoconf(autoconfText);
 
   const t1 = performance.now();
-  const kb = stages.evalKbuild(tree, config);
+  const sameGraph = same && !opts.reuse!.addedOrRemoved && !touches(same.inputs.kbuild, changed) ? same : undefined;
+  const { value: kb, read: kbuildRead } = sameGraph
+    ? { value: { graph: sameGraph.graph, diagnostics: sameGraph.kbuildDiagnostics }, read: sameGraph.inputs.kbuild }
+    : tree.recordReads(() => stages.evalKbuild(tree, config));
   const t2 = performance.now();
   stageDiagnostics.push(...withRef(kb.diagnostics, entry.ref));
   const graph = kb.graph;
@@ -230,6 +277,10 @@ async function runConfig<K extends KconfigHandle>(
     link,
     stageDiagnostics,
     findings,
+    resolvedDiagnostics: resolved.diagnostics,
+    autoconf: autoconfText,
+    kbuildDiagnostics: kb.diagnostics,
+    inputs: { config: configRead, kbuild: kbuildRead },
     gaps: [...new Set(gaps)],
     stats: {
       units: objects.length,

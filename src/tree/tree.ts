@@ -20,10 +20,17 @@ export class KernelTree {
   private readonly hashCache = new Map<string, string>();
   private realRoot: string | undefined;
 
-  constructor(root: string, opts: { overlay?: Map<string, string | null>; memoryOnly?: boolean } = {}) {
+  /** content hashes known without reading the file (from git's index for a --staged run), by tree-relative path */
+  private readonly knownHashes: ReadonlyMap<string, string>;
+
+  constructor(
+    root: string,
+    opts: { overlay?: Map<string, string | null>; memoryOnly?: boolean; knownHashes?: ReadonlyMap<string, string> } = {},
+  ) {
     this.root = path.resolve(root);
     this.overlay = opts.overlay ?? new Map();
     this.memoryOnly = opts.memoryOnly ?? false;
+    this.knownHashes = opts.knownHashes ?? new Map();
     if (!this.memoryOnly) {
       let st: fs.Stats;
       try {
@@ -54,11 +61,14 @@ export class KernelTree {
     return this.memoryOnly;
   }
 
-  /** The same tree with some files replaced (content) or removed (null). */
-  withOverlay(changes: Map<string, string | null>): KernelTree {
+  /**
+   * The same tree with some files replaced (content) or removed (null). `knownHashes`: content hashes of files of
+   * the new tree, known without reading them (they must be `hash()`'s own format: git blob ids).
+   */
+  withOverlay(changes: Map<string, string | null>, knownHashes?: ReadonlyMap<string, string>): KernelTree {
     const merged = new Map(this.overlay);
     for (const [p, c] of changes) merged.set(normalizeRel(p), c);
-    return new KernelTree(this.root, { overlay: merged, memoryOnly: this.memoryOnly });
+    return new KernelTree(this.root, { overlay: merged, memoryOnly: this.memoryOnly, ...(knownHashes ? { knownHashes } : {}) });
   }
 
   /**
@@ -139,10 +149,28 @@ export class KernelTree {
     return [...names].sort();
   }
 
+  private readonly recorders: Set<string>[] = [];
+
+  /**
+   * Run `fn` and return, beside its value, every file whose text (or hash) it asked for, existing or not: what a
+   * stage's result depends on besides which files exist (a --staged run reuses the base's result when the change
+   * touches none of them).
+   */
+  recordReads<T>(fn: () => T): { value: T; read: Set<string> } {
+    const read = new Set<string>();
+    this.recorders.push(read);
+    try {
+      return { value: fn(), read };
+    } finally {
+      this.recorders.splice(this.recorders.indexOf(read), 1);
+    }
+  }
+
   /** Text of a file, or undefined if it does not exist. Cached for the life of the tree object. */
   tryReadText(rel: string): string | undefined {
     const r = safeRel(this, rel);
     if (r === undefined) return undefined;
+    for (const rec of this.recorders) rec.add(r);
     const cached = this.textCache.get(r);
     if (cached !== undefined) return cached ?? undefined;
     let text: string | null;
@@ -167,13 +195,20 @@ export class KernelTree {
     return t;
   }
 
-  /** Content hash (sha1 hex) of a file, or '-' when missing. */
+  /**
+   * Content hash of a file, or '-' when missing: its git blob id (sha1 of "blob <size>\0" and the bytes), so that a
+   * run inside a git repository can take the hashes of unchanged files from the index instead of reading them.
+   */
   hash(rel: string): string {
     const r = this.rel(rel);
+    for (const rec of this.recorders) rec.add(r);
     let h = this.hashCache.get(r);
     if (h === undefined) {
-      const t = this.tryReadText(r);
-      h = t === undefined ? '-' : createHash('sha1').update(t, 'latin1').digest('hex');
+      h = this.overlay.has(r) ? undefined : this.knownHashes.get(r);
+      if (h === undefined) {
+        const t = this.tryReadText(r);
+        h = t === undefined ? '-' : blobId(t);
+      }
       this.hashCache.set(r, h);
     }
     return h;
@@ -183,6 +218,11 @@ export class KernelTree {
   arches(): string[] {
     return this.listDir('arch').filter((a) => this.isFile(`arch/${a}/Kconfig`));
   }
+}
+
+/** git's object id of a blob with this content (bytes as latin1 characters) */
+export function blobId(text: string): string {
+  return createHash('sha1').update(`blob ${text.length}\0`, 'latin1').update(text, 'latin1').digest('hex');
 }
 
 function safeRel(tree: KernelTree, rel: string): string | undefined {

@@ -73,3 +73,61 @@ describe('unit cache shared by a base and its change', () => {
     expect(cache.hits).toBe(total - 5);
   });
 });
+
+/**
+ * A staged run also takes over the base's Kconfig model, configurations and Kbuild graphs, unless the change touches
+ * a file they read (or, for Kbuild, adds or removes a file).
+ */
+describe('stages of a base taken over by its change', () => {
+  const baseTree = new KernelTree(bundledTreePath());
+  const selection = { overrides: { SMP: 'n' }, axes: [] };
+  async function pair(changes: Map<string, string | null>) {
+    const first = await runCheck({ tree: baseTree, selection, settings: loadSettings(baseTree), cacheDir: null, jobs: 1 });
+    const changeTree = baseTree.withOverlay(changes);
+    const changed = new Set(changes.keys());
+    const addedOrRemoved = [...changed].some((p) => baseTree.isFile(p) !== changeTree.isFile(p));
+    const cache = first.run.cache.derive(changeTree, changed);
+    const reuse = { result: first.run, changed, addedOrRemoved };
+    const second = await runCheck({ tree: changeTree, selection, settings: loadSettings(changeTree), cacheDir: null, jobs: 1, cache, reuse });
+    return { a: first.run.runs[0]!, b: second.run.runs[0]!, first, second };
+  }
+
+  it('a source change: the same configuration and graph objects', async () => {
+    const f = 'drivers/staging/zram/zram_drv.c';
+    const { a, b, first, second } = await pair(new Map([[f, baseTree.readText(f) + '\n/* touched */\n']]));
+    expect(b.config).toBe(a.config);
+    expect(b.graph).toBe(a.graph);
+    expect(second.run.models.get('arm')).toBe(first.run.models.get('arm'));
+    expect(second.diagnostics.map((d) => d.code)).toEqual(['X001']);
+  });
+
+  it('a Makefile change: the configuration is kept, the graph is evaluated again and shows the change', async () => {
+    const mk = 'drivers/staging/zram/Makefile';
+    const { a, b } = await pair(new Map([[mk, baseTree.readText(mk).replace('zram-y\t:=\tzram_drv.o', 'zram-y\t:=\tzram_drv.o zram_sysfs.o')]]));
+    expect(b.config).toBe(a.config);
+    expect(b.graph).not.toBe(a.graph);
+    expect(b.graph.objects.has('drivers/staging/zram/zram_sysfs.o')).toBe(true);
+    expect(a.graph.objects.has('drivers/staging/zram/zram_sysfs.o')).toBe(false);
+  });
+
+  it('an added file: the graph is evaluated again ($(wildcard) and sources depend on which files exist)', async () => {
+    const { a, b } = await pair(new Map([['drivers/staging/zram/new.c', 'int x;\n']]));
+    expect(b.config).toBe(a.config);
+    expect(b.graph).not.toBe(a.graph);
+  });
+
+  it('a Kconfig change: the model is read again from the change and its values take effect', async () => {
+    const kc = 'drivers/staging/zram/Kconfig';
+    const { a, b, first, second } = await pair(new Map([[kc, baseTree.readText(kc).replace('depends on BLOCK', 'depends on SMP && BLOCK')]]));
+    expect(second.run.models.get('arm')).not.toBe(first.run.models.get('arm'));
+    expect(b.config).not.toBe(a.config);
+    expect(b.config.values.get('ZRAM')).not.toEqual(a.config.values.get('ZRAM'));
+    expect(b.graph.objects.has('drivers/staging/zram/zram_drv.o')).toBe(false);
+  });
+
+  it('a defconfig change: the configuration is resolved again from the change', async () => {
+    const dc = 'arch/arm/configs/multi_v7_defconfig';
+    const { a, b } = await pair(new Map([[dc, baseTree.readText(dc) + 'CONFIG_ZRAM=m\n']]));
+    expect(b.config).not.toBe(a.config);
+  });
+});

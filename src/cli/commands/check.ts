@@ -77,7 +77,15 @@ export const checkCommand: KvCommand = (ctx) => ({
         const base = await runCheck({ ...common, settings: changeSettings, tree: change.base });
         // units that read none of the changed files are the same in both trees
         const cache = base.run.cache.derive(change.change, change.changed);
-        result = await runCheck({ ...common, settings: changeSettings, tree: change.change, cache });
+        const changed = new Set(change.changed);
+        const addedOrRemoved = change.changed.some((p) => change!.base.isFile(p) !== change!.change.isFile(p));
+        result = await runCheck({
+          ...common,
+          settings: changeSettings,
+          tree: change.change,
+          cache,
+          reuse: { result: base.run, changed, addedOrRemoved },
+        });
         const known = new Set(base.diagnostics.map((d) => d.fingerprint));
         diagnostics = result.diagnostics.filter((d) => !known.has(d.fingerprint));
       } else {
