@@ -9,6 +9,7 @@ import type { MatrixEntry } from './matrix.js';
 import { mergeAcrossConfigs } from './merge.js';
 import type { CompilerView, KconfigHandle, Stages } from './stages.js';
 import { type CachedUnit, UnitCache, macroEnv, parseAutoconf } from './unit-cache.js';
+import type { LoadedPack, PackedUnit } from './unit-pack.js';
 import { type UnitJob, type UnitRunner, inProcessRunner } from './unit-runner.js';
 
 const viewIds = new WeakMap<CompilerView, string>();
@@ -200,11 +201,15 @@ async function runConfig<K extends KconfigHandle>(
   let reused = 0;
   const objects = [...graph.objects.values()].filter((o) => o.source !== undefined);
   const units = new Map<string, CachedUnit>();
+  const keys = new Map<string, string>();
   const pending: { job: UnitJob; key: string }[] = [];
+  // the macro environment's identity: with the unit key (command, compiler), what a unit's preprocessing sees
+  const envId = createHash('sha1').update(entry.arch + '\0' + autoconfText).digest('hex').slice(0, 16);
   for (const obj of objects) {
     const compiler = stages.compiler(entry.arch, obj.cmd);
     const key = unitKey(obj.path, obj.cmd, compiler);
-    const unit = cache.lookup(key, macroEnv(compiler.macros, obj.cmd, autoconf));
+    keys.set(obj.path, key);
+    const unit = cache.lookup(key, macroEnv(compiler.macros, obj.cmd, autoconf), envId);
     if (unit) {
       units.set(obj.path, unit);
       reused++;
@@ -242,14 +247,25 @@ async function runConfig<K extends KconfigHandle>(
       progress();
     },
   );
+  const packed = new Map<LoadedPack, PackedUnit[]>();
+  let failed = false;
   for (const obj of objects) {
     const unit = units.get(obj.path)!;
     facts.set(obj.path, unit.facts);
     files.add(obj.source!);
-    for (const f of unit.includes) if (!f.startsWith('/')) files.add(f);
-    stageDiagnostics.push(...withRef(unit.diagnostics, entry.ref));
+    const pu = unit as Partial<PackedUnit>;
+    if (pu.pack) {
+      const l = packed.get(pu.pack);
+      if (l) l.push(unit as PackedUnit);
+      else packed.set(pu.pack, [unit as PackedUnit]);
+    } else for (const f of unit.includes) if (!f.startsWith('/')) files.add(f);
+    if (unit.diagnostics.length) stageDiagnostics.push(...withRef(unit.diagnostics, entry.ref));
+    if (unit.diagnostics.some((d) => d.code === 'E001')) failed = true;
     gaps.push(...unit.gaps);
   }
+  for (const [pack, list] of packed) pack.addFiles(list, files);
+  // the next run of this configuration reads one pack instead of a file per unit
+  if (!failed) cache.writePack(envId, new Map(objects.map((o) => [keys.get(o.path)!, units.get(o.path)!])));
 
   const t3 = performance.now();
   const link = stages.resolveLink(graph, facts);

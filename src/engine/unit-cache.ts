@@ -8,6 +8,7 @@ import type { CompileCommand } from '../core/graph.js';
 import type { Footprint } from '../core/tokens.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
+import { type LoadedPack, type PackedUnit, readPack, writePack } from './unit-pack.js';
 
 /**
  * Results of one translation unit, reusable for any configuration that compiles the object with the same command
@@ -23,6 +24,11 @@ export interface CachedUnit {
   includes: string[];
   /** content hash of each file in `includes` when the unit was analysed */
   hashes: string[];
+  /**
+   * set for a unit read from a pack (src/engine/unit-pack.ts): valid only in this macro environment (the hash of
+   * the configuration's autoconf.h), whatever its footprint, which the pack does not keep
+   */
+  env?: string;
 }
 
 /** Values of the externally supplied macros in one configuration: name -> replacement text, null when undefined. */
@@ -48,7 +54,34 @@ export class UnitCache {
   private readonly hashMemo = new Map<string, string>();
   hits = 0;
   diskHits = 0;
+  /** units taken from a pack */
+  packHits = 0;
   misses = 0;
+  private packs = new Map<string, LoadedPack | undefined>();
+  /** per pack, which of its files still have their content in this cache's tree (LoadedPack.unitValid) */
+  private readonly verdicts = new Map<LoadedPack, Int8Array>();
+
+  /** The pack of a macro environment (read once per run), if the disk cache has a valid one. */
+  private packFor(envId: string): LoadedPack | undefined {
+    if (!this.packs.has(envId)) this.packs.set(envId, this.disk!.readPack(envId));
+    return this.packs.get(envId);
+  }
+
+  /**
+   * After a configuration's units are all known (key -> unit): write them as that environment's pack unless its
+   * pack already provided all or nearly all (99 %) of them: a pre-commit run's few changed units on a real tree are
+   * not worth rewriting 50 MB.
+   */
+  writePack(envId: string, units: Map<string, CachedUnit>): boolean {
+    if (!this.disk || !this.tree || units.size === 0) return false;
+    let fromPack = 0;
+    const pack = this.packs.get(envId);
+    for (const [k, u] of units) if (pack?.units.get(k) === u) fromPack++;
+    const stale = units.size - fromPack;
+    if (stale === 0 || (pack && stale <= units.size / 100)) return false;
+    this.disk.writePack(envId, units, (f) => this.hashOf(f));
+    return true;
+  }
 
   constructor(
     private readonly disk?: DiskCache,
@@ -68,7 +101,8 @@ export class UnitCache {
     return h;
   }
 
-  private valid(c: CachedUnit, env: MacroEnv, checkFiles: boolean): boolean {
+  private valid(c: CachedUnit, env: MacroEnv, checkFiles: boolean, envId?: string): boolean {
+    if (c.env !== undefined) return c.env === envId;
     for (const [name, seen] of c.footprint) if (env(name) !== seen) return false;
     if (checkFiles) {
       for (let i = 0; i < c.includes.length; i++) if (this.hashOf(c.includes[i]!) !== c.hashes[i]) return false;
@@ -84,14 +118,19 @@ export class UnitCache {
   derive(tree: KernelTree, changed: Iterable<string>): UnitCache {
     const d = new UnitCache(this.disk, tree);
     d.parent = { cache: this, changed: new Set(changed) };
+    d.packs = this.packs;
     return d;
   }
 
   private parent?: { cache: UnitCache; changed: Set<string> };
 
-  lookup(key: string, env: MacroEnv): CachedUnit | undefined {
+  /**
+   * The unit of `key` valid in the macro environment `env` (`envId`: its identity, the hash of autoconf.h), from
+   * memory, the base run (derive), this environment's pack, or the unit's own file on disk.
+   */
+  lookup(key: string, env: MacroEnv, envId?: string): CachedUnit | undefined {
     for (const c of this.byKey.get(key) ?? []) {
-      if (this.valid(c, env, false)) {
+      if (this.valid(c, env, false, envId)) {
         this.hits++;
         return c;
       }
@@ -99,10 +138,23 @@ export class UnitCache {
     if (this.parent) {
       const { cache, changed } = this.parent;
       for (const c of cache.byKey.get(key) ?? []) {
-        if (this.valid(c, env, false) && !c.includes.some((f) => changed.has(f))) {
+        if (this.valid(c, env, false, envId) && !readsAny(c, changed)) {
           this.hits++;
           return c;
         }
+      }
+    }
+    if (this.disk && this.tree && envId !== undefined) {
+      const pack = this.packFor(envId);
+      const c = pack?.units.get(key);
+      let verdict = c && this.verdicts.get(pack!);
+      if (c && !verdict) this.verdicts.set(pack!, (verdict = new Int8Array(pack!.files.length)));
+      if (c && pack!.unitValid(c, (f) => this.hashOf(f), verdict!)) {
+        this.packHits++;
+        const list = this.byKey.get(key);
+        if (list) list.push(c);
+        else this.byKey.set(key, [c]);
+        return c;
       }
     }
     if (this.disk && this.tree && !this.loaded.has(key)) {
@@ -174,6 +226,13 @@ export class UnitCache {
     this.disk?.write(key, unit);
     return this.remember(key, unit);
   }
+}
+
+/** Whether a unit read any of `files` (the change of a --staged run). */
+function readsAny(c: CachedUnit, files: Set<string>): boolean {
+  const packed = c as Partial<PackedUnit>;
+  if (packed.fileIds && packed.pack) return packed.pack.readsAny(packed.fileIds, files);
+  return c.includes.some((f) => files.has(f));
 }
 
 /** Parse autoconf.h text into name -> value (the text after the name, whitespace runs collapsed). */
@@ -249,6 +308,18 @@ export class DiskCache {
     }
     if (data.code !== this.code) return [];
     return data.variants.map((v) => ({ ...v, footprint: new Map(v.footprint) }));
+  }
+
+  private packFile(envId: string): string {
+    return path.join(this.dir, 'packs', envId + '.pack');
+  }
+
+  readPack(envId: string): LoadedPack | undefined {
+    return readPack(this.packFile(envId), this.code, envId);
+  }
+
+  writePack(envId: string, units: Map<string, CachedUnit>, hashOf: (f: string) => string): void {
+    writePack(this.packFile(envId), this.code, envId, units, hashOf);
   }
 
   write(key: string, unit: CachedUnit): void {

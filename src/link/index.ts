@@ -2,6 +2,7 @@ import type {
   ExportFact, LinkResult, ModuleLink, ResolvedRef, SymbolDef, SymbolRef, UnitFacts,
 } from '../core/facts.js';
 import type { ObjectGraph } from '../core/graph.js';
+import { extend } from '../core/lazy.js';
 
 /** modpost's list of GPL-compatible licenses (scripts/mod/modpost.c, license_is_gpl_compatible) */
 const GPL_COMPATIBLE = new Set(['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL']);
@@ -34,7 +35,7 @@ export function resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): 
       if (d.binding === 'local') continue;
       const prev = defined.get(d.name);
       // a strong definition overrides a weak one; the first strong one wins (a second is a link error)
-      if (!prev || (prev.binding === 'weak' && d.binding === 'global')) defined.set(d.name, { ...d, object: o });
+      if (!prev || (prev.binding === 'weak' && d.binding === 'global')) defined.set(d.name, extend(d, { object: o }));
     }
   };
   const builtin: string[] = [];
@@ -86,7 +87,7 @@ export function resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): 
   }
 
   const vmExports: (ExportFact & { object: string })[] = [];
-  const exportTable = new Map<string, ExportFact & { provider: string; object: string }>();
+  const exportTable = new Map<string, { x: ExportFact; provider: string; object: string }>();
   const duplicateExports: { name: string; first: string; second: string }[] = [];
   const addExport = (x: ExportFact, provider: string, object: string) => {
     const prev = exportTable.get(x.name);
@@ -94,11 +95,11 @@ export function resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): 
       duplicateExports.push({ name: x.name, first: prev.provider === 'vmlinux' ? prev.object : prev.provider, second: provider === 'vmlinux' ? object : provider });
       return;
     }
-    exportTable.set(x.name, { ...x, provider, object });
+    exportTable.set(x.name, { x, provider, object });
   };
   for (const o of linked) {
     for (const x of facts.get(o)!.exports) {
-      vmExports.push({ ...x, object: o });
+      vmExports.push(extend(x, { object: o }));
       addExport(x, 'vmlinux', o);
     }
   }
@@ -120,7 +121,7 @@ export function resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): 
       for (const d of f.defs) {
         if (d.binding === 'local') continue;
         const prev = defs.get(d.name);
-        if (!prev || (prev.binding === 'weak' && d.binding === 'global')) defs.set(d.name, { ...d, object: o });
+        if (!prev || (prev.binding === 'weak' && d.binding === 'global')) defs.set(d.name, extend(d, { object: o }));
       }
     }
     return { name: m.name, objects: m.objects, facts: fs, defs };
@@ -135,21 +136,19 @@ export function resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): 
     const x = exportTable.get(symbol);
     if (x && x.provider !== self && self !== undefined) {
       r.status = 'exported';
-      const { object: _o, ...exp } = x;
-      void _o;
-      r.export = exp;
+      r.export = extend(x.x, { provider: x.provider });
       return r;
     }
     const d = defined.get(symbol);
     if (d) {
       r.status = 'defined-unexported';
-      r.definition = { ...d, provider: 'vmlinux' };
+      r.definition = extend(d, { provider: 'vmlinux' });
       return r;
     }
     const md = moduleDefs.get(symbol);
     if (md && md.module !== self) {
       r.status = 'defined-unexported';
-      r.definition = { ...md.def, provider: md.module };
+      r.definition = extend(md.def, { provider: md.module });
     }
     return r;
   };
@@ -200,7 +199,7 @@ export function resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): 
     const md = moduleDefs.get(s);
     if (md) {
       r.status = 'defined-unexported';
-      r.definition = { ...md.def, provider: md.module };
+      r.definition = extend(md.def, { provider: md.module });
     }
     return r;
   });

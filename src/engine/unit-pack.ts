@@ -1,0 +1,411 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ExportFact, SymbolDef, SymbolRef, UnitFacts } from '../core/facts.js';
+import type { Diagnostic, Span, TraceStep } from '../core/types.js';
+import { I, Lazy, type LazySource, U } from '../core/lazy.js';
+import { PackReader, PackWriter } from './packed.js';
+import type { CachedUnit } from './unit-cache.js';
+
+/**
+ * Unit packs: every unit of one configuration in one file, written after a whole-tree run and read by the next one
+ * (a pre-commit hook's base run above all) instead of thousands of per-unit cache files.
+ *
+ * A pack is valid for one macro environment (`env`: the hash of the configuration's autoconf.h; the unit key
+ * already holds the command and the compiler) and, unit by unit, while the files the unit read keep their content
+ * hashes. What the link stage needs of a unit (symbol names, bindings, exports, license, namespaces, includes) is
+ * decoded when the pack is read; spans and macro traces — needed only for the few symbols a finding shows — are
+ * decoded from the pack when first asked for, unit by unit.
+ *
+ * File layout: "KVPK", u32 header length, header JSON, then (4-byte aligned) the eager Int32Array, the detail
+ * Int32Array, and the detail string table as JSON.
+ */
+
+const MAGIC = 0x4b50564b; // "KVPK" little-endian
+
+interface Header {
+  code: string;
+  env: string;
+  /** strings of the eager part (names, files) */
+  strings: string[];
+  shapes: number[][];
+  /** files read by the units (indices into strings), with their content hashes when the pack was written */
+  files: number[];
+  hashes: string[];
+  units: number;
+  eagerInts: number;
+  detailInts: number;
+  detailShapes: number[][];
+}
+
+const BINDINGS: SymbolDef['binding'][] = ['global', 'weak', 'local'];
+const KINDS: SymbolDef['kind'][] = ['func', 'data', 'unknown'];
+
+/** The spans, traces and any other field beyond the eager ones, of one unit, in fact order. */
+interface Detail {
+  defs: Record<string, unknown>[];
+  refs: Record<string, unknown>[];
+  exports: Record<string, unknown>[];
+  license: Record<string, unknown> | null;
+  importNs: Record<string, unknown>[];
+}
+
+const EAGER_DEF = new Set(['name', 'binding', 'kind', 'how']);
+const EAGER_REF = new Set(['name', 'weak', 'from']);
+const EAGER_EXPORT = new Set(['name', 'gpl', 'namespace']);
+const EAGER_NS = new Set(['ns']);
+const EAGER_LICENSE = new Set(['value']);
+
+function rest(o: object, eager: Set<string>): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (!eager.has(k) && v !== undefined) r[k] = v;
+  return r;
+}
+
+// ------------------------------------------------------------------------------------------------ lazy facts
+
+/** One unit's place in a pack: decodes its detail on first use. */
+class UnitDetail implements LazySource<Detail> {
+  private d: Detail | undefined;
+  constructor(
+    private readonly pack: LoadedPack,
+    private readonly at: number,
+  ) {}
+  get(): Detail {
+    return (this.d ??= this.pack.detailAt(this.at));
+  }
+}
+
+class PackedDef extends Lazy {
+  declare name: string;
+  declare binding: SymbolDef['binding'];
+  declare kind: SymbolDef['kind'];
+  declare how?: string;
+  protected rest() {
+    return (this[U].get() as Detail).defs[this[I]]!;
+  }
+  get span(): Span {
+    return this.rest().span as Span;
+  }
+}
+
+class PackedRef extends Lazy {
+  declare name: string;
+  declare from?: string;
+  declare weak?: boolean;
+  protected rest() {
+    return (this[U].get() as Detail).refs[this[I]]!;
+  }
+  get span(): Span {
+    return this.rest().span as Span;
+  }
+  get trace(): TraceStep[] {
+    return (this.rest().trace as TraceStep[] | undefined) ?? [];
+  }
+}
+
+class PackedExport extends Lazy {
+  declare name: string;
+  declare gpl: boolean;
+  declare namespace: string | null;
+  protected rest() {
+    return (this[U].get() as Detail).exports[this[I]]!;
+  }
+  get span(): Span {
+    return this.rest().span as Span;
+  }
+  get trace(): TraceStep[] {
+    return (this.rest().trace as TraceStep[] | undefined) ?? [];
+  }
+}
+
+class PackedNs extends Lazy {
+  declare ns: string;
+  protected rest() {
+    return (this[U].get() as Detail).importNs[this[I]]!;
+  }
+  get span(): Span {
+    return this.rest().span as Span;
+  }
+}
+
+class PackedLicense extends Lazy {
+  declare value: string;
+  protected rest() {
+    return (this[U].get() as Detail).license!;
+  }
+  get span(): Span {
+    return this.rest().span as Span;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ reading
+
+export interface PackedUnit extends CachedUnit {
+  /** ids (into the pack's file table) of the files the unit read */
+  fileIds: Int32Array;
+  pack: LoadedPack;
+}
+
+export class LoadedPack {
+  readonly units = new Map<string, PackedUnit>();
+  readonly files: string[];
+  readonly hashes: string[];
+  private detailReader: PackReader | undefined;
+
+  constructor(
+    private readonly header: Header,
+    private readonly detail: Int32Array,
+    private readonly detailStrings: () => string[],
+  ) {
+    this.files = header.files.map((i) => header.strings[i]!);
+    this.hashes = header.hashes;
+  }
+
+  private changedIds?: { files: Set<string>; ids: Set<number> };
+
+  /**
+   * Whether every file the unit read still has the content it had, in the tree `hashOf` reads. `verdict` memoises
+   * per file of this pack and per tree (0 not checked yet, 1 unchanged, 2 changed): one array per tree.
+   */
+  unitValid(u: PackedUnit, hashOf: (f: string) => string, verdict: Int8Array): boolean {
+    const v = verdict;
+    for (const id of u.fileIds) {
+      let x = v[id]!;
+      if (x === 0) v[id] = x = hashOf(this.files[id]!) === this.hashes[id] ? 1 : 2;
+      if (x === 2) return false;
+    }
+    return true;
+  }
+
+  /** Whether the files `ids` include any of `files`. */
+  readsAny(ids: Int32Array, files: Set<string>): boolean {
+    if (this.changedIds?.files !== files) {
+      const set = new Set<number>();
+      this.files.forEach((f, i) => files.has(f) && set.add(i));
+      this.changedIds = { files, ids: set };
+    }
+    const set = this.changedIds.ids;
+    if (set.size === 0) return false;
+    for (const id of ids) if (set.has(id)) return true;
+    return false;
+  }
+
+  /** Add the tree-relative files read by these units of this pack to `into` (one pass over file ids). */
+  addFiles(units: Iterable<PackedUnit>, into: Set<string>): void {
+    const seen = new Uint8Array(this.files.length);
+    for (const u of units) for (const id of u.fileIds) seen[id] = 1;
+    seen.forEach((x, i) => {
+      if (x && !this.files[i]!.startsWith('/')) into.add(this.files[i]!);
+    });
+  }
+
+  /** units whose detail was decoded so far */
+  decoded = 0;
+
+  detailAt(at: number): Detail {
+    this.decoded++;
+    this.detailReader ??= new PackReader({ strings: this.detailStrings(), shapes: this.header.detailShapes, data: this.detail });
+    this.detailReader.pos = at;
+    return this.detailReader.value() as Detail;
+  }
+}
+
+/** Read a pack; undefined when it is missing, damaged, or written by other analysis code or for another env. */
+export function readPack(file: string, code: string, env: string): LoadedPack | undefined {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (buf.length < 8 || buf.readUInt32LE(0) !== MAGIC) return undefined;
+    const hlen = buf.readUInt32LE(4);
+    const header = JSON.parse(buf.toString('utf8', 8, 8 + hlen)) as Header;
+    if (header.code !== code || header.env !== env) return undefined;
+    let off = (8 + hlen + 3) & ~3;
+    // an aligned copy-free view needs the Buffer's own offset aligned too
+    const ints = (n: number): Int32Array => {
+      const start = buf.byteOffset + off;
+      const view = start % 4 === 0 ? new Int32Array(buf.buffer, start, n) : new Int32Array(buf.buffer.slice(start, start + n * 4));
+      off += n * 4;
+      return view;
+    };
+    const eager = ints(header.eagerInts);
+    const detail = ints(header.detailInts);
+    const dsOff = off;
+    let ds: string[] | undefined;
+    const pack = new LoadedPack(header, detail, () => (ds ??= JSON.parse(buf.toString('utf8', dsOff)) as string[]));
+    decodeUnits(pack, header, eager);
+    return pack;
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void {
+  const r = new PackReader({ strings: header.strings, shapes: header.shapes, data: eager });
+  const s = header.strings;
+  const str = (i: number) => (i < 0 ? undefined : s[i]!);
+  for (let n = 0; n < header.units; n++) {
+    const key = s[r.int()]!;
+    const u = new UnitDetail(pack, r.int());
+    const facts = { object: s[r.int()]!, source: s[r.int()]! } as UnitFacts;
+    const defs: SymbolDef[] = (facts.defs = new Array(r.int()));
+    for (let i = 0; i < defs.length; i++) {
+      const d = new PackedDef(u, i);
+      d.name = s[r.int()]!;
+      d.binding = BINDINGS[r.int()]!;
+      d.kind = KINDS[r.int()]!;
+      const how = str(r.int());
+      if (how !== undefined) d.how = how;
+      defs[i] = d as unknown as SymbolDef;
+    }
+    const refs: SymbolRef[] = (facts.refs = new Array(r.int()));
+    for (let i = 0; i < refs.length; i++) {
+      const x = new PackedRef(u, i);
+      x.name = s[r.int()]!;
+      const from = str(r.int());
+      if (from !== undefined) x.from = from;
+      const weak = r.int();
+      if (weak >= 0) x.weak = weak === 1;
+      refs[i] = x as unknown as SymbolRef;
+    }
+    const exports: ExportFact[] = (facts.exports = new Array(r.int()));
+    for (let i = 0; i < exports.length; i++) {
+      const x = new PackedExport(u, i);
+      x.name = s[r.int()]!;
+      x.gpl = r.int() === 1;
+      x.namespace = str(r.int()) ?? null;
+      exports[i] = x as unknown as ExportFact;
+    }
+    const license = str(r.int());
+    if (license !== undefined) {
+      const l = new PackedLicense(u, 0);
+      l.value = license;
+      facts.license = l as unknown as UnitFacts['license'] & object;
+    }
+    const ns: UnitFacts['importNs'] = (facts.importNs = new Array(r.int()));
+    for (let i = 0; i < ns.length; i++) {
+      const x = new PackedNs(u, i);
+      x.ns = s[r.int()]!;
+      ns[i] = x as unknown as UnitFacts['importNs'][number];
+    }
+    const factGaps = r.value() as string[] | null;
+    if (factGaps !== null) facts.gaps = factGaps;
+    const diagnostics = r.value() as Diagnostic[];
+    const gaps = r.value() as string[];
+    const nInc = r.int();
+    const fileIds = eager.subarray(r.pos, r.pos + nInc);
+    r.pos += nInc;
+    let includes: string[] | undefined;
+    const unit: PackedUnit = {
+      footprint: new Map(),
+      env: header.env,
+      facts,
+      diagnostics,
+      gaps,
+      get includes() {
+        return (includes ??= Array.from(fileIds, (i) => pack.files[i]!));
+      },
+      hashes: [],
+      fileIds,
+      pack,
+    };
+    pack.units.set(key, unit);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ writing
+
+/** Write every unit of a configuration (key -> unit) as one pack; `hashOf` gives each read file's content hash. */
+export function writePack(file: string, code: string, env: string, units: Map<string, CachedUnit>, hashOf: (f: string) => string): void {
+  const w = new PackWriter();
+  const dw = new PackWriter();
+  const fileIdx = new Map<string, number>();
+  const files: number[] = [];
+  const hashes: string[] = [];
+  const fid = (f: string): number => {
+    let i = fileIdx.get(f);
+    if (i === undefined) {
+      i = files.length;
+      fileIdx.set(f, i);
+      files.push(w.str(f));
+      hashes.push(hashOf(f));
+    }
+    return i;
+  };
+  const opt = (v: string | undefined | null) => (v === undefined || v === null ? -1 : w.str(v));
+  const json = (o: object): Record<string, unknown> => (o instanceof Lazy ? o.toJSON() : (o as Record<string, unknown>));
+  for (const [key, unit] of units) {
+    const f = unit.facts;
+    w.int(w.str(key));
+    const detail: Detail = {
+      defs: f.defs.map((d) => rest(json(d), EAGER_DEF)),
+      refs: f.refs.map((x) => rest(json(x), EAGER_REF)),
+      exports: f.exports.map((x) => rest(json(x), EAGER_EXPORT)),
+      license: f.license ? rest(json(f.license), EAGER_LICENSE) : null,
+      importNs: f.importNs.map((x) => rest(json(x), EAGER_NS)),
+    };
+    w.int(dw.length);
+    dw.value(detail);
+    w.int(w.str(f.object));
+    w.int(w.str(f.source));
+    w.int(f.defs.length);
+    for (const d of f.defs) {
+      w.int(w.str(d.name));
+      w.int(BINDINGS.indexOf(d.binding));
+      w.int(KINDS.indexOf(d.kind));
+      w.int(opt(d.how));
+    }
+    w.int(f.refs.length);
+    for (const x of f.refs) {
+      w.int(w.str(x.name));
+      w.int(opt(x.from));
+      w.int(x.weak === undefined ? -1 : x.weak ? 1 : 0);
+    }
+    w.int(f.exports.length);
+    for (const x of f.exports) {
+      w.int(w.str(x.name));
+      w.int(x.gpl ? 1 : 0);
+      w.int(opt(x.namespace));
+    }
+    w.int(opt(f.license?.value));
+    w.int(f.importNs.length);
+    for (const x of f.importNs) w.int(w.str(x.ns));
+    w.value(f.gaps ?? null);
+    w.value(unit.diagnostics);
+    w.value(unit.gaps);
+    const inc = unit.includes;
+    w.int(inc.length);
+    for (const p of inc) w.int(fid(p));
+  }
+  const eager = w.finish();
+  const det = dw.finish();
+  const header: Header = {
+    code,
+    env,
+    strings: eager.strings,
+    shapes: eager.shapes,
+    files,
+    hashes,
+    units: units.size,
+    eagerInts: eager.data.length,
+    detailInts: det.data.length,
+    detailShapes: det.shapes,
+  };
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const pre = Buffer.alloc(8);
+  pre.writeUInt32LE(MAGIC, 0);
+  pre.writeUInt32LE(head.length, 4);
+  const pad = Buffer.alloc(((8 + head.length + 3) & ~3) - (8 + head.length));
+  const ints = (a: Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.concat([pre, head, pad, ints(eager.data), ints(det.data), Buffer.from(JSON.stringify(det.strings), 'utf8')]));
+    fs.renameSync(tmp, file);
+  } catch {
+    /* a pack that cannot be written is only slower */
+  }
+}
