@@ -13,7 +13,7 @@ import { defaultStages } from './default-stages.js';
 import { type MatrixEntry, buildMatrix } from './matrix.js';
 import { type RunOptions, type RunResult, runMatrix } from './pipeline.js';
 import { DiskCache, UnitCache, defaultCacheDir } from './unit-cache.js';
-import { type WorkerTreeSpec, adaptiveRunner } from './unit-runner.js';
+import { UnitPrefetch, type WorkerTreeSpec, adaptiveRunner } from './unit-runner.js';
 
 function overlayId(tree: KernelTree): string {
   const h = createHash('sha1');
@@ -41,11 +41,19 @@ export interface CheckOptions {
   cacheDir?: string | null;
   /** a unit cache shared with an earlier run in the same process (staged runs check the base, then the change) */
   cache?: UnitCache;
+  /** staged runs: the tree files the change touches (tree-wide rules such as K004 look only at them) */
+  onlyFiles?: Set<string>;
   /** staged runs: the base's run, whose configurations and Kbuild graphs the change may take over */
   reuse?: RunOptions['reuse'];
+  /** the base run of a staged run: analyse the change's units (in `tree`) early, beside this run */
+  prefetchFor?: { tree: KernelTree; changed: Set<string>; addedOrRemoved: boolean };
+  /** the change run of a staged run: units the base run started analysing (closed at the end of this run) */
+  prefetched?: UnitPrefetch;
 }
 
 export interface CheckResult {
+  /** set when `prefetchFor` was given: hand it to the change's run as `prefetched` */
+  prefetch?: UnitPrefetch;
   matrix: MatrixEntry[];
   run: RunResult<KconfigModel>;
   diagnostics: Diagnostic[];
@@ -78,17 +86,33 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const runOpts: RunOptions = { rules, ruleSettings, cache };
   if (opts.onProgress) runOpts.onProgress = opts.onProgress;
   if (opts.reuse) runOpts.reuse = opts.reuse;
+  if (opts.onlyFiles) runOpts.onlyFiles = opts.onlyFiles;
   const jobs = opts.jobs ?? Math.max(1, Math.min(os.availableParallelism(), 8));
-  const spec: WorkerTreeSpec = { root: opts.tree.root, overlay: opts.tree.overlayEntries(), overlayId: overlayId(opts.tree) };
-  if (opts.objtree) spec.objtree = opts.objtree;
-  if (profile) spec.profile = profile;
+  const specOf = (tree: KernelTree): WorkerTreeSpec => {
+    const spec: WorkerTreeSpec = { root: tree.root, overlay: tree.overlayEntries(), overlayId: overlayId(tree) };
+    if (opts.objtree) spec.objtree = opts.objtree;
+    if (profile) spec.profile = profile;
+    return spec;
+  };
   // in-memory trees cannot be rebuilt in a worker from their root
-  runOpts.runner = adaptiveRunner(stages, opts.tree, spec, opts.tree.inMemory ? 1 : jobs, opts.jobs !== undefined ? 1 : WORKER_THRESHOLD);
+  // an explicit --jobs uses workers whatever the size of the run
+  const threshold = opts.jobs !== undefined ? 1 : WORKER_THRESHOLD;
+  const runner = adaptiveRunner(stages, opts.tree, specOf(opts.tree), opts.tree.inMemory ? 1 : jobs, threshold);
+  runOpts.runner = opts.prefetched ? opts.prefetched.runner(runner) : runner;
+  let prefetch: UnitPrefetch | undefined;
+  if (opts.prefetchFor && !opts.prefetchFor.tree.inMemory) {
+    const p = opts.prefetchFor;
+    runOpts.prefetch = prefetch = new UnitPrefetch(specOf(p.tree), p.changed, p.addedOrRemoved, threshold);
+  }
   try {
     const run = await runMatrix(opts.tree, matrix, stages, runOpts);
-    return { matrix, run, diagnostics: run.diagnostics, durationMs: performance.now() - t0 };
+    return { matrix, run, diagnostics: run.diagnostics, durationMs: performance.now() - t0, ...(prefetch ? { prefetch } : {}) };
+  } catch (e) {
+    await prefetch?.close();
+    throw e;
   } finally {
-    await runOpts.runner?.close();
+    await runOpts.runner.close();
+    await opts.prefetched?.close();
   }
 }
 

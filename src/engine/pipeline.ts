@@ -8,9 +8,9 @@ import { type ConfigView, type Rule, type RuleOptions, resolveOptions, toDiagnos
 import type { MatrixEntry } from './matrix.js';
 import { mergeAcrossConfigs } from './merge.js';
 import type { CompilerView, KconfigHandle, Stages } from './stages.js';
-import { type CachedUnit, UnitCache, macroEnv, parseAutoconf } from './unit-cache.js';
+import { type CachedUnit, UnitCache, macroEnv, parseAutoconf, readsAny } from './unit-cache.js';
 import type { LoadedPack, PackedUnit } from './unit-pack.js';
-import { type UnitJob, type UnitRunner, inProcessRunner } from './unit-runner.js';
+import { type UnitJob, type UnitPrefetch, type UnitRunner, inProcessRunner } from './unit-runner.js';
 
 const viewIds = new WeakMap<CompilerView, string>();
 
@@ -47,6 +47,8 @@ export interface RunOptions {
    * changed files and (for Kbuild, which also looks at which files exist) no file was added or removed.
    */
   reuse?: { result: RunResult<KconfigHandle>; changed: Set<string>; addedOrRemoved: boolean };
+  /** the base run of a --staged/--since run: where to start analysing the change's units early */
+  prefetch?: UnitPrefetch;
 }
 
 /** Files a stage read while computing a result (KernelTree.recordReads), to decide whether a change can affect it. */
@@ -264,6 +266,19 @@ async function runConfig<K extends KconfigHandle>(
     gaps.push(...unit.gaps);
   }
   for (const [pack, list] of packed) pack.addFiles(list, files);
+  // a base run: the units that read a changed file are analysed for the change now, beside this run's link and rules
+  const pf = opts.prefetch;
+  if (pf && !pf.addedOrRemoved && !touches(configRead, pf.changed) && !touches(kbuildRead, pf.changed)) {
+    const jobs: UnitJob[] = [];
+    for (const obj of objects) {
+      const unit = units.get(obj.path)!;
+      if (!pf.changed.has(obj.source!) && !readsAny(unit, pf.changed)) continue;
+      const job: UnitJob = { object: obj.path, source: obj.source!, cmd: obj.cmd };
+      if (obj.module !== undefined) job.module = obj.module;
+      jobs.push(job);
+    }
+    pf.start(jobs, { arch: entry.arch, autoconf: autoconfText }, objects.length);
+  }
   // the next run of this configuration reads one pack instead of a file per unit
   if (!failed) cache.writePack(envId, new Map(objects.map((o) => [keys.get(o.path)!, units.get(o.path)!])));
 

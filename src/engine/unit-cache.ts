@@ -229,7 +229,7 @@ export class UnitCache {
 }
 
 /** Whether a unit read any of `files` (the change of a --staged run). */
-function readsAny(c: CachedUnit, files: Set<string>): boolean {
+export function readsAny(c: CachedUnit, files: Set<string>): boolean {
   const packed = c as Partial<PackedUnit>;
   if (packed.fileIds && packed.pack) return packed.pack.readsAny(packed.fileIds, files);
   return c.includes.some((f) => files.has(f));

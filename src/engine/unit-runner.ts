@@ -238,3 +238,72 @@ export function adaptiveRunner<K extends KconfigHandle>(
     },
   };
 }
+
+/**
+ * Units of a change analysed ahead of time, beside the run of its base (--staged / --since): as soon as the base
+ * run knows which of its units read a changed file (and that the change keeps its configuration and Kbuild graph),
+ * those units are analysed for the change tree in a worker thread while the main thread links and checks the
+ * base. The change's run then takes them from here (`runner`). Without compiled workers (tests running the
+ * TypeScript sources) nothing is prefetched and the change's run analyses them itself.
+ */
+export class UnitPrefetch {
+  private readonly pending = new Map<string, Promise<UnitOutput>>();
+  private pool: Promise<UnitRunner> | undefined;
+
+  constructor(
+    /** the change tree, as a worker rebuilds it */
+    private readonly spec: WorkerTreeSpec,
+    readonly changed: Set<string>,
+    /** a file was added or removed: the change's Kbuild graph may differ, nothing is prefetched */
+    readonly addedOrRemoved: boolean,
+    /** configurations with fewer units are not worth a worker thread (its start costs more than the overlap saves) */
+    private readonly minUnits: number,
+  ) {}
+
+  private static id(job: UnitJob, ctx: { arch: string; autoconf: string }): string {
+    return JSON.stringify([job.object, job.source, job.cmd, job.module ?? null, ctx.arch, ctx.autoconf]);
+  }
+
+  /** Start analysing `jobs` for the change tree (`units`: how many units the configuration has). */
+  start(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
+    if (jobs.length === 0 || units < this.minUnits || !workerPoolAvailable()) return;
+    this.pool ??= workerRunner(this.spec, 1);
+    const pool = this.pool;
+    const waiting = new Map<string, (o: UnitOutput) => void>();
+    for (const j of jobs) {
+      const id = UnitPrefetch.id(j, ctx);
+      if (this.pending.has(id)) continue;
+      this.pending.set(id, new Promise<UnitOutput>((resolve) => waiting.set(j.object, resolve)));
+    }
+    void pool
+      .then((p) =>
+        p.run(jobs, ctx, (outs) => {
+          for (const o of outs) waiting.get(o.object)?.(o);
+        }),
+      )
+      .catch((e: unknown) => {
+        for (const j of jobs) waiting.get(j.object)?.(failedUnit(j, `internal error while analysing ${j.source} ahead of time: ${String(e)}`, []));
+      });
+  }
+
+  /** A runner that takes prefetched units from here and gives the others to `inner`. */
+  runner(inner: UnitRunner): UnitRunner {
+    return {
+      run: async (jobs, ctx, onOutputs) => {
+        const rest: UnitJob[] = [];
+        const ready: Promise<UnitOutput>[] = [];
+        for (const j of jobs) {
+          const p = this.pending.get(UnitPrefetch.id(j, ctx));
+          if (p) ready.push(p);
+          else rest.push(j);
+        }
+        await Promise.all([inner.run(rest, ctx, onOutputs), ...ready.map((p) => p.then((o) => onOutputs([o])))]);
+      },
+      close: () => inner.close(),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.pool) await (await this.pool).close();
+  }
+}

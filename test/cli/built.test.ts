@@ -52,6 +52,31 @@ describe('compiled kvlint', () => {
     expect(smpY.code).toBe(0);
   });
 
+  it('--staged with workers: the change units analysed ahead of time give exactly the staged finding', () => {
+    const repo = path.join(dir, 'staged-repo');
+    fs.cpSync(bundledTreePath(), repo, { recursive: true });
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: repo });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const zram = path.join(repo, 'drivers/staging/zram/zram_drv.c');
+    const text = fs.readFileSync(zram, 'utf8');
+    fs.writeFileSync(zram, text.replace('static int __init zram_init(void)\n{', 'extern void mem_init(void);\n\nstatic int __init zram_init(void)\n{\n\tmem_init();'));
+    git('add', 'drivers/staging/zram/zram_drv.c');
+    // a header too: every unit including it is analysed again for the change
+    const glue = path.join(repo, 'arch/arm/include/asm/glue.h');
+    fs.appendFileSync(glue, '\n/* touched */\n');
+    git('add', 'arch/arm/include/asm/glue.h');
+    for (let i = 0; i < 2; i++) {
+      const r = kvlint(['check', '--staged', '--jobs', '2', '--format', 'gcc', repo]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.split('\n').filter((l) => / error: /.test(l))).toEqual([
+        expect.stringMatching(/^staged-repo\/drivers\/staging\/zram\/zram_drv\.c:\d+:\d+: error: "mem_init" \[drivers\/staging\/zram\/zram\.ko\] undefined! \[X001\]$/),
+      ]);
+      expect(r.code).toBe(1);
+    }
+  });
+
   it('abandons a unit that does not finish within its budget (E001, exit 2) and keeps every other result', () => {
     // a macro bomb: an initializer of 2^23 elements to expand and parse, far over a 2 s budget
     const tree = path.join(dir, 'bomb-tree');

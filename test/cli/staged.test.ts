@@ -74,6 +74,17 @@ describe('kvlint check --staged / --since', () => {
     git('checkout', '-q', '--', 'kernel/printk.c');
   });
 
+  it('tree-wide rules (K004) report what the staged files introduce', async () => {
+    const text = fs.readFileSync(zram(), 'utf8');
+    fs.writeFileSync(zram(), text + '\n#ifdef CONFIG_ZRAM_NO_SUCH_OPTION\nint zram_unused;\n#endif\n');
+    git('add', 'drivers/staging/zram/zram_drv.c');
+    const r = await runCli(['check', '--staged', '--format', 'gcc', repo]);
+    expect(r.stdout).toMatch(/zram_drv\.c:\d+:\d+: warning: symbol ZRAM_NO_SUCH_OPTION is referenced but not defined in any Kconfig file \[K004\]/);
+    expect(r.stdout.match(/\[K004\]/g)).toHaveLength(1);
+    git('reset', '-q', 'HEAD', '--', 'drivers/staging/zram/zram_drv.c');
+    fs.writeFileSync(zram(), text);
+  });
+
   it('--since REV reports what the working tree introduced after REV', async () => {
     const text = fs.readFileSync(zram(), 'utf8');
     fs.writeFileSync(zram(), text.replace('static void __exit zram_exit(void)\n{', 'extern void setup_arch(char **);\n\nstatic void __exit zram_exit(void)\n{\n\tsetup_arch(0);'));

@@ -74,16 +74,25 @@ export const checkCommand: KvCommand = (ctx) => ({
         change = argv.staged ? stagedTrees(tree.root) : sinceTrees(tree.root, argv.since!);
         // the change's settings decide (a staged .kvlint.json applies to its own commit)
         const changeSettings = loadSettings(change.change, { rules: allRules });
-        const base = await runCheck({ ...common, settings: changeSettings, tree: change.base });
-        // units that read none of the changed files are the same in both trees
-        const cache = base.run.cache.derive(change.change, change.changed);
+        // tree-wide rules look only at the changed files, in both trees: what they report elsewhere cannot be new
         const changed = new Set(change.changed);
         const addedOrRemoved = change.changed.some((p) => change!.base.isFile(p) !== change!.change.isFile(p));
+        const base = await runCheck({
+          ...common,
+          settings: changeSettings,
+          tree: change.base,
+          onlyFiles: changed,
+          prefetchFor: { tree: change.change, changed, addedOrRemoved },
+        });
+        // units that read none of the changed files are the same in both trees
+        const cache = base.run.cache.derive(change.change, change.changed);
         result = await runCheck({
+          ...(base.prefetch ? { prefetched: base.prefetch } : {}),
           ...common,
           settings: changeSettings,
           tree: change.change,
           cache,
+          onlyFiles: changed,
           reuse: { result: base.run, changed, addedOrRemoved },
         });
         const known = new Set(base.diagnostics.map((d) => d.fingerprint));
