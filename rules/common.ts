@@ -174,18 +174,27 @@ export class DefinitionIndex {
 
   private build(): Map<string, DefinitionSite[]> {
     const idx = new Map<string, DefinitionSite[]>();
+    // symbol -> object -> site (some symbols, e.g. init_module, are defined by hundreds of objects)
+    const byObject = new Map<string, Map<string, DefinitionSite>>();
     for (const view of this.views) {
       for (const [path, f] of view.facts) {
         const obj = view.graph.objects.get(path);
         if (!obj) continue;
         for (const d of f.defs) {
           if (d.binding === 'local') continue;
-          let list = idx.get(d.name);
-          if (!list) idx.set(d.name, (list = []));
-          const site = list.find((s) => s.object === path);
+          let sites = byObject.get(d.name);
+          if (!sites) {
+            byObject.set(d.name, (sites = new Map()));
+            idx.set(d.name, []);
+          }
+          const site = sites.get(path);
           if (site) {
-            if (!site.configs.some((c) => c.id === view.ref.id)) site.configs.push(view.ref);
-          } else list.push({ object: path, def: d, example: { view, obj }, configs: [view.ref] });
+            if (site.configs.at(-1) !== view.ref) site.configs.push(view.ref);
+          } else {
+            const s: DefinitionSite = { object: path, def: d, example: { view, obj }, configs: [view.ref] };
+            sites.set(path, s);
+            idx.get(d.name)!.push(s);
+          }
         }
       }
     }

@@ -4,6 +4,8 @@ import type { CompileCommand } from '../core/graph.js';
 import { extractFacts } from '../c/index.js';
 import { CppCache, preprocess } from '../cpp/index.js';
 import { evalKbuild, kbuildProfileFrom } from '../kbuild/index.js';
+import { autoConf } from '../kbuild/config.js';
+import { KbuildCache } from './kbuild-cache.js';
 import { type KconfigModel, autoconfHeader, loadKconfig, resolveConfig, srcarchOf } from '../kconfig/index.js';
 import { resolveLink } from '../link/index.js';
 import { predefinedFor, predefinedKey } from '../toolchain/predefined.js';
@@ -49,7 +51,12 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
       if (opts.objtree) o.objtree = opts.objtree;
       // a profile the user chose answers the Makefiles' toolchain questions too (else the arch's measured table)
       if (opts.profile) o.profile = kbuildProfileFrom(opts.profile);
-      const r = evalKbuild(t, config, o);
+      const cache = opts.cacheDir && !t.inMemory ? new KbuildCache(opts.cacheDir, t.root) : undefined;
+      const key = JSON.stringify([config.arch, autoConf(config), o.objtree ?? null, o.profile ?? null]);
+      const hit = cache?.get(key, t);
+      if (hit) return hit;
+      const { value: r, read, probes } = t.recordReads(() => evalKbuild(t, config, o), true);
+      cache?.put(key, t, r, read, probes);
       return { graph: r.graph, diagnostics: r.diagnostics };
     },
     compiler: (arch: string, cmd: CompileCommand) => {

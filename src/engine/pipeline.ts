@@ -1,6 +1,6 @@
 import type { LinkResult, UnitFacts } from '../core/facts.js';
 import { createHash } from 'node:crypto';
-import type { CompileCommand, ObjectGraph } from '../core/graph.js';
+import type { BuiltObject, CompileCommand, ObjectGraph } from '../core/graph.js';
 import type { Config, ConfigRef, Diagnostic, Severity } from '../core/types.js';
 import { KconfigModel } from '../kconfig/index.js';
 import type { KernelTree } from '../tree/tree.js';
@@ -202,6 +202,23 @@ async function runConfig<K extends KconfigHandle>(
   const gaps: string[] = [];
   let reused = 0;
   const objects = [...graph.objects.values()].filter((o) => o.source !== undefined);
+  // a base run: the units that read a changed file are analysed for the change now, beside this run; a changed
+  // source is known now, units including a changed header once the cache says what each unit read
+  const pf = opts.prefetch && !opts.prefetch.addedOrRemoved && !touches(configRead, opts.prefetch.changed) && !touches(kbuildRead, opts.prefetch.changed) ? opts.prefetch : undefined;
+  const prefetchJobs = (want: (obj: BuiltObject) => boolean) => {
+    const jobs: UnitJob[] = [];
+    for (const obj of objects) {
+      if (!want(obj)) continue;
+      const job: UnitJob = { object: obj.path, source: obj.source!, cmd: obj.cmd };
+      if (obj.module !== undefined) job.module = obj.module;
+      jobs.push(job);
+    }
+    pf!.start(jobs, { arch: entry.arch, autoconf: autoconfText }, objects.length);
+  };
+  if (pf) {
+    pf.warm(objects.length);
+    prefetchJobs((obj) => pf.changed.has(obj.source!));
+  }
   const units = new Map<string, CachedUnit>();
   const keys = new Map<string, string>();
   const pending: { job: UnitJob; key: string }[] = [];
@@ -266,19 +283,7 @@ async function runConfig<K extends KconfigHandle>(
     gaps.push(...unit.gaps);
   }
   for (const [pack, list] of packed) pack.addFiles(list, files);
-  // a base run: the units that read a changed file are analysed for the change now, beside this run's link and rules
-  const pf = opts.prefetch;
-  if (pf && !pf.addedOrRemoved && !touches(configRead, pf.changed) && !touches(kbuildRead, pf.changed)) {
-    const jobs: UnitJob[] = [];
-    for (const obj of objects) {
-      const unit = units.get(obj.path)!;
-      if (!pf.changed.has(obj.source!) && !readsAny(unit, pf.changed)) continue;
-      const job: UnitJob = { object: obj.path, source: obj.source!, cmd: obj.cmd };
-      if (obj.module !== undefined) job.module = obj.module;
-      jobs.push(job);
-    }
-    pf.start(jobs, { arch: entry.arch, autoconf: autoconfText }, objects.length);
-  }
+  if (pf) prefetchJobs((obj) => readsAny(units.get(obj.path)!, pf.changed));
   // the next run of this configuration reads one pack instead of a file per unit
   if (!failed) cache.writePack(envId, new Map(objects.map((o) => [keys.get(o.path)!, units.get(o.path)!])));
 

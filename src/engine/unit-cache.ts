@@ -31,6 +31,9 @@ export interface CachedUnit {
   env?: string;
 }
 
+/** compile commands as text (the same command objects come back for each configuration sharing a Kbuild graph) */
+const cmdText = new WeakMap<CompileCommand, string>();
+
 /** Values of the externally supplied macros in one configuration: name -> replacement text, null when undefined. */
 export type MacroEnv = (name: string) => string | null;
 
@@ -89,7 +92,9 @@ export class UnitCache {
   ) {}
 
   static key(object: string, cmd: CompileCommand): string {
-    return object + '\0' + JSON.stringify(cmd);
+    let c = cmdText.get(cmd);
+    if (c === undefined) cmdText.set(cmd, (c = JSON.stringify(cmd)));
+    return object + '\0' + c;
   }
 
   private hashOf(file: string): string {

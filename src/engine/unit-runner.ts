@@ -110,6 +110,8 @@ export interface UnitRunner {
    */
   run(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, onOutputs: (outs: UnitOutput[]) => void): Promise<void>;
   close(): Promise<void>;
+  /** get ready for work (start threads, load their code) without waiting for it */
+  warm?(): void;
 }
 
 export function inProcessRunner<K extends KconfigHandle>(stages: Stages<K>, tree: KernelTree): UnitRunner {
@@ -211,6 +213,10 @@ export async function workerRunner(spec: WorkerTreeSpec, threads: number): Promi
     async close() {
       await pool.destroy();
     },
+    warm() {
+      // an empty task: the worker loads its code and builds its stages
+      void pool.run({ tree: spec, arch: '', autoconf: '', jobs: [] } satisfies WorkerTask).catch(() => undefined);
+    },
   };
 }
 
@@ -262,6 +268,13 @@ export class UnitPrefetch {
 
   private static id(job: UnitJob, ctx: { arch: string; autoconf: string }): string {
     return JSON.stringify([job.object, job.source, job.cmd, job.module ?? null, ctx.arch, ctx.autoconf]);
+  }
+
+  /** A configuration with `units` units is coming: start the worker now if they are worth it. */
+  warm(units: number): void {
+    if (this.addedOrRemoved || units < this.minUnits || !workerPoolAvailable() || this.pool) return;
+    this.pool = workerRunner(this.spec, 1);
+    void this.pool.then((p) => p.warm?.());
   }
 
   /** Start analysing `jobs` for the change tree (`units`: how many units the configuration has). */

@@ -104,6 +104,12 @@ export class KernelTree {
   isFile(rel: string): boolean {
     const r = safeRel(this, rel);
     if (r === undefined) return false;
+    const yes = this.isFileRel(r);
+    if (this.probeRecorders.length) this.probed('f:' + r, yes ? '1' : '0');
+    return yes;
+  }
+
+  private isFileRel(r: string): boolean {
     const o = this.overlay.get(r);
     if (o !== undefined) return o !== null;
     if (this.memoryOnly) return false;
@@ -117,6 +123,12 @@ export class KernelTree {
   isDir(rel: string): boolean {
     const r = safeRel(this, rel);
     if (r === undefined) return false;
+    const yes = this.isDirRel(r);
+    if (this.probeRecorders.length) this.probed('d:' + r, yes ? '1' : '0');
+    return yes;
+  }
+
+  private isDirRel(r: string): boolean {
     if (r === '') return true;
     const prefix = r + '/';
     for (const [k, v] of this.overlay) if (v !== null && k.startsWith(prefix)) return true;
@@ -146,23 +158,47 @@ export class KernelTree {
       if (v === null && !k.slice(prefix.length).includes('/')) names.delete(name);
       else if (v !== null) names.add(name);
     }
-    return [...names].sort();
+    const list = [...names].sort();
+    if (this.probeRecorders.length) this.probed('l:' + r, list.join('/'));
+    return list;
   }
 
   private readonly recorders: Set<string>[] = [];
+  private readonly probeRecorders: Map<string, string>[] = [];
 
   /**
    * Run `fn` and return, beside its value, every file whose text (or hash) it asked for, existing or not: what a
    * stage's result depends on besides which files exist (a --staged run reuses the base's result when the change
-   * touches none of them).
+   * touches none of them). `probes` (when asked for): every existence question asked and its answer, as
+   * `probeKey` → `probeAnswer` (a cached result stays valid while every answer is the same).
    */
-  recordReads<T>(fn: () => T): { value: T; read: Set<string> } {
+  recordReads<T>(fn: () => T, withProbes = false): { value: T; read: Set<string>; probes: Map<string, string> } {
     const read = new Set<string>();
+    const probes = new Map<string, string>();
     this.recorders.push(read);
+    if (withProbes) this.probeRecorders.push(probes);
     try {
-      return { value: fn(), read };
+      return { value: fn(), read, probes };
     } finally {
       this.recorders.splice(this.recorders.indexOf(read), 1);
+      if (withProbes) this.probeRecorders.splice(this.probeRecorders.indexOf(probes), 1);
+    }
+  }
+
+  private probed(key: string, answer: string): void {
+    for (const p of this.probeRecorders) p.set(key, answer);
+  }
+
+  /** The answer this tree gives now to a recorded existence question (see recordReads). */
+  probeAnswer(key: string): string {
+    const rel = key.slice(2);
+    switch (key[0]) {
+      case 'f':
+        return this.isFile(rel) ? '1' : '0';
+      case 'd':
+        return this.isDir(rel) ? '1' : '0';
+      default:
+        return this.listDir(rel).join('/');
     }
   }
 

@@ -1,0 +1,51 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultStages } from '../../src/engine/default-stages.js';
+import { KbuildCache } from '../../src/engine/kbuild-cache.js';
+import { autoConf } from '../../src/kbuild/config.js';
+import { loadKconfig, resolveConfig } from '../../src/kconfig/index.js';
+import { KernelTree, bundledTreePath } from '../../src/tree/tree.js';
+
+/** Kbuild graphs kept between runs: valid while the makefiles read and the existence answers given are the same. */
+describe('Kbuild graph cache', () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-kbuild-cache-'));
+  afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+  const tree = new KernelTree(bundledTreePath());
+  const config = resolveConfig(loadKconfig(tree, { arch: 'arm' }), { kind: 'defconfig', name: 'multi_v7_defconfig' }, {}).config;
+  const key = JSON.stringify([config.arch, autoConf(config), null, null]);
+  const first = defaultStages(tree, { cacheDir }).evalKbuild(tree, config);
+  const cache = new KbuildCache(cacheDir, tree.root);
+  const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x instanceof Map ? [...x] : x));
+
+  it('a second evaluation of the same tree and configuration is the stored graph', () => {
+    const hit = cache.get(key, new KernelTree(bundledTreePath()));
+    expect(hit).toBeDefined();
+    expect(json(hit!.graph)).toBe(json(first.graph));
+    const again = defaultStages(tree, { cacheDir }).evalKbuild(new KernelTree(bundledTreePath()), config);
+    expect(json(again.graph)).toBe(json(first.graph));
+  });
+
+  it('is not used when a makefile it read changed', () => {
+    const mk = 'drivers/staging/zram/Makefile';
+    const changed = tree.withOverlay(new Map([[mk, tree.readText(mk).replace('zram_drv.o', 'zram_drv.o zram_sysfs.o')]]));
+    expect(cache.get(key, changed)).toBeUndefined();
+    // (evaluated without the cache: one entry per key, and the next test wants the original tree's)
+    const g = defaultStages(changed).evalKbuild(changed, config).graph;
+    expect(g.objects.has('drivers/staging/zram/zram_sysfs.o')).toBe(true);
+  });
+
+  it('is not used when a source file appears or disappears', () => {
+    const src = 'drivers/staging/zram/zram_drv.c';
+    expect(cache.get(key, tree.withOverlay(new Map([[src, null]])))).toBeUndefined();
+    expect(cache.get(key, tree.withOverlay(new Map([['drivers/staging/zram/zram_drv.S', '/* asm */\n']])))).toBeUndefined();
+    // a content change of a source is not the graph's business
+    expect(cache.get(key, tree.withOverlay(new Map([[src, tree.readText(src) + '\n']])))).toBeDefined();
+  });
+
+  it('is keyed by the configuration', () => {
+    const smpN = resolveConfig(loadKconfig(tree, { arch: 'arm' }), { kind: 'defconfig', name: 'multi_v7_defconfig' }, { SMP: 'n' }).config;
+    expect(cache.get(JSON.stringify([smpN.arch, autoConf(smpN), null, null]), tree)).toBeUndefined();
+  });
+});
