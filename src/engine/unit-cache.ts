@@ -255,9 +255,13 @@ export function parseAutoconf(text: string): Map<string, string> {
  * line's -D/-U in order, then autoconf.h (forced through kconfig.h).
  */
 export function macroEnv(predefined: Map<string, string>, cmd: CompileCommand, autoconf: Map<string, string>): MacroEnv {
-  const cmdline = new Map<string, string | null>();
-  for (const [name, value] of cmd.defines) cmdline.set(name, value);
+  // built on first use: a unit from a pack is looked up without consulting its environment
+  let cmdline: Map<string, string | null> | undefined;
   return (name) => {
+    if (!cmdline) {
+      cmdline = new Map();
+      for (const [n, value] of cmd.defines) cmdline.set(n, value);
+    }
     const a = autoconf.get(name);
     if (a !== undefined) return a;
     if (cmdline.has(name)) return cmdline.get(name)!;
