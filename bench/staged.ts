@@ -3,7 +3,7 @@
  * installed, on the real Linux tree. The real tree is never written: its git repository lives in a temporary
  * GIT_DIR whose work tree is the tree, and the staged change is a blob put straight into that index.
  *
- *   scripts/ground-truth/run-ts.sh bench/staged.ts [--real] [--runs N] [--cache-dir DIR]
+ *   scripts/ground-truth/run-ts.sh bench/staged.ts [--real] [--runs N] [--cache-dir DIR] [--git-dir DIR]
  *
  * It runs the kvlint compiled with it (so a unit cache warmed by bench/check-real.ts, compiled the same way, is
  * valid: the cache is tagged with the analysis code). `--cache-dir` starts from (and keeps) that cache, so the real
@@ -72,27 +72,37 @@ if (args.includes('--real')) {
   if (!tree) {
     console.log('real tree: not installed (scripts/get-linux.sh)');
   } else {
-    const gitDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-gitdir-'));
+    // --git-dir DIR: keep the repository between runs (building it takes a minute)
+    const keepGit = args.includes('--git-dir') ? path.resolve(args[args.indexOf('--git-dir') + 1]!) : undefined;
+    const gitDir = keepGit ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-bench-gitdir-'));
     const env = { ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: tree };
     const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@example.com', ...a], { cwd: tree, env, maxBuffer: 1 << 30 });
-    console.log('real tree: building a git index of the tree in a temporary GIT_DIR …');
-    git('init', '-q');
-    // -f: Debian's linux-source .gitignore ignores everything at the top level
-    git('add', '-A', '-f', '.');
-    git('commit', '-qm', 'base');
+    if (!keepGit || spawnSync('git', ['rev-parse', '-q', '--verify', 'HEAD'], { cwd: tree, env }).status !== 0) {
+      console.log('real tree: building a git index of the tree in GIT_DIR …');
+      git('init', '-q');
+      // -f: Debian's linux-source .gitignore ignores everything at the top level
+      git('add', '-A', '-f', '.');
+      git('commit', '-qm', 'base');
+    }
     const rel = 'drivers/char/mem.c';
     const text = fs.readFileSync(path.join(tree, rel), 'utf8');
+    const stage = (content: string) => {
+      const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: tree, env, input: content }).toString().trim();
+      git('update-index', '--cacheinfo', `100644,${blob},${rel}`);
+    };
+    const flags = ['--arch', 'arm', '--defconfig', 'multi_v7_defconfig', ...(process.env.KVLINT_OBJTREE ? ['--objtree', process.env.KVLINT_OBJTREE] : [])];
+    // a comment: the unit's symbols stay the same
+    bench('real tree, ARM multi_v7_defconfig, a comment in drivers/char/mem.c', tree, env, (i) => stage(text + `\n/* change ${i} */\n`), flags);
+    // a new function calling a vmlinux function: the unit's definitions and references change
     bench(
-      'real tree, ARM multi_v7_defconfig',
+      'real tree, ARM multi_v7_defconfig, a new function in drivers/char/mem.c',
       tree,
       env,
-      (i) => {
-        const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: tree, env, input: text + `\n/* change ${i} */\n` }).toString().trim();
-        git('update-index', '--cacheinfo', `100644,${blob},${rel}`);
-      },
-      ['--arch', 'arm', '--defconfig', 'multi_v7_defconfig', ...(process.env.KVLINT_OBJTREE ? ['--objtree', process.env.KVLINT_OBJTREE] : [])],
+      (i) => stage(text + `\nint kvlint_bench_${i}(unsigned long pfn);\nint kvlint_bench_${i}(unsigned long pfn)\n{\n\treturn page_is_ram(pfn + ${i});\n}\n`),
+      flags,
     );
-    fs.rmSync(gitDir, { recursive: true, force: true });
+    if (keepGit) git('reset', '-q');
+    else fs.rmSync(gitDir, { recursive: true, force: true });
   }
 }
 if (!keepCache) fs.rmSync(cacheDir, { recursive: true, force: true });
