@@ -21,8 +21,11 @@ import type { CachedUnit } from './unit-cache.js';
  */
 
 const MAGIC = 0x4b50564b; // "KVPK" little-endian
+/** version of the pack layout (beside the analysis code's hash, which tags every stored unit) */
+const PACK_FORMAT = 2;
 
 interface Header {
+  format: number;
   code: string;
   env: string;
   /** strings of the eager part (names, files) */
@@ -49,11 +52,11 @@ interface Detail {
   importNs: Record<string, unknown>[];
 }
 
-const EAGER_DEF = new Set(['name', 'binding', 'kind', 'how']);
-const EAGER_REF = new Set(['name', 'weak', 'from']);
-const EAGER_EXPORT = new Set(['name', 'gpl', 'namespace']);
-const EAGER_NS = new Set(['ns']);
-const EAGER_LICENSE = new Set(['value']);
+const EAGER_DEF = new Set(['name', 'binding', 'kind', 'how', 'span']);
+const EAGER_REF = new Set(['name', 'weak', 'from', 'span']);
+const EAGER_EXPORT = new Set(['name', 'gpl', 'namespace', 'span']);
+const EAGER_NS = new Set(['ns', 'span']);
+const EAGER_LICENSE = new Set(['value', 'span']);
 
 function rest(o: object, eager: Set<string>): Record<string, unknown> {
   const r: Record<string, unknown> = {};
@@ -73,9 +76,30 @@ class UnitDetail implements LazySource<Detail> {
   get(): Detail {
     return (this.d ??= this.pack.detailAt(this.at));
   }
+  span(at: number): Span {
+    return this.pack.spanAt(at);
+  }
 }
 
-class PackedDef extends Lazy {
+const S = Symbol('span');
+
+/** A packed facts object with a span: the span is kept with the eager fields (cheap to read, no detail decoded). */
+abstract class Spanned extends Lazy {
+  declare readonly [S]: number;
+  get span(): Span {
+    return (this[U] as UnitDetail).span(this[S]);
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), span: this.span };
+  }
+}
+
+function spanned<T extends Spanned>(x: T, at: number): T {
+  (x as { [S]: number })[S] = at;
+  return x;
+}
+
+class PackedDef extends Spanned {
   declare name: string;
   declare binding: SymbolDef['binding'];
   declare kind: SymbolDef['kind'];
@@ -83,58 +107,43 @@ class PackedDef extends Lazy {
   protected rest() {
     return (this[U].get() as Detail).defs[this[I]]!;
   }
-  get span(): Span {
-    return this.rest().span as Span;
-  }
 }
 
-class PackedRef extends Lazy {
+class PackedRef extends Spanned {
   declare name: string;
   declare from?: string;
   declare weak?: boolean;
   protected rest() {
     return (this[U].get() as Detail).refs[this[I]]!;
   }
-  get span(): Span {
-    return this.rest().span as Span;
-  }
   get trace(): TraceStep[] {
     return (this.rest().trace as TraceStep[] | undefined) ?? [];
   }
 }
 
-class PackedExport extends Lazy {
+class PackedExport extends Spanned {
   declare name: string;
   declare gpl: boolean;
   declare namespace: string | null;
   protected rest() {
     return (this[U].get() as Detail).exports[this[I]]!;
   }
-  get span(): Span {
-    return this.rest().span as Span;
-  }
   get trace(): TraceStep[] {
     return (this.rest().trace as TraceStep[] | undefined) ?? [];
   }
 }
 
-class PackedNs extends Lazy {
+class PackedNs extends Spanned {
   declare ns: string;
   protected rest() {
     return (this[U].get() as Detail).importNs[this[I]]!;
   }
-  get span(): Span {
-    return this.rest().span as Span;
-  }
 }
 
-class PackedLicense extends Lazy {
+class PackedLicense extends Spanned {
   declare value: string;
   protected rest() {
     return (this[U].get() as Detail).license!;
-  }
-  get span(): Span {
-    return this.rest().span as Span;
   }
 }
 
@@ -157,6 +166,7 @@ export class LoadedPack {
     private readonly detail: Int32Array,
     private readonly detailStrings: () => string[],
   ) {
+    this.eagerStrings = header.strings;
     this.files = header.files.map((i) => header.strings[i]!);
     this.hashes = header.hashes;
   }
@@ -199,6 +209,19 @@ export class LoadedPack {
     });
   }
 
+  /** set by readPack: the eager part (spans are read from it) */
+  eager!: Int32Array;
+  private readonly eagerStrings: string[];
+
+  /** The span written at `at` of the eager part: file (string index), line, col, end line, end col (-1: none). */
+  spanAt(at: number): Span {
+    const e = this.eager;
+    const span: Span = { file: this.eagerStrings[e[at]!]!, line: e[at + 1]!, col: e[at + 2]! };
+    if (e[at + 3]! >= 0) span.endLine = e[at + 3]!;
+    if (e[at + 4]! >= 0) span.endCol = e[at + 4]!;
+    return span;
+  }
+
   /** units whose detail was decoded so far */
   decoded = 0;
 
@@ -222,7 +245,7 @@ export function readPack(file: string, code: string, env: string): LoadedPack | 
     if (buf.length < 8 || buf.readUInt32LE(0) !== MAGIC) return undefined;
     const hlen = buf.readUInt32LE(4);
     const header = JSON.parse(buf.toString('utf8', 8, 8 + hlen)) as Header;
-    if (header.code !== code || header.env !== env) return undefined;
+    if (header.format !== PACK_FORMAT || header.code !== code || header.env !== env) return undefined;
     let off = (8 + hlen + 3) & ~3;
     // an aligned copy-free view needs the Buffer's own offset aligned too
     const ints = (n: number): Int32Array => {
@@ -236,6 +259,7 @@ export function readPack(file: string, code: string, env: string): LoadedPack | 
     const dsOff = off;
     let ds: string[] | undefined;
     const pack = new LoadedPack(header, detail, () => (ds ??= JSON.parse(buf.toString('utf8', dsOff)) as string[]));
+    pack.eager = eager;
     decodeUnits(pack, header, eager);
     return pack;
   } catch {
@@ -259,6 +283,8 @@ function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void 
       d.kind = KINDS[r.int()]!;
       const how = str(r.int());
       if (how !== undefined) d.how = how;
+      spanned(d, r.pos);
+      r.pos += 5;
       defs[i] = d as unknown as SymbolDef;
     }
     const refs: SymbolRef[] = (facts.refs = new Array(r.int()));
@@ -269,6 +295,8 @@ function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void 
       if (from !== undefined) x.from = from;
       const weak = r.int();
       if (weak >= 0) x.weak = weak === 1;
+      spanned(x, r.pos);
+      r.pos += 5;
       refs[i] = x as unknown as SymbolRef;
     }
     const exports: ExportFact[] = (facts.exports = new Array(r.int()));
@@ -277,18 +305,24 @@ function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void 
       x.name = s[r.int()]!;
       x.gpl = r.int() === 1;
       x.namespace = str(r.int()) ?? null;
+      spanned(x, r.pos);
+      r.pos += 5;
       exports[i] = x as unknown as ExportFact;
     }
     const license = str(r.int());
     if (license !== undefined) {
       const l = new PackedLicense(u, 0);
       l.value = license;
+      spanned(l, r.pos);
+      r.pos += 5;
       facts.license = l as unknown as UnitFacts['license'] & object;
     }
     const ns: UnitFacts['importNs'] = (facts.importNs = new Array(r.int()));
     for (let i = 0; i < ns.length; i++) {
       const x = new PackedNs(u, i);
       x.ns = s[r.int()]!;
+      spanned(x, r.pos);
+      r.pos += 5;
       ns[i] = x as unknown as UnitFacts['importNs'][number];
     }
     const factGaps = r.value() as string[] | null;
@@ -336,6 +370,13 @@ export function writePack(file: string, code: string, env: string, units: Map<st
     return i;
   };
   const opt = (v: string | undefined | null) => (v === undefined || v === null ? -1 : w.str(v));
+  const span = (sp: Span) => {
+    w.int(w.str(sp.file));
+    w.int(sp.line);
+    w.int(sp.col);
+    w.int(sp.endLine ?? -1);
+    w.int(sp.endCol ?? -1);
+  };
   const json = (o: object): Record<string, unknown> => (o instanceof Lazy ? o.toJSON() : (o as Record<string, unknown>));
   for (const [key, unit] of units) {
     const f = unit.facts;
@@ -357,22 +398,29 @@ export function writePack(file: string, code: string, env: string, units: Map<st
       w.int(BINDINGS.indexOf(d.binding));
       w.int(KINDS.indexOf(d.kind));
       w.int(opt(d.how));
+      span(d.span);
     }
     w.int(f.refs.length);
     for (const x of f.refs) {
       w.int(w.str(x.name));
       w.int(opt(x.from));
       w.int(x.weak === undefined ? -1 : x.weak ? 1 : 0);
+      span(x.span);
     }
     w.int(f.exports.length);
     for (const x of f.exports) {
       w.int(w.str(x.name));
       w.int(x.gpl ? 1 : 0);
       w.int(opt(x.namespace));
+      span(x.span);
     }
     w.int(opt(f.license?.value));
+    if (f.license) span(f.license.span);
     w.int(f.importNs.length);
-    for (const x of f.importNs) w.int(w.str(x.ns));
+    for (const x of f.importNs) {
+      w.int(w.str(x.ns));
+      span(x.span);
+    }
     w.value(f.gaps ?? null);
     w.value(unit.diagnostics);
     w.value(unit.gaps);
@@ -383,6 +431,7 @@ export function writePack(file: string, code: string, env: string, units: Map<st
   const eager = w.finish();
   const det = dw.finish();
   const header: Header = {
+    format: PACK_FORMAT,
     code,
     env,
     strings: eager.strings,
