@@ -40,6 +40,16 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
     return p;
   };
   const compilerViews = new Map<string, CompilerView>();
+  const viewOfCmd = new WeakMap<CompileCommand, { arch: string; view: CompilerView }>();
+  const compilerFor = (arch: string, cmd: CompileCommand): CompilerView => {
+    const key = arch + '\0' + predefinedKey(cmd);
+    const cached = compilerViews.get(key);
+    if (cached) return cached;
+    const a = predefinedFor(profileOf(arch), cmd);
+    const v: CompilerView = { macros: a.macros, attributes: a.attributes, builtins: a.builtins, gaps: a.gaps };
+    compilerViews.set(key, v);
+    return v;
+  };
 
   return {
     loadKconfig: (t, arch) =>
@@ -60,13 +70,12 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
       return { graph: r.graph, diagnostics: r.diagnostics };
     },
     compiler: (arch: string, cmd: CompileCommand) => {
-      const key = arch + '\0' + predefinedKey(cmd);
-      const cached = compilerViews.get(key);
-      if (cached) return cached;
-      const a = predefinedFor(profileOf(arch), cmd);
-      const v: CompilerView = { macros: a.macros, attributes: a.attributes, builtins: a.builtins, gaps: a.gaps };
-      compilerViews.set(key, v);
-      return v;
+      // the same command objects come back for every configuration sharing a Kbuild graph
+      const seen = viewOfCmd.get(cmd);
+      if (seen?.arch === arch) return seen.view;
+      const view = compilerFor(arch, cmd);
+      viewOfCmd.set(cmd, { arch, view });
+      return view;
     },
     preprocess: (t, file, o) => {
       const r = preprocess(t, file, {
