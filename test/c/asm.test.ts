@@ -12,13 +12,13 @@ const AS = 'arm-linux-gnueabihf-as';
 const haveAs = haveCommand(AS);
 
 /** facts of the snippet, checked against what the real assembler puts in the symbol table when it is installed */
-function asmFacts(src: string): UnitFacts {
+function asmFacts(src: string, asFlags = ['-march=armv7-a', '-mfloat-abi=soft', '-mfpu=neon']): UnitFacts {
   const f = rawAsmFacts(src);
   if (haveAs && !/UNKNOWN_SYM/.test(src)) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-as-'));
     try {
       fs.writeFileSync(path.join(dir, 't.s'), src);
-      execFileSync(AS, ['-march=armv7-a', '-mfloat-abi=soft', '-mfpu=neon', '-o', path.join(dir, 't.o'), path.join(dir, 't.s')], { stdio: 'pipe' });
+      execFileSync(AS, [...asFlags, '-o', path.join(dir, 't.o'), path.join(dir, 't.s')], { stdio: 'pipe' });
       const real = parseNm(execFileSync('arm-linux-gnueabihf-nm', [path.join(dir, 't.o')], { encoding: 'latin1' }));
       expect(undef(f), 'undefined symbols vs gas').toEqual([...real.undefined.keys()].sort());
       expect(globals(f), 'global symbols vs gas').toEqual([...real.defined.keys()].sort());
@@ -113,6 +113,16 @@ fn\\n:	bx	lr
 `);
     expect(globals(f)).toEqual(['fn1', 'fn2', 'fn3']);
     expect(undef(f)).toEqual(['with_x']);
+  });
+
+  it("'#' at the start of a line is a comment (cpp passes such lines of a .S file through)", () => {
+    const f = asmFacts('\t# Tegra20 is a Cortex-A9 r1p1\n\tmov r0, r1\n# another one\n\tbl foo\n\tmov r0, #1\n');
+    expect(undef(f)).toEqual(['foo']);
+  });
+
+  it('iWMMXt registers are not symbols', () => {
+    const f = asmFacts('\ttmrc r2, wCon\n\ttmcr wCGR0, r1\n\twldrd wR0, [r1]\n\ttmrc r3, wCID\n\tbl bar\n', ['-mcpu=iwmmxt']);
+    expect(undef(f)).toEqual(['bar']);
   });
 
   it('register aliases (.req) are not symbols', () => {

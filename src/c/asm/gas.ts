@@ -80,7 +80,10 @@ export class Gas {
 
   /** feed source lines (already preprocessed) */
   feed(lines: AsmLine[]): void {
-    this.run(lines.map((l) => ({ ...l, text: stripComment(l.text, this.commentChar()) })), 0);
+    // ARM and AArch64 gas: '#' at the start of a line (after blanks) comments the whole line — cpp passes such
+    // non-directive lines of a .S file through (arch/arm/mach-tegra/reset-handler.S: "# Tegra20 is a Cortex-A9 r1p1")
+    const hashLine = this.arch === 'arm' || this.arch === 'arm64';
+    this.run(lines.map((l) => ({ ...l, text: hashLine && /^\s*#/.test(l.text) ? '' : stripComment(l.text, this.commentChar()) })), 0);
   }
 
   /** feed asm text (a C asm statement's template): lines split at newlines */

@@ -42,6 +42,8 @@ export function isNonSymbol(arch: string, id: string, op: string): boolean {
       if (/^(p|c|cr)([0-9]|1[0-5])$/.test(w)) return true;
       if (/^[as]psr_[a-z]+$/.test(w) || /^cpsr_[a-z]+$/.test(w)) return true;
       if (/^[av][1-8]$/.test(w)) return true;
+      // iWMMXt data and control registers (arch/arm/kernel/iwmmxt.S: tmrc r2, wCon)
+      if (/^(wr([0-9]|1[0-5])|wc([0-9]|1[0-5])|wcgr[0-3]|wcid|wcon|wcssf|wcasf)$/.test(w)) return true;
       // `it` family condition operands, cps flags
       return ARM_WORDS.has(w) || (op.startsWith('it') && /^[a-z]{2}$/.test(w));
     case 'arm64':
