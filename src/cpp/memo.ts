@@ -21,30 +21,38 @@ export const WRITE = Symbol('write');
 export const DEFINED = Symbol('defined');
 export type LogVal = Macro | undefined | typeof WRITE | typeof DEFINED;
 
-/** a run of output tokens produced by the header itself (columns as in OutBuilder; provs are entry-local) */
+/**
+ * A run of n output tokens produced by the header itself: OutBuilder's columns packed into two arrays (two allocations
+ * per run instead of six: the memo records tens of thousands of runs per configuration).
+ */
 export interface Run {
-  kinds: Uint8Array;
-  vals: Int32Array;
-  /** run-local file numbers into fileTable (0 = none) */
-  files: Int32Array;
+  n: number;
+  /** kinds[0..n) then flags[n..2n) */
+  bytes: Uint8Array;
+  /** vals[0..n), idxs[n..2n), run-local file numbers into fileTable [2n..3n) (0 = none), entry-local provs [3n..4n) */
+  words: Int32Array;
   fileTable: (Lexed | null)[];
-  idxs: Int32Array;
-  provs: Int32Array;
-  flags: Uint8Array;
   /** synthesized spellings: offset, text, offset, text, … */
   synth: (number | string)[];
 }
 
+/**
+ * An entry's own provenance nodes (entry-local ids 1..k): ProvTable's columns packed (few allocations per entry: most
+ * entries have a handful of nodes, many none).
+ */
 export interface Nodes {
+  k: number;
   kind: Uint8Array;
-  parent: Int32Array;
+  /** parent[0..k), lhs[k..2k), rhs[2k..3k), useIdx[3k..4k) (local ids, 0 = none) */
+  words: Int32Array;
   macro: (Macro | null)[];
   useLf: (Lexed | null)[];
-  useIdx: Int32Array;
-  lhs: Int32Array;
-  rhs: Int32Array;
-  labels: Map<number, string>;
+  /** paste labels by local id, or null when there are none */
+  labels: [number, string][] | null;
 }
+
+/** the nodes of an entry that made none */
+const NO_NODES: Nodes = { k: 0, kind: new Uint8Array(0), words: new Int32Array(0), macro: [], useLf: [], labels: null };
 
 export interface PrinterState {
   avoid: boolean;
@@ -68,6 +76,17 @@ export interface ResDep {
   start: number;
   from: { tree: boolean; dir: string; gccDir: string } | null;
   result: string;
+  /** name, start and from as one string (what makes two searches the same search) */
+  key: string;
+  /** the search chain (SearchPath id) it was last checked against, and whether it found `result` there */
+  checkedOn: number;
+  checkedOk: boolean;
+}
+
+/** a dependency on an include search made under the current search chain, found `result` */
+export function resDep(name: string, start: number, from: ResDep['from'], result: string, searchId: number): ResDep {
+  const key = `${name}|${start}|${from ? `${from.tree}:${from.dir}:${from.gccDir}` : '-'}`;
+  return { name, start, from, result, key, checkedOn: searchId, checkedOk: true };
 }
 
 export class MemoEntry {
@@ -162,6 +181,8 @@ export interface MemoHost {
   readonly autoconfKey: string;
   /** the result of an include search under the current search chain, as a comparable string */
   resolveKey(name: string, start: number, from: { tree: boolean; dir: string; gccDir: string } | null): string;
+  /** the id of the current search chain (SearchPath.id: equal chains, equal ids) */
+  readonly searchId: number;
   consult(id: number, m: Macro | undefined): void;
   touch(id: number): void;
   out: {
@@ -236,6 +257,10 @@ export function setMissWhy(f: typeof missWhy): void {
 }
 
 let stamp = 0;
+/** a recorded run's local file numbers, by the builder's file number (valid where localStamp is the run's stamp) */
+let runStamp = 0;
+let localStamp = new Int32Array(256);
+let localNo = new Int32Array(256);
 let seen = new Int32Array(1 << 16);
 let seenW = new Int32Array(1 << 16);
 let depAt = new Int32Array(1 << 16);
@@ -337,7 +362,15 @@ export class MemoRecorder {
     }
     for (const [k, had] of e.onceDeps) if (this.host.once.has(k) !== had) return false;
     if (e.autoconf !== null && e.autoconf !== this.host.autoconfKey) return false;
-    for (const d of e.resDeps) if (this.host.resolveKey(d.name, d.start, d.from) !== d.result) return false;
+    // the same search under the same chain finds the same file for the whole run (CppCache): check each once per chain
+    const chain = this.host.searchId;
+    for (const d of e.resDeps) {
+      if (d.checkedOn !== chain) {
+        d.checkedOk = this.host.resolveKey(d.name, d.start, d.from) === d.result;
+        d.checkedOn = chain;
+      }
+      if (!d.checkedOk) return false;
+    }
     return e.counterIn < 0 || e.counterIn === this.host.counter;
   }
 
@@ -498,6 +531,11 @@ export class MemoRecorder {
       }
     }
     const writeVals = writes.map((id) => h.macros[id]);
+    // the enclosing scopes need only this net effect (first reads, then writes), not every read and write of it:
+    // replacing the scope's log by it keeps each log entry from being walked again by every enclosing header's build
+    this.logLen = sc.logStart;
+    for (let i = 0; i < deps.length; i++) this.append(deps[i]!, depVals[i]);
+    for (const id of writes) this.append(id, WRITE);
     // configuration / command-line definitions first: they are what differs between configurations, so a variant
     // of another configuration is rejected after a few comparisons
     // (a stable partition into the four ranks, in first-read order within each: the order a sort by (rank, index)
@@ -557,10 +595,8 @@ export class MemoRecorder {
       return -1;
     };
     const pr = h.prov;
-    const nodes: Nodes = {
-      kind: new Uint8Array(k), parent: new Int32Array(k), macro: new Array(k), useLf: new Array(k), useIdx: new Int32Array(k),
-      lhs: new Int32Array(k), rhs: new Int32Array(k), labels: new Map(),
-    };
+    const nodes: Nodes = k === 0 ? NO_NODES : { k, kind: new Uint8Array(k), words: new Int32Array(4 * k), macro: new Array(k), useLf: new Array(k), labels: null };
+    const words = nodes.words;
     for (let g = 0; g < gapStart.length; g++) {
       for (let p = gapStart[g]!; p < gapEnd[g]!; p++) {
         const j = gapBase[g]! + (p - gapStart[g]!);
@@ -575,15 +611,15 @@ export class MemoRecorder {
           this.store.stats.badProvenance++;
           return null;
         }
-        nodes.parent[j] = mp;
-        nodes.lhs[j] = ml;
-        nodes.rhs[j] = mr;
+        words[j] = mp;
+        words[k + j] = ml;
+        words[2 * k + j] = mr;
+        words[3 * k + j] = pr.useIdx[p]!;
         nodes.macro[j] = pr.macro[p]!;
         nodes.useLf[j] = pr.useLf[p]!;
-        nodes.useIdx[j] = pr.useIdx[p]!;
         if (pr.kind[p] !== 1) {
           const lab = pr.label.get(p);
-          if (lab !== undefined) nodes.labels.set(j + 1, lab);
+          if (lab !== undefined) (nodes.labels ??= []).push([j + 1, lab]);
         }
       }
     }
@@ -593,7 +629,14 @@ export class MemoRecorder {
     let own = 0;
     const run = (a: number, b: number): boolean => {
       if (b <= a) return true;
-      const provs = new Int32Array(b - a);
+      const n = b - a;
+      const words = new Int32Array(4 * n);
+      words.set(o.vals.subarray(a, b), 0);
+      words.set(o.idxs.subarray(a, b), n);
+      const bytes = new Uint8Array(2 * n);
+      bytes.set(o.kinds.subarray(a, b), 0);
+      bytes.set(o.flags.subarray(a, b), n);
+      const provAt = 3 * n - a;
       let lastP = -1;
       let lastM = 0;
       for (let i = a; i < b; i++) {
@@ -610,31 +653,31 @@ export class MemoRecorder {
           this.store.stats.badProvenance++;
           return false;
         }
-        provs[i - a] = m;
+        words[provAt + i] = m;
       }
       // re-number the spelling files locally
-      const files = new Int32Array(b - a);
+      const fileAt = 2 * n - a;
       const fileTable: (Lexed | null)[] = [null];
-      const localNo = new Map<number, number>();
+      if (++runStamp === 0x7fffffff) runStamp = 1;
+      if (localStamp.length < o.fileTable.length) {
+        localStamp = new Int32Array(o.fileTable.length * 2);
+        localNo = new Int32Array(o.fileTable.length * 2);
+      }
       const synth: (number | string)[] = [];
       for (let i = a; i < b; i++) {
         const g = o.files[i]!;
         if (g !== 0) {
-          let l = localNo.get(g);
-          if (l === undefined) {
-            l = fileTable.length;
+          if (localStamp[g] !== runStamp) {
+            localStamp[g] = runStamp;
+            localNo[g] = fileTable.length;
             fileTable.push(o.fileTable[g]!);
-            localNo.set(g, l);
           }
-          files[i - a] = l;
+          words[fileAt + i] = localNo[g]!;
         }
         if (o.flags[i]! & 4 /* O_SYNTH */) synth.push(i - a, o.synth.get(i)!);
       }
-      pieces.push({
-        kinds: o.kinds.slice(a, b), vals: o.vals.slice(a, b), files, fileTable, idxs: o.idxs.slice(a, b), provs,
-        flags: o.flags.slice(a, b), synth,
-      });
-      own += b - a;
+      pieces.push({ n, bytes, words, fileTable, synth });
+      own += n;
       return true;
     };
     let at = sc.outStart;
@@ -644,12 +687,19 @@ export class MemoRecorder {
       at = c.outEnd;
     }
     if (!run(at, outEnd)) return null;
+    // the same for the include-search and #pragma once dependencies: the enclosing scopes see them deduplicated
+    const onceDeps = dedupe(this.onceLog.slice(sc.onceStart));
+    this.onceLog.length = sc.onceStart;
+    for (const d of onceDeps) this.onceLog.push(d);
+    const resDeps = dedupeRes(this.resLog.slice(sc.resStart));
+    this.resLog.length = sc.resStart;
+    for (const d of resDeps) this.resLog.push(d);
     const e = new MemoEntry(
-      sc.key, Int32Array.from(deps), depVals, dedupe(this.onceLog.slice(sc.onceStart)),
-      Int32Array.from(writes), writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
+      sc.key, new Int32Array(deps), depVals, onceDeps,
+      new Int32Array(writes), writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
       this.onceAddLog.slice(sc.onceAddStart), h.diagnostics.slice(sc.diagStart), h.gaps.slice(sc.gapStart), pieces, nodes,
       h.out.printerState(), outEnd - sc.outStart, sc.usedCounter ? sc.counterStart : -1, h.counter - sc.counterStart,
-      sc.autoconf, dedupeRes(this.resLog.slice(sc.resStart)), seg,
+      sc.autoconf, resDeps, seg,
     );
     this.store.add(e, own);
     return e;
@@ -662,23 +712,28 @@ export class MemoRecorder {
   }
 }
 
-const configNames = new Map<number, boolean>();
+/** per-identifier classification: 1 = a CONFIG_* name, 2 = not, 0 = not yet asked (a typed array: this runs per dependency) */
+let configClass = new Uint8Array(1 << 16);
 function isConfigName(id: number): boolean {
-  let r = configNames.get(id);
-  if (r === undefined) {
-    r = idents.name(id).startsWith('CONFIG_');
-    configNames.set(id, r);
+  if (id >= configClass.length) {
+    const n = new Uint8Array(Math.max(id + 1, configClass.length * 2));
+    n.set(configClass);
+    configClass = n;
   }
-  return r;
+  let c = configClass[id]!;
+  if (c === 0) {
+    c = idents.name(id).startsWith('CONFIG_') ? 1 : 2;
+    configClass[id] = c;
+  }
+  return c === 1;
 }
 
 function dedupeRes(ds: ResDep[]): ResDep[] {
   const keys = new Set<string>();
   const r: ResDep[] = [];
   for (const d of ds) {
-    const k = `${d.name}|${d.start}|${d.from ? `${d.from.tree}:${d.from.dir}:${d.from.gccDir}` : '-'}`;
-    if (keys.has(k)) continue;
-    keys.add(k);
+    if (keys.has(d.key)) continue;
+    keys.add(d.key);
     r.push(d);
   }
   return r;

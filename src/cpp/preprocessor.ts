@@ -12,7 +12,7 @@ import { BUILTINS, B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_FILE_NAME, B_HAS_AT
 import { handleDirective, pragmaTokens } from './directives.js';
 import { OutBuilder } from './output.js';
 import { ProvTable } from './provenance.js';
-import { DEFINED, type MemoHost, MemoRecorder, type MemoStore, type SegEffect, WRITE } from './memo.js';
+import { DEFINED, type MemoHost, MemoRecorder, type MemoStore, resDep, type SegEffect, WRITE } from './memo.js';
 import {
   AVOID_PASTE, EOF_TOK, fromLexed, isPunct, K_ARG, K_EOF, K_PAD, padding, pasteSpelling, T_BOL, T_NO_EXPAND,
   T_PASTE_LEFT, T_STRINGIFY, T_WHITE, Tok,
@@ -1087,9 +1087,13 @@ export class Preprocessor implements MemoHost {
       }
     }
     const r = sp.resolve(this.s.cache, name, start, from);
-    if (this.memo !== null && this.memo.recording) this.memo.resolution({ name, start, from, result: resultKey(r) });
+    if (this.memo !== null && this.memo.recording) this.memo.resolution(resDep(name, start, from, resultKey(r), sp.id));
     if (!r) return { file: null, r: null };
     return { file: this.s.cache.file(r), r };
+  }
+
+  get searchId(): number {
+    return this.s.search.id;
   }
 
   resolveKey(name: string, start: number, from: { tree: boolean; dir: string; gccDir: string } | null): string {
