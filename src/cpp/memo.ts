@@ -261,6 +261,11 @@ let stamp = 0;
 let runStamp = 0;
 let localStamp = new Int32Array(256);
 let localNo = new Int32Array(256);
+/** build's scratch: first reads (ids, values, ranks) and writes of the scope being built */
+let scratchIds = new Int32Array(1 << 12);
+const scratchVals: (LogVal | undefined)[] = [];
+let scratchRank = new Uint8Array(1 << 12);
+let scratchWrites = new Int32Array(1 << 12);
 let seen = new Int32Array(1 << 16);
 let seenW = new Int32Array(1 << 16);
 let depAt = new Int32Array(1 << 16);
@@ -506,58 +511,70 @@ export class MemoRecorder {
       seenW = new Int32Array(size * 2);
       depAt = new Int32Array(size * 2);
     }
-    const deps: number[] = [];
-    const depVals: (Macro | undefined | typeof DEFINED)[] = [];
-    const writes: number[] = [];
-    for (let i = sc.logStart; i < this.logLen; i++) {
+    // first reads and writes are gathered in scratch arrays (this runs at the end of every recorded header and
+    // segment; the entry keeps exact-size copies)
+    const logLen = this.logLen;
+    if (scratchIds.length < logLen - sc.logStart) {
+      scratchIds = new Int32Array((logLen - sc.logStart) * 2);
+      scratchRank = new Uint8Array(scratchIds.length);
+      scratchWrites = new Int32Array(scratchIds.length);
+    }
+    const ids = scratchIds;
+    const vals = scratchVals;
+    let nd = 0;
+    let nw = 0;
+    for (let i = sc.logStart; i < logLen; i++) {
       const id = this.logIds[i]!;
       const v = this.logVals[i];
       if (v === WRITE) {
         if (seenW[id] !== stamp) {
           seenW[id] = stamp;
-          writes.push(id);
+          scratchWrites[nw++] = id;
         }
         continue;
       }
       if (seenW[id] === stamp) continue; // after the header's own (re)definition
       if (seen[id] !== stamp) {
         seen[id] = stamp;
-        depAt[id] = deps.length;
-        deps.push(id);
-        depVals.push(v);
-      } else if (depVals[depAt[id]!] === DEFINED && v !== DEFINED) {
+        depAt[id] = nd;
+        ids[nd] = id;
+        vals[nd++] = v;
+      } else if (vals[depAt[id]!] === DEFINED && v !== DEFINED) {
         // asked for definedness first, used the definition later: depend on the definition
-        depVals[depAt[id]!] = v;
+        vals[depAt[id]!] = v;
       }
     }
-    const writeVals = writes.map((id) => h.macros[id]);
+    const writes = scratchWrites.slice(0, nw);
+    const writeVals = new Array<Macro | undefined>(nw);
+    for (let i = 0; i < nw; i++) writeVals[i] = h.macros[writes[i]!];
     // the enclosing scopes need only this net effect (first reads, then writes), not every read and write of it:
     // replacing the scope's log by it keeps each log entry from being walked again by every enclosing header's build
     this.logLen = sc.logStart;
-    for (let i = 0; i < deps.length; i++) this.append(deps[i]!, depVals[i]);
-    for (const id of writes) this.append(id, WRITE);
+    for (let i = 0; i < nd; i++) this.append(ids[i]!, vals[i] as LogVal);
+    for (let i = 0; i < nw; i++) this.append(writes[i]!, WRITE);
     // configuration / command-line definitions first: they are what differs between configurations, so a variant
     // of another configuration is rejected after a few comparisons
     // (a stable partition into the four ranks, in first-read order within each: the order a sort by (rank, index)
-    // gives, in linear time — this runs at the end of every recorded header and segment)
+    // gives, in linear time)
+    const deps = new Int32Array(nd);
+    const depVals = new Array<Macro | undefined | typeof DEFINED>(nd);
     {
-      const n = deps.length;
-      const bucketIds: number[][] = [[], [], [], []];
-      const bucketVals: (typeof depVals)[] = [[], [], [], []];
-      for (let i = 0; i < n; i++) {
-        const v = depVals[i];
-        const r = v === undefined || v === DEFINED ? (isConfigName(deps[i]!) ? 0 : 2) : v.origin !== 0 ? 1 : 3;
-        bucketIds[r]!.push(deps[i]!);
-        bucketVals[r]!.push(v);
+      const at = [0, 0, 0, 0];
+      for (let i = 0; i < nd; i++) {
+        const v = vals[i];
+        const r = v === undefined || v === DEFINED ? (isConfigName(ids[i]!) ? 0 : 2) : (v as Macro).origin !== 0 ? 1 : 3;
+        scratchRank[i] = r;
+        at[r]!++;
       }
-      let o = 0;
-      for (let r = 0; r < 4; r++) {
-        const ids = bucketIds[r]!;
-        const vals = bucketVals[r]!;
-        for (let j = 0; j < ids.length; j++, o++) {
-          deps[o] = ids[j]!;
-          depVals[o] = vals[j];
-        }
+      at[3] = at[0]! + at[1]! + at[2]!;
+      at[2] = at[0]! + at[1]!;
+      at[1] = at[0]!;
+      at[0] = 0;
+      for (let i = 0; i < nd; i++) {
+        const o = at[scratchRank[i]!]!++;
+        deps[o] = ids[i]!;
+        depVals[o] = vals[i] as Macro | undefined | typeof DEFINED;
+        vals[i] = undefined;
       }
     }
     // own nodes: the provenance range minus the nested entries' ranges (gaps between them), renumbered 1..k
@@ -695,8 +712,8 @@ export class MemoRecorder {
     this.resLog.length = sc.resStart;
     for (const d of resDeps) this.resLog.push(d);
     const e = new MemoEntry(
-      sc.key, new Int32Array(deps), depVals, onceDeps,
-      new Int32Array(writes), writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
+      sc.key, deps, depVals, onceDeps,
+      writes, writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
       this.onceAddLog.slice(sc.onceAddStart), h.diagnostics.slice(sc.diagStart), h.gaps.slice(sc.gapStart), pieces, nodes,
       h.out.printerState(), outEnd - sc.outStart, sc.usedCounter ? sc.counterStart : -1, h.counter - sc.counterStart,
       sc.autoconf, resDeps, seg,
