@@ -92,11 +92,12 @@ export function resDep(name: string, start: number, from: ResDep['from'], result
 export class MemoEntry {
   constructor(
     readonly key: string,
-    readonly deps: Int32Array,
+    /** (plain arrays, not typed ones: one is made per recorded header and segment, and small typed arrays cost more to make) */
+    readonly deps: number[],
     /** the definition seen, or DEFINED when only definedness was asked */
     readonly depVals: (Macro | undefined | typeof DEFINED)[],
     readonly onceDeps: [string, boolean][],
-    readonly writes: Int32Array,
+    readonly writes: number[],
     readonly writeVals: (Macro | undefined)[],
     /** consult()/touch() calls in order: [id, macro] for consult, [id, WRITE] for touch */
     readonly events: [number, LogVal][],
@@ -544,7 +545,8 @@ export class MemoRecorder {
         vals[depAt[id]!] = v;
       }
     }
-    const writes = scratchWrites.slice(0, nw);
+    const writes = new Array<number>(nw);
+    for (let i = 0; i < nw; i++) writes[i] = scratchWrites[i]!;
     const writeVals = new Array<Macro | undefined>(nw);
     for (let i = 0; i < nw; i++) writeVals[i] = h.macros[writes[i]!];
     // the enclosing scopes need only this net effect (first reads, then writes), not every read and write of it:
@@ -556,7 +558,7 @@ export class MemoRecorder {
     // of another configuration is rejected after a few comparisons
     // (a stable partition into the four ranks, in first-read order within each: the order a sort by (rank, index)
     // gives, in linear time)
-    const deps = new Int32Array(nd);
+    const deps = new Array<number>(nd);
     const depVals = new Array<Macro | undefined | typeof DEFINED>(nd);
     {
       const at = [0, 0, 0, 0];

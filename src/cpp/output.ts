@@ -175,21 +175,22 @@ export class OutBuilder {
     const n = this.length;
     const bytes = r.bytes;
     const words = r.words;
-    this.kinds.set(bytes.subarray(0, m), n);
-    this.flags.set(bytes.subarray(m, 2 * m), n);
-    this.vals.set(words.subarray(0, m), n);
-    this.idxs.set(words.subarray(m, 2 * m), n);
     const nf = r.fileTable.length;
     if (fileMap.length < nf) fileMap = new Int32Array(nf * 2);
     const map = fileMap;
     for (let k = 1; k < nf; k++) map[k] = this.fileNo(r.fileTable[k]!);
-    const files = this.files;
-    const provs = this.provs;
+    const { kinds, flags, vals, idxs, files, provs } = this;
     const off = base - 1;
-    for (let i = 0, f = 2 * m, p = 3 * m; i < m; i++, f++, p++) {
-      files[n + i] = map[words[f]!]!;
-      const q = words[p]!;
-      provs[n + i] = q === 0 ? 0 : q + off;
+    // one pass over the packed columns (no subarray views: runs are short and replayed by the hundred thousand)
+    for (let i = 0; i < m; i++) {
+      const o = n + i;
+      kinds[o] = bytes[i]!;
+      flags[o] = bytes[m + i]!;
+      vals[o] = words[i]!;
+      idxs[o] = words[m + i]!;
+      files[o] = map[words[2 * m + i]!]!;
+      const q = words[3 * m + i]!;
+      provs[o] = q === 0 ? 0 : q + off;
     }
     for (let k = 0; k < r.synth.length; k += 2) this.synth.set(n + (r.synth[k] as number), r.synth[k + 1] as string);
     this.length = n + m;
