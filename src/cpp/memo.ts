@@ -262,6 +262,39 @@ let stamp = 0;
 let runStamp = 0;
 let localStamp = new Int32Array(256);
 let localNo = new Int32Array(256);
+/**
+ * Recorded runs and nodes are views into shared slabs: one backing store per SLAB elements instead of one per array
+ * (tens of thousands of small typed arrays per configuration cost more to allocate and to sweep than to fill). A slab
+ * lives while any entry using it does; memory stays bounded by the store's token budget.
+ */
+const SLAB = 1 << 18;
+let words32 = new Int32Array(SLAB);
+let wordsAt = 0;
+let bytes8 = new Uint8Array(SLAB);
+let bytesAt = 0;
+
+function slabWords(n: number): Int32Array {
+  if (n > SLAB >> 4) return new Int32Array(n);
+  if (wordsAt + n > SLAB) {
+    words32 = new Int32Array(SLAB);
+    wordsAt = 0;
+  }
+  const a = words32.subarray(wordsAt, wordsAt + n);
+  wordsAt += n;
+  return a;
+}
+
+function slabBytes(n: number): Uint8Array {
+  if (n > SLAB >> 4) return new Uint8Array(n);
+  if (bytesAt + n > SLAB) {
+    bytes8 = new Uint8Array(SLAB);
+    bytesAt = 0;
+  }
+  const a = bytes8.subarray(bytesAt, bytesAt + n);
+  bytesAt += n;
+  return a;
+}
+
 /** build's scratch: first reads (ids, values, ranks) and writes of the scope being built */
 let scratchIds = new Int32Array(1 << 12);
 const scratchVals: (LogVal | undefined)[] = [];
@@ -614,7 +647,7 @@ export class MemoRecorder {
       return -1;
     };
     const pr = h.prov;
-    const nodes: Nodes = k === 0 ? NO_NODES : { k, kind: new Uint8Array(k), words: new Int32Array(4 * k), macro: new Array(k), useLf: new Array(k), labels: null };
+    const nodes: Nodes = k === 0 ? NO_NODES : { k, kind: slabBytes(k), words: slabWords(4 * k), macro: new Array(k), useLf: new Array(k), labels: null };
     const words = nodes.words;
     for (let g = 0; g < gapStart.length; g++) {
       for (let p = gapStart[g]!; p < gapEnd[g]!; p++) {
@@ -649,12 +682,15 @@ export class MemoRecorder {
     const run = (a: number, b: number): boolean => {
       if (b <= a) return true;
       const n = b - a;
-      const words = new Int32Array(4 * n);
-      words.set(o.vals.subarray(a, b), 0);
-      words.set(o.idxs.subarray(a, b), n);
-      const bytes = new Uint8Array(2 * n);
-      bytes.set(o.kinds.subarray(a, b), 0);
-      bytes.set(o.flags.subarray(a, b), n);
+      const words = slabWords(4 * n);
+      const bytes = slabBytes(2 * n);
+      const { vals, idxs, kinds, flags } = o;
+      for (let i = 0; i < n; i++) {
+        words[i] = vals[a + i]!;
+        words[n + i] = idxs[a + i]!;
+        bytes[i] = kinds[a + i]!;
+        bytes[n + i] = flags[a + i]!;
+      }
       const provAt = 3 * n - a;
       let lastP = -1;
       let lastM = 0;

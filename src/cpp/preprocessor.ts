@@ -702,7 +702,7 @@ export class Preprocessor implements MemoHost {
         if (st !== VO_INCLUDE) {
           if (st === VO_BEGIN) {
             if (i > 0 && !(body[i - 1]!.flags & T_PASTE_LEFT)) {
-              toks.push(padding(src));
+              toks.push(m.padAt(i));
               provs.push(0);
             }
             vaoptStart = toks.length - 1;
@@ -800,7 +800,7 @@ export class Preprocessor implements MemoHost {
       // padding on the left of an argument (unless it is the right operand of ##)
       if ((!inDir || this.directiveWantsPadding) && i > 0 && !(body[i - 1]!.flags & T_PASTE_LEFT) &&
         !(vaoptStart >= 0 && toks.length - 1 === vaoptStart)) {
-        toks.push(padding(src));
+        toks.push(m.padAt(i));
         provs.push(0);
       }
       if (count - fromStart > 0) {

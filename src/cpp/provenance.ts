@@ -75,10 +75,11 @@ export class ProvTable {
     while (this.size + k > this.kind.length) this.grow();
     const off = base - 1;
     const w = n.words;
-    this.kind.set(n.kind, base);
-    this.useIdx.set(w.subarray(3 * k, 4 * k), base);
+    const kind = n.kind;
     for (let j = 0; j < k; j++) {
       const id = base + j;
+      this.kind[id] = kind[j]!;
+      this.useIdx[id] = w[3 * k + j]!;
       const par = w[j]!;
       this.parent[id] = par === 0 ? 0 : par + off;
       const l = w[k + j]!;
