@@ -134,6 +134,18 @@ export class MemoStore {
     readonly maxVariants = Number(process.env.KVLINT_MEMO_VARIANTS ?? 8),
   ) {}
 
+  private readonly keyIds = new Map<string, number>();
+
+  /** a short number standing for a long part of memo keys (equal strings, equal numbers, for the whole run) */
+  keyId(s: string): number {
+    let id = this.keyIds.get(s);
+    if (id === undefined) {
+      id = this.keyIds.size + 1;
+      this.keyIds.set(s, id);
+    }
+    return id;
+  }
+
   /** no room for more entries: stop recording (replaying goes on) */
   get full(): boolean {
     return this.tokens >= this.maxTokens;

@@ -85,6 +85,10 @@ export interface Frame {
   returnAtEof: boolean;
   /** the next line at which a segment may start (segment memoization) */
   nextSeg: number;
+  /** the start of this file's segment keys, and the #line state it was made for (segKey) */
+  segPrefix: string | null;
+  segDelta: number;
+  segName: string | null;
   /** where this file was included from */
   from: Span | null;
 }
@@ -166,6 +170,8 @@ export class Preprocessor implements MemoHost {
   readonly pushed = new Map<number, (Macro | undefined)[]>();
   readonly mainFile: Frame | null = null;
   readonly memo: MemoRecorder | null;
+  /** the settings part of memo keys (PpSettings.memoKey), numbered by the memo store */
+  private readonly memoKeyId: number;
 
   get autoconfKey(): string {
     return this.s.autoconf ? this.s.autoconf.key : '';
@@ -177,6 +183,7 @@ export class Preprocessor implements MemoHost {
     this.asm = s.mode === 'asm';
     this.out = new OutBuilder(this.asm);
     this.memo = s.memo ? new MemoRecorder(this, s.memo) : null;
+    this.memoKeyId = s.memo ? s.memo.keyId(s.memoKey) : 0;
     for (const [id, m] of BUILTIN_MACROS) this.setMacro(id, m);
   }
 
@@ -256,7 +263,7 @@ export class Preprocessor implements MemoHost {
     }
     const f: Frame = {
       lf, file, pos: 0, tree: r.tree, path: r.path, gccPath: r.gcc, dirIdx: r.dirIdx, condBase: this.conds.length,
-      lineDelta: 0, presumedName: null, returnAtEof, from, nextSeg: 0,
+      lineDelta: 0, presumedName: null, returnAtEof, from, nextSeg: 0, segPrefix: null, segDelta: 0, segName: null,
     };
     this.frames.push(f);
     this.frame = f;
@@ -273,7 +280,7 @@ export class Preprocessor implements MemoHost {
       this.pushFile(file, r, from, returnAtEof);
       return true;
     }
-    const key = `${file.key}|${r.gcc}|${r.dirIdx}|${this.s.memoKey}`;
+    const key = `${file.key}|${r.gcc}|${r.dirIdx}|${this.memoKeyId}`;
     const e = memo.store.find(key, (x) => memo.valid(x));
     if (e) {
       memo.replay(e);
@@ -315,13 +322,24 @@ export class Preprocessor implements MemoHost {
     return false;
   }
 
+  /**
+   * The memo key of a segment starting at token i of f. Keys are looked up at every segment boundary of every unit, so
+   * the parts that stay fixed while the file is read (its spelling, search position, #line state, settings) are
+   * numbered once per run (MemoStore.keyId) instead of being spelt out in each key.
+   */
   private segKey(f: Frame, i: number): string {
+    if (f.segPrefix === null || f.segDelta !== f.lineDelta || f.segName !== f.presumedName) {
+      const fixed = `${f.gccPath}|${f.dirIdx}|${f.lineDelta}|${f.presumedName ?? ''}|${this.memoKeyId}`;
+      f.segPrefix = `${f.file.key}|${this.memo!.store.keyId(fixed)}`;
+      f.segDelta = f.lineDelta;
+      f.segName = f.presumedName;
+    }
     let c = '';
     for (let k = f.condBase; k < this.conds.length; k++) {
       const x = this.conds[k]!;
       c += `${x.wasSkipping ? 1 : 0}${x.skipElses ? 1 : 0}${x.sawElse ? 1 : 0}${x.idx},`;
     }
-    return `${f.file.key}|${f.gccPath}|${f.dirIdx}|@${i}|${c}|${f.lineDelta}|${f.presumedName ?? ''}|${this.s.memoKey}`;
+    return `${f.segPrefix}|@${i}|${c}`;
   }
 
   private segEffect(f: Frame): SegEffect {
@@ -1184,7 +1202,8 @@ export class Preprocessor implements MemoHost {
     this.originOverride = origin;
     const frame: Frame = {
       lf, file: f, pos: 0, tree: false, path: file, gccPath: file, dirIdx: -2, condBase: this.conds.length,
-      lineDelta: 0, presumedName: null, returnAtEof: true, from: null, nextSeg: Number.MAX_SAFE_INTEGER,
+      lineDelta: 0, presumedName: null, returnAtEof: true, from: null, nextSeg: Number.MAX_SAFE_INTEGER, segPrefix: null, segDelta: 0,
+      segName: null,
     };
     this.frames.push(frame);
     this.frame = frame;
