@@ -1,6 +1,6 @@
 import type { Span } from '../core/types.js';
 import { idents, K_IDENT, K_PUNCT, type Lexed, P_COMMA, P_ELLIPSIS, P_HASH, P_LPAREN, P_PASTE, P_RPAREN } from './lexer.js';
-import { K_ARG, T_PASTE_LEFT, T_STRINGIFY, T_WHITE, Tok } from './tok.js';
+import { K_ARG, padding, T_PASTE_LEFT, T_STRINGIFY, T_WHITE, Tok } from './tok.js';
 
 /** where a definition came from: the footprint records config/command-line/predefined ones */
 export const O_SOURCE = 0;
@@ -68,6 +68,15 @@ export class Macro {
     readonly idx: number,
     readonly builtin = 0,
   ) {}
+
+  /** padding tokens sourced at the body's parameters, made on first use */
+  private pads: (Tok | undefined)[] | null = null;
+
+  /** the padding token whose source is body token i (tokens are immutable: every expansion shares it) */
+  padAt(i: number): Tok {
+    const ps = (this.pads ??= new Array<Tok | undefined>(this.body.length));
+    return (ps[i] ??= padding(this.body[i]!));
+  }
 
   get nameText(): string {
     return idents.name(this.name);

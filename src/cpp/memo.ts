@@ -21,30 +21,38 @@ export const WRITE = Symbol('write');
 export const DEFINED = Symbol('defined');
 export type LogVal = Macro | undefined | typeof WRITE | typeof DEFINED;
 
-/** a run of output tokens produced by the header itself (columns as in OutBuilder; provs are entry-local) */
+/**
+ * A run of n output tokens produced by the header itself: OutBuilder's columns packed into two arrays (two allocations
+ * per run instead of six: the memo records tens of thousands of runs per configuration).
+ */
 export interface Run {
-  kinds: Uint8Array;
-  vals: Int32Array;
-  /** run-local file numbers into fileTable (0 = none) */
-  files: Int32Array;
+  n: number;
+  /** kinds[0..n) then flags[n..2n) */
+  bytes: Uint8Array;
+  /** vals[0..n), idxs[n..2n), run-local file numbers into fileTable [2n..3n) (0 = none), entry-local provs [3n..4n) */
+  words: Int32Array;
   fileTable: (Lexed | null)[];
-  idxs: Int32Array;
-  provs: Int32Array;
-  flags: Uint8Array;
   /** synthesized spellings: offset, text, offset, text, … */
   synth: (number | string)[];
 }
 
+/**
+ * An entry's own provenance nodes (entry-local ids 1..k): ProvTable's columns packed (few allocations per entry: most
+ * entries have a handful of nodes, many none).
+ */
 export interface Nodes {
+  k: number;
   kind: Uint8Array;
-  parent: Int32Array;
+  /** parent[0..k), lhs[k..2k), rhs[2k..3k), useIdx[3k..4k) (local ids, 0 = none) */
+  words: Int32Array;
   macro: (Macro | null)[];
   useLf: (Lexed | null)[];
-  useIdx: Int32Array;
-  lhs: Int32Array;
-  rhs: Int32Array;
-  labels: Map<number, string>;
+  /** paste labels by local id, or null when there are none */
+  labels: [number, string][] | null;
 }
+
+/** the nodes of an entry that made none */
+const NO_NODES: Nodes = { k: 0, kind: new Uint8Array(0), words: new Int32Array(0), macro: [], useLf: [], labels: null };
 
 export interface PrinterState {
   avoid: boolean;
@@ -68,16 +76,28 @@ export interface ResDep {
   start: number;
   from: { tree: boolean; dir: string; gccDir: string } | null;
   result: string;
+  /** name, start and from as one string (what makes two searches the same search) */
+  key: string;
+  /** the search chain (SearchPath id) it was last checked against, and whether it found `result` there */
+  checkedOn: number;
+  checkedOk: boolean;
+}
+
+/** a dependency on an include search made under the current search chain, found `result` */
+export function resDep(name: string, start: number, from: ResDep['from'], result: string, searchId: number): ResDep {
+  const key = `${name}|${start}|${from ? `${from.tree}:${from.dir}:${from.gccDir}` : '-'}`;
+  return { name, start, from, result, key, checkedOn: searchId, checkedOk: true };
 }
 
 export class MemoEntry {
   constructor(
     readonly key: string,
-    readonly deps: Int32Array,
+    /** (plain arrays, not typed ones: one is made per recorded header and segment, and small typed arrays cost more to make) */
+    readonly deps: number[],
     /** the definition seen, or DEFINED when only definedness was asked */
     readonly depVals: (Macro | undefined | typeof DEFINED)[],
     readonly onceDeps: [string, boolean][],
-    readonly writes: Int32Array,
+    readonly writes: number[],
     readonly writeVals: (Macro | undefined)[],
     /** consult()/touch() calls in order: [id, macro] for consult, [id, WRITE] for touch */
     readonly events: [number, LogVal][],
@@ -113,6 +133,18 @@ export class MemoStore {
     readonly maxTokens = Number(process.env.KVLINT_MEMO_TOKENS ?? 3_000_000),
     readonly maxVariants = Number(process.env.KVLINT_MEMO_VARIANTS ?? 8),
   ) {}
+
+  private readonly keyIds = new Map<string, number>();
+
+  /** a short number standing for a long part of memo keys (equal strings, equal numbers, for the whole run) */
+  keyId(s: string): number {
+    let id = this.keyIds.get(s);
+    if (id === undefined) {
+      id = this.keyIds.size + 1;
+      this.keyIds.set(s, id);
+    }
+    return id;
+  }
 
   /** no room for more entries: stop recording (replaying goes on) */
   get full(): boolean {
@@ -162,6 +194,8 @@ export interface MemoHost {
   readonly autoconfKey: string;
   /** the result of an include search under the current search chain, as a comparable string */
   resolveKey(name: string, start: number, from: { tree: boolean; dir: string; gccDir: string } | null): string;
+  /** the id of the current search chain (SearchPath.id: equal chains, equal ids) */
+  readonly searchId: number;
   consult(id: number, m: Macro | undefined): void;
   touch(id: number): void;
   out: {
@@ -236,6 +270,48 @@ export function setMissWhy(f: typeof missWhy): void {
 }
 
 let stamp = 0;
+/** a recorded run's local file numbers, by the builder's file number (valid where localStamp is the run's stamp) */
+let runStamp = 0;
+let localStamp = new Int32Array(256);
+let localNo = new Int32Array(256);
+/**
+ * Recorded runs and nodes are views into shared slabs: one backing store per SLAB elements instead of one per array
+ * (tens of thousands of small typed arrays per configuration cost more to allocate and to sweep than to fill). A slab
+ * lives while any entry using it does; memory stays bounded by the store's token budget.
+ */
+const SLAB = 1 << 18;
+let words32 = new Int32Array(SLAB);
+let wordsAt = 0;
+let bytes8 = new Uint8Array(SLAB);
+let bytesAt = 0;
+
+function slabWords(n: number): Int32Array {
+  if (n > SLAB >> 4) return new Int32Array(n);
+  if (wordsAt + n > SLAB) {
+    words32 = new Int32Array(SLAB);
+    wordsAt = 0;
+  }
+  const a = words32.subarray(wordsAt, wordsAt + n);
+  wordsAt += n;
+  return a;
+}
+
+function slabBytes(n: number): Uint8Array {
+  if (n > SLAB >> 4) return new Uint8Array(n);
+  if (bytesAt + n > SLAB) {
+    bytes8 = new Uint8Array(SLAB);
+    bytesAt = 0;
+  }
+  const a = bytes8.subarray(bytesAt, bytesAt + n);
+  bytesAt += n;
+  return a;
+}
+
+/** build's scratch: first reads (ids, values, ranks) and writes of the scope being built */
+let scratchIds = new Int32Array(1 << 12);
+const scratchVals: (LogVal | undefined)[] = [];
+let scratchRank = new Uint8Array(1 << 12);
+let scratchWrites = new Int32Array(1 << 12);
 let seen = new Int32Array(1 << 16);
 let seenW = new Int32Array(1 << 16);
 let depAt = new Int32Array(1 << 16);
@@ -337,7 +413,15 @@ export class MemoRecorder {
     }
     for (const [k, had] of e.onceDeps) if (this.host.once.has(k) !== had) return false;
     if (e.autoconf !== null && e.autoconf !== this.host.autoconfKey) return false;
-    for (const d of e.resDeps) if (this.host.resolveKey(d.name, d.start, d.from) !== d.result) return false;
+    // the same search under the same chain finds the same file for the whole run (CppCache): check each once per chain
+    const chain = this.host.searchId;
+    for (const d of e.resDeps) {
+      if (d.checkedOn !== chain) {
+        d.checkedOk = this.host.resolveKey(d.name, d.start, d.from) === d.result;
+        d.checkedOn = chain;
+      }
+      if (!d.checkedOk) return false;
+    }
     return e.counterIn < 0 || e.counterIn === this.host.counter;
   }
 
@@ -473,53 +557,71 @@ export class MemoRecorder {
       seenW = new Int32Array(size * 2);
       depAt = new Int32Array(size * 2);
     }
-    const deps: number[] = [];
-    const depVals: (Macro | undefined | typeof DEFINED)[] = [];
-    const writes: number[] = [];
-    for (let i = sc.logStart; i < this.logLen; i++) {
+    // first reads and writes are gathered in scratch arrays (this runs at the end of every recorded header and
+    // segment; the entry keeps exact-size copies)
+    const logLen = this.logLen;
+    if (scratchIds.length < logLen - sc.logStart) {
+      scratchIds = new Int32Array((logLen - sc.logStart) * 2);
+      scratchRank = new Uint8Array(scratchIds.length);
+      scratchWrites = new Int32Array(scratchIds.length);
+    }
+    const ids = scratchIds;
+    const vals = scratchVals;
+    let nd = 0;
+    let nw = 0;
+    for (let i = sc.logStart; i < logLen; i++) {
       const id = this.logIds[i]!;
       const v = this.logVals[i];
       if (v === WRITE) {
         if (seenW[id] !== stamp) {
           seenW[id] = stamp;
-          writes.push(id);
+          scratchWrites[nw++] = id;
         }
         continue;
       }
       if (seenW[id] === stamp) continue; // after the header's own (re)definition
       if (seen[id] !== stamp) {
         seen[id] = stamp;
-        depAt[id] = deps.length;
-        deps.push(id);
-        depVals.push(v);
-      } else if (depVals[depAt[id]!] === DEFINED && v !== DEFINED) {
+        depAt[id] = nd;
+        ids[nd] = id;
+        vals[nd++] = v;
+      } else if (vals[depAt[id]!] === DEFINED && v !== DEFINED) {
         // asked for definedness first, used the definition later: depend on the definition
-        depVals[depAt[id]!] = v;
+        vals[depAt[id]!] = v;
       }
     }
-    const writeVals = writes.map((id) => h.macros[id]);
+    const writes = new Array<number>(nw);
+    for (let i = 0; i < nw; i++) writes[i] = scratchWrites[i]!;
+    const writeVals = new Array<Macro | undefined>(nw);
+    for (let i = 0; i < nw; i++) writeVals[i] = h.macros[writes[i]!];
+    // the enclosing scopes need only this net effect (first reads, then writes), not every read and write of it:
+    // replacing the scope's log by it keeps each log entry from being walked again by every enclosing header's build
+    this.logLen = sc.logStart;
+    for (let i = 0; i < nd; i++) this.append(ids[i]!, vals[i] as LogVal);
+    for (let i = 0; i < nw; i++) this.append(writes[i]!, WRITE);
     // configuration / command-line definitions first: they are what differs between configurations, so a variant
     // of another configuration is rejected after a few comparisons
     // (a stable partition into the four ranks, in first-read order within each: the order a sort by (rank, index)
-    // gives, in linear time — this runs at the end of every recorded header and segment)
+    // gives, in linear time)
+    const deps = new Array<number>(nd);
+    const depVals = new Array<Macro | undefined | typeof DEFINED>(nd);
     {
-      const n = deps.length;
-      const bucketIds: number[][] = [[], [], [], []];
-      const bucketVals: (typeof depVals)[] = [[], [], [], []];
-      for (let i = 0; i < n; i++) {
-        const v = depVals[i];
-        const r = v === undefined || v === DEFINED ? (isConfigName(deps[i]!) ? 0 : 2) : v.origin !== 0 ? 1 : 3;
-        bucketIds[r]!.push(deps[i]!);
-        bucketVals[r]!.push(v);
+      const at = [0, 0, 0, 0];
+      for (let i = 0; i < nd; i++) {
+        const v = vals[i];
+        const r = v === undefined || v === DEFINED ? (isConfigName(ids[i]!) ? 0 : 2) : (v as Macro).origin !== 0 ? 1 : 3;
+        scratchRank[i] = r;
+        at[r]!++;
       }
-      let o = 0;
-      for (let r = 0; r < 4; r++) {
-        const ids = bucketIds[r]!;
-        const vals = bucketVals[r]!;
-        for (let j = 0; j < ids.length; j++, o++) {
-          deps[o] = ids[j]!;
-          depVals[o] = vals[j];
-        }
+      at[3] = at[0]! + at[1]! + at[2]!;
+      at[2] = at[0]! + at[1]!;
+      at[1] = at[0]!;
+      at[0] = 0;
+      for (let i = 0; i < nd; i++) {
+        const o = at[scratchRank[i]!]!++;
+        deps[o] = ids[i]!;
+        depVals[o] = vals[i] as Macro | undefined | typeof DEFINED;
+        vals[i] = undefined;
       }
     }
     // own nodes: the provenance range minus the nested entries' ranges (gaps between them), renumbered 1..k
@@ -557,10 +659,8 @@ export class MemoRecorder {
       return -1;
     };
     const pr = h.prov;
-    const nodes: Nodes = {
-      kind: new Uint8Array(k), parent: new Int32Array(k), macro: new Array(k), useLf: new Array(k), useIdx: new Int32Array(k),
-      lhs: new Int32Array(k), rhs: new Int32Array(k), labels: new Map(),
-    };
+    const nodes: Nodes = k === 0 ? NO_NODES : { k, kind: slabBytes(k), words: slabWords(4 * k), macro: new Array(k), useLf: new Array(k), labels: null };
+    const words = nodes.words;
     for (let g = 0; g < gapStart.length; g++) {
       for (let p = gapStart[g]!; p < gapEnd[g]!; p++) {
         const j = gapBase[g]! + (p - gapStart[g]!);
@@ -575,15 +675,15 @@ export class MemoRecorder {
           this.store.stats.badProvenance++;
           return null;
         }
-        nodes.parent[j] = mp;
-        nodes.lhs[j] = ml;
-        nodes.rhs[j] = mr;
+        words[j] = mp;
+        words[k + j] = ml;
+        words[2 * k + j] = mr;
+        words[3 * k + j] = pr.useIdx[p]!;
         nodes.macro[j] = pr.macro[p]!;
         nodes.useLf[j] = pr.useLf[p]!;
-        nodes.useIdx[j] = pr.useIdx[p]!;
         if (pr.kind[p] !== 1) {
           const lab = pr.label.get(p);
-          if (lab !== undefined) nodes.labels.set(j + 1, lab);
+          if (lab !== undefined) (nodes.labels ??= []).push([j + 1, lab]);
         }
       }
     }
@@ -593,7 +693,17 @@ export class MemoRecorder {
     let own = 0;
     const run = (a: number, b: number): boolean => {
       if (b <= a) return true;
-      const provs = new Int32Array(b - a);
+      const n = b - a;
+      const words = slabWords(4 * n);
+      const bytes = slabBytes(2 * n);
+      const { vals, idxs, kinds, flags } = o;
+      for (let i = 0; i < n; i++) {
+        words[i] = vals[a + i]!;
+        words[n + i] = idxs[a + i]!;
+        bytes[i] = kinds[a + i]!;
+        bytes[n + i] = flags[a + i]!;
+      }
+      const provAt = 3 * n - a;
       let lastP = -1;
       let lastM = 0;
       for (let i = a; i < b; i++) {
@@ -610,31 +720,31 @@ export class MemoRecorder {
           this.store.stats.badProvenance++;
           return false;
         }
-        provs[i - a] = m;
+        words[provAt + i] = m;
       }
       // re-number the spelling files locally
-      const files = new Int32Array(b - a);
+      const fileAt = 2 * n - a;
       const fileTable: (Lexed | null)[] = [null];
-      const localNo = new Map<number, number>();
+      if (++runStamp === 0x7fffffff) runStamp = 1;
+      if (localStamp.length < o.fileTable.length) {
+        localStamp = new Int32Array(o.fileTable.length * 2);
+        localNo = new Int32Array(o.fileTable.length * 2);
+      }
       const synth: (number | string)[] = [];
       for (let i = a; i < b; i++) {
         const g = o.files[i]!;
         if (g !== 0) {
-          let l = localNo.get(g);
-          if (l === undefined) {
-            l = fileTable.length;
+          if (localStamp[g] !== runStamp) {
+            localStamp[g] = runStamp;
+            localNo[g] = fileTable.length;
             fileTable.push(o.fileTable[g]!);
-            localNo.set(g, l);
           }
-          files[i - a] = l;
+          words[fileAt + i] = localNo[g]!;
         }
         if (o.flags[i]! & 4 /* O_SYNTH */) synth.push(i - a, o.synth.get(i)!);
       }
-      pieces.push({
-        kinds: o.kinds.slice(a, b), vals: o.vals.slice(a, b), files, fileTable, idxs: o.idxs.slice(a, b), provs,
-        flags: o.flags.slice(a, b), synth,
-      });
-      own += b - a;
+      pieces.push({ n, bytes, words, fileTable, synth });
+      own += n;
       return true;
     };
     let at = sc.outStart;
@@ -644,12 +754,19 @@ export class MemoRecorder {
       at = c.outEnd;
     }
     if (!run(at, outEnd)) return null;
+    // the same for the include-search and #pragma once dependencies: the enclosing scopes see them deduplicated
+    const onceDeps = dedupe(this.onceLog.slice(sc.onceStart));
+    this.onceLog.length = sc.onceStart;
+    for (const d of onceDeps) this.onceLog.push(d);
+    const resDeps = dedupeRes(this.resLog.slice(sc.resStart));
+    this.resLog.length = sc.resStart;
+    for (const d of resDeps) this.resLog.push(d);
     const e = new MemoEntry(
-      sc.key, Int32Array.from(deps), depVals, dedupe(this.onceLog.slice(sc.onceStart)),
-      Int32Array.from(writes), writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
+      sc.key, deps, depVals, onceDeps,
+      writes, writeVals, this.events.slice(sc.eventStart), h.includes.slice(sc.includeStart),
       this.onceAddLog.slice(sc.onceAddStart), h.diagnostics.slice(sc.diagStart), h.gaps.slice(sc.gapStart), pieces, nodes,
       h.out.printerState(), outEnd - sc.outStart, sc.usedCounter ? sc.counterStart : -1, h.counter - sc.counterStart,
-      sc.autoconf, dedupeRes(this.resLog.slice(sc.resStart)), seg,
+      sc.autoconf, resDeps, seg,
     );
     this.store.add(e, own);
     return e;
@@ -662,23 +779,28 @@ export class MemoRecorder {
   }
 }
 
-const configNames = new Map<number, boolean>();
+/** per-identifier classification: 1 = a CONFIG_* name, 2 = not, 0 = not yet asked (a typed array: this runs per dependency) */
+let configClass = new Uint8Array(1 << 16);
 function isConfigName(id: number): boolean {
-  let r = configNames.get(id);
-  if (r === undefined) {
-    r = idents.name(id).startsWith('CONFIG_');
-    configNames.set(id, r);
+  if (id >= configClass.length) {
+    const n = new Uint8Array(Math.max(id + 1, configClass.length * 2));
+    n.set(configClass);
+    configClass = n;
   }
-  return r;
+  let c = configClass[id]!;
+  if (c === 0) {
+    c = idents.name(id).startsWith('CONFIG_') ? 1 : 2;
+    configClass[id] = c;
+  }
+  return c === 1;
 }
 
 function dedupeRes(ds: ResDep[]): ResDep[] {
   const keys = new Set<string>();
   const r: ResDep[] = [];
   for (const d of ds) {
-    const k = `${d.name}|${d.start}|${d.from ? `${d.from.tree}:${d.from.dir}:${d.from.gccDir}` : '-'}`;
-    if (keys.has(k)) continue;
-    keys.add(k);
+    if (keys.has(d.key)) continue;
+    keys.add(d.key);
     r.push(d);
   }
   return r;

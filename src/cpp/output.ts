@@ -15,6 +15,9 @@ const PRAGMA_ID = idents.intern('pragma');
  * Collects the output token stream with gcc -E's spacing decisions (c-ppoutput.cc scan_translation_unit: padding,
  * avoid_paste, line changes), so that renderGccE prints what `gcc -E` prints up to line breaks.
  */
+/** scratch for appendRun: run-local file numbers to the builder's (index 0 stays 0: no file) */
+let fileMap = new Int32Array(64);
+
 /** the size of the last unit's output: the next builder starts there instead of growing by doubling */
 let sizeHint = 1 << 16;
 
@@ -167,25 +170,28 @@ export class OutBuilder {
 
   /** append a memoized run; its provenance ids are entry-local (1..k), placed at `base` */
   appendRun(r: Run, base: number): void {
-    const m = r.kinds.length;
+    const m = r.n;
     while (this.length + m > this.provs.length) this.grow();
     const n = this.length;
-    this.kinds.set(r.kinds, n);
-    this.vals.set(r.vals, n);
-    this.idxs.set(r.idxs, n);
-    this.flags.set(r.flags, n);
-    const provs = this.provs;
-    const rp = r.provs;
+    const bytes = r.bytes;
+    const words = r.words;
+    const nf = r.fileTable.length;
+    if (fileMap.length < nf) fileMap = new Int32Array(nf * 2);
+    const map = fileMap;
+    for (let k = 1; k < nf; k++) map[k] = this.fileNo(r.fileTable[k]!);
+    const { kinds, flags, vals, idxs, files, provs } = this;
     const off = base - 1;
+    // one pass over the packed columns (no subarray views: runs are short and replayed by the hundred thousand)
     for (let i = 0; i < m; i++) {
-      const p = rp[i]!;
-      provs[n + i] = p === 0 ? 0 : p + off;
+      const o = n + i;
+      kinds[o] = bytes[i]!;
+      flags[o] = bytes[m + i]!;
+      vals[o] = words[i]!;
+      idxs[o] = words[m + i]!;
+      files[o] = map[words[2 * m + i]!]!;
+      const q = words[3 * m + i]!;
+      provs[o] = q === 0 ? 0 : q + off;
     }
-    const map = new Int32Array(r.fileTable.length);
-    for (let k = 1; k < r.fileTable.length; k++) map[k] = this.fileNo(r.fileTable[k]!);
-    const files = this.files;
-    const rf = r.files;
-    for (let i = 0; i < m; i++) files[n + i] = map[rf[i]!]!;
     for (let k = 0; k < r.synth.length; k += 2) this.synth.set(n + (r.synth[k] as number), r.synth[k + 1] as string);
     this.length = n + m;
   }

@@ -12,7 +12,7 @@ import { BUILTINS, B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_FILE_NAME, B_HAS_AT
 import { handleDirective, pragmaTokens } from './directives.js';
 import { OutBuilder } from './output.js';
 import { ProvTable } from './provenance.js';
-import { DEFINED, type MemoHost, MemoRecorder, type MemoStore, type SegEffect, WRITE } from './memo.js';
+import { DEFINED, type MemoHost, MemoRecorder, type MemoStore, resDep, type SegEffect, WRITE } from './memo.js';
 import {
   AVOID_PASTE, EOF_TOK, fromLexed, isPunct, K_ARG, K_EOF, K_PAD, padding, pasteSpelling, T_BOL, T_NO_EXPAND,
   T_PASTE_LEFT, T_STRINGIFY, T_WHITE, Tok,
@@ -85,6 +85,10 @@ export interface Frame {
   returnAtEof: boolean;
   /** the next line at which a segment may start (segment memoization) */
   nextSeg: number;
+  /** the start of this file's segment keys, and the #line state it was made for (segKey) */
+  segPrefix: string | null;
+  segDelta: number;
+  segName: string | null;
   /** where this file was included from */
   from: Span | null;
 }
@@ -166,6 +170,8 @@ export class Preprocessor implements MemoHost {
   readonly pushed = new Map<number, (Macro | undefined)[]>();
   readonly mainFile: Frame | null = null;
   readonly memo: MemoRecorder | null;
+  /** the settings part of memo keys (PpSettings.memoKey), numbered by the memo store */
+  private readonly memoKeyId: number;
 
   get autoconfKey(): string {
     return this.s.autoconf ? this.s.autoconf.key : '';
@@ -177,6 +183,7 @@ export class Preprocessor implements MemoHost {
     this.asm = s.mode === 'asm';
     this.out = new OutBuilder(this.asm);
     this.memo = s.memo ? new MemoRecorder(this, s.memo) : null;
+    this.memoKeyId = s.memo ? s.memo.keyId(s.memoKey) : 0;
     for (const [id, m] of BUILTIN_MACROS) this.setMacro(id, m);
   }
 
@@ -256,7 +263,7 @@ export class Preprocessor implements MemoHost {
     }
     const f: Frame = {
       lf, file, pos: 0, tree: r.tree, path: r.path, gccPath: r.gcc, dirIdx: r.dirIdx, condBase: this.conds.length,
-      lineDelta: 0, presumedName: null, returnAtEof, from, nextSeg: 0,
+      lineDelta: 0, presumedName: null, returnAtEof, from, nextSeg: 0, segPrefix: null, segDelta: 0, segName: null,
     };
     this.frames.push(f);
     this.frame = f;
@@ -273,7 +280,7 @@ export class Preprocessor implements MemoHost {
       this.pushFile(file, r, from, returnAtEof);
       return true;
     }
-    const key = `${file.key}|${r.gcc}|${r.dirIdx}|${this.s.memoKey}`;
+    const key = `${file.key}|${r.gcc}|${r.dirIdx}|${this.memoKeyId}`;
     const e = memo.store.find(key, (x) => memo.valid(x));
     if (e) {
       memo.replay(e);
@@ -315,13 +322,24 @@ export class Preprocessor implements MemoHost {
     return false;
   }
 
+  /**
+   * The memo key of a segment starting at token i of f. Keys are looked up at every segment boundary of every unit, so
+   * the parts that stay fixed while the file is read (its spelling, search position, #line state, settings) are
+   * numbered once per run (MemoStore.keyId) instead of being spelt out in each key.
+   */
   private segKey(f: Frame, i: number): string {
+    if (f.segPrefix === null || f.segDelta !== f.lineDelta || f.segName !== f.presumedName) {
+      const fixed = `${f.gccPath}|${f.dirIdx}|${f.lineDelta}|${f.presumedName ?? ''}|${this.memoKeyId}`;
+      f.segPrefix = `${f.file.key}|${this.memo!.store.keyId(fixed)}`;
+      f.segDelta = f.lineDelta;
+      f.segName = f.presumedName;
+    }
     let c = '';
     for (let k = f.condBase; k < this.conds.length; k++) {
       const x = this.conds[k]!;
       c += `${x.wasSkipping ? 1 : 0}${x.skipElses ? 1 : 0}${x.sawElse ? 1 : 0}${x.idx},`;
     }
-    return `${f.file.key}|${f.gccPath}|${f.dirIdx}|@${i}|${c}|${f.lineDelta}|${f.presumedName ?? ''}|${this.s.memoKey}`;
+    return `${f.segPrefix}|@${i}|${c}`;
   }
 
   private segEffect(f: Frame): SegEffect {
@@ -702,7 +720,7 @@ export class Preprocessor implements MemoHost {
         if (st !== VO_INCLUDE) {
           if (st === VO_BEGIN) {
             if (i > 0 && !(body[i - 1]!.flags & T_PASTE_LEFT)) {
-              toks.push(padding(src));
+              toks.push(m.padAt(i));
               provs.push(0);
             }
             vaoptStart = toks.length - 1;
@@ -800,7 +818,7 @@ export class Preprocessor implements MemoHost {
       // padding on the left of an argument (unless it is the right operand of ##)
       if ((!inDir || this.directiveWantsPadding) && i > 0 && !(body[i - 1]!.flags & T_PASTE_LEFT) &&
         !(vaoptStart >= 0 && toks.length - 1 === vaoptStart)) {
-        toks.push(padding(src));
+        toks.push(m.padAt(i));
         provs.push(0);
       }
       if (count - fromStart > 0) {
@@ -1087,9 +1105,13 @@ export class Preprocessor implements MemoHost {
       }
     }
     const r = sp.resolve(this.s.cache, name, start, from);
-    if (this.memo !== null && this.memo.recording) this.memo.resolution({ name, start, from, result: resultKey(r) });
+    if (this.memo !== null && this.memo.recording) this.memo.resolution(resDep(name, start, from, resultKey(r), sp.id));
     if (!r) return { file: null, r: null };
     return { file: this.s.cache.file(r), r };
+  }
+
+  get searchId(): number {
+    return this.s.search.id;
   }
 
   resolveKey(name: string, start: number, from: { tree: boolean; dir: string; gccDir: string } | null): string {
@@ -1180,7 +1202,8 @@ export class Preprocessor implements MemoHost {
     this.originOverride = origin;
     const frame: Frame = {
       lf, file: f, pos: 0, tree: false, path: file, gccPath: file, dirIdx: -2, condBase: this.conds.length,
-      lineDelta: 0, presumedName: null, returnAtEof: true, from: null, nextSeg: Number.MAX_SAFE_INTEGER,
+      lineDelta: 0, presumedName: null, returnAtEof: true, from: null, nextSeg: Number.MAX_SAFE_INTEGER, segPrefix: null, segDelta: 0,
+      segName: null,
     };
     this.frames.push(frame);
     this.frame = frame;

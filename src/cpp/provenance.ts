@@ -70,23 +70,26 @@ export class ProvTable {
   /** append memoized nodes (entry-local ids 1..k, parents local); returns the id of local node 1 */
   appendNodes(n: Nodes): number {
     const base = this.size;
-    const k = n.kind.length;
+    const k = n.k;
+    if (k === 0) return base;
     while (this.size + k > this.kind.length) this.grow();
     const off = base - 1;
+    const w = n.words;
+    const kind = n.kind;
     for (let j = 0; j < k; j++) {
       const id = base + j;
-      this.kind[id] = n.kind[j]!;
-      const par = n.parent[j]!;
+      this.kind[id] = kind[j]!;
+      this.useIdx[id] = w[3 * k + j]!;
+      const par = w[j]!;
       this.parent[id] = par === 0 ? 0 : par + off;
-      const l = n.lhs[j]!;
+      const l = w[k + j]!;
       this.lhsProv[id] = l === 0 ? 0 : l + off;
-      const r = n.rhs[j]!;
+      const r = w[2 * k + j]!;
       this.rhsProv[id] = r === 0 ? 0 : r + off;
-      this.useIdx[id] = n.useIdx[j]!;
       this.macro.push(n.macro[j]!);
       this.useLf.push(n.useLf[j]!);
     }
-    for (const [l, lab] of n.labels) this.label.set(l + off, lab);
+    if (n.labels !== null) for (const [l, lab] of n.labels) this.label.set(l + off, lab);
     this.size = base + k;
     return base;
   }
