@@ -172,14 +172,33 @@ const slackPerUnit = (budget: number) => budget / 40;
 
 export async function workerRunner(spec: WorkerTreeSpec, threads: number): Promise<UnitRunner> {
   const { default: Tinypool } = await import('tinypool');
-  const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads, isolateWorkers: false });
+  const pool = new Tinypool({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    isolateWorkers: false,
+    // workers inherit node's options; --input-type (kvlint started through `node --input-type=module -e`) is
+    // refused for a worker file and would stop every worker at startup
+    execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+  });
+  // a worker that fails outside a task (e.g. at startup) fails the pool: every run from then on rejects at once
+  // instead of waiting for a worker that never comes
+  let failed: Error | undefined;
+  let fail: (e: Error) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (fail = reject));
+  failure.catch(() => undefined);
+  pool.on('error', (e: Error) => {
+    failed ??= e;
+    fail(e);
+  });
   const budget = unitBudgetMs();
   /** the outputs, or undefined when the budget ran out (the worker is then terminated and replaced) */
   async function within(task: WorkerTask, ms: number): Promise<UnitOutput[] | undefined> {
+    if (failed) throw failed;
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), ms);
     try {
-      return (await pool.run(task, { signal: ac.signal })) as UnitOutput[];
+      return (await Promise.race([pool.run(task, { signal: ac.signal }), failure])) as UnitOutput[];
     } catch (e) {
       if (ac.signal.aborted) return undefined;
       throw e;
@@ -237,7 +256,20 @@ export function adaptiveRunner<K extends KconfigHandle>(
     async run(jobs, ctx, onOutputs) {
       if (threads <= 1 || jobs.length < threshold || !workerPoolAvailable()) return local.run(jobs, ctx, onOutputs);
       pool ??= workerRunner(spec, threads);
-      return (await pool).run(jobs, ctx, onOutputs);
+      const done = new Set<string>();
+      try {
+        await (await pool).run(jobs, ctx, (outs) => {
+          for (const o of outs) done.add(o.object);
+          onOutputs(outs);
+        });
+      } catch {
+        // the worker pool failed as a whole: what it did not finish is analysed here
+        await local.run(
+          jobs.filter((j) => !done.has(j.object)),
+          ctx,
+          onOutputs,
+        );
+      }
     },
     async close() {
       if (pool) await (await pool).close();
@@ -253,7 +285,8 @@ export function adaptiveRunner<K extends KconfigHandle>(
  * TypeScript sources) nothing is prefetched and the change's run analyses them itself.
  */
 export class UnitPrefetch {
-  private readonly pending = new Map<string, Promise<UnitOutput>>();
+  /** prefetched outputs by job; undefined when the worker failed (the change's run then analyses the unit itself) */
+  private readonly pending = new Map<string, Promise<UnitOutput | undefined>>();
   private pool: Promise<UnitRunner> | undefined;
 
   constructor(
@@ -282,20 +315,23 @@ export class UnitPrefetch {
     if (jobs.length === 0 || units < this.minUnits || !workerPoolAvailable()) return;
     this.pool ??= workerRunner(this.spec, 1);
     const pool = this.pool;
-    const waiting = new Map<string, (o: UnitOutput) => void>();
-    for (const j of jobs) {
+    const waiting = new Map<string, (o: UnitOutput | undefined) => void>();
+    const todo = jobs.filter((j) => {
       const id = UnitPrefetch.id(j, ctx);
-      if (this.pending.has(id)) continue;
-      this.pending.set(id, new Promise<UnitOutput>((resolve) => waiting.set(j.object, resolve)));
-    }
+      if (this.pending.has(id)) return false;
+      this.pending.set(id, new Promise<UnitOutput | undefined>((resolve) => waiting.set(j.object, resolve)));
+      return true;
+    });
     void pool
       .then((p) =>
-        p.run(jobs, ctx, (outs) => {
+        p.run(todo, ctx, (outs) => {
           for (const o of outs) waiting.get(o.object)?.(o);
         }),
       )
-      .catch((e: unknown) => {
-        for (const j of jobs) waiting.get(j.object)?.(failedUnit(j, `internal error while analysing ${j.source} ahead of time: ${String(e)}`, []));
+      .catch(() => undefined)
+      .finally(() => {
+        // whatever did not come back (a failed pool) is left to the change's own run
+        for (const resolve of waiting.values()) resolve(undefined);
       });
   }
 
@@ -304,13 +340,18 @@ export class UnitPrefetch {
     return {
       run: async (jobs, ctx, onOutputs) => {
         const rest: UnitJob[] = [];
-        const ready: Promise<UnitOutput>[] = [];
+        const ready: { job: UnitJob; out: Promise<UnitOutput | undefined> }[] = [];
         for (const j of jobs) {
           const p = this.pending.get(UnitPrefetch.id(j, ctx));
-          if (p) ready.push(p);
+          if (p) ready.push({ job: j, out: p });
           else rest.push(j);
         }
-        await Promise.all([inner.run(rest, ctx, onOutputs), ...ready.map((p) => p.then((o) => onOutputs([o])))]);
+        const missed: UnitJob[] = [];
+        await Promise.all([
+          inner.run(rest, ctx, onOutputs),
+          ...ready.map(({ job, out }) => out.then((o) => (o ? onOutputs([o]) : missed.push(job)))),
+        ]);
+        if (missed.length) await inner.run(missed, ctx, onOutputs);
       },
       close: () => inner.close(),
     };

@@ -77,6 +77,18 @@ describe('compiled kvlint', () => {
     }
   });
 
+  it('the worker pool works when node was started with --input-type=module -e (workers inherit node options)', () => {
+    const main = path.join(dir, 'dist/src/cli/main.js');
+    const script = `import { main } from ${JSON.stringify(main)}; process.exitCode = await main(process.argv.slice(1));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'check', bundledTreePath(), '--jobs', '2', '--no-cache', '--format', 'gcc'], {
+      encoding: 'utf8',
+      cwd: dir,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('"v7wbi_flush_kern_tlb_range" [drivers/staging/zsmalloc/zsmalloc.ko] undefined! [X001]');
+    expect(r.status).toBe(1);
+  });
+
   it('abandons a unit that does not finish within its budget (E001, exit 2) and keeps every other result', () => {
     // a macro bomb: an initializer of 2^23 elements to expand and parse, far over a 2 s budget
     const tree = path.join(dir, 'bomb-tree');
