@@ -1,5 +1,5 @@
 /**
- * Facts objects whose rarely needed fields (spans, macro traces) are decoded only when first read — those of unit
+ * Facts objects whose rarely needed fields (macro traces) are decoded only when first read — those of unit
  * packs (src/engine/unit-pack.ts). Stages that derive new objects from facts objects use `extend`, never a spread.
  */
 

@@ -12,9 +12,9 @@ import type { CachedUnit } from './unit-cache.js';
  *
  * A pack is valid for one macro environment (`env`: the hash of the configuration's autoconf.h; the unit key
  * already holds the command and the compiler) and, unit by unit, while the files the unit read keep their content
- * hashes. What the link stage needs of a unit (symbol names, bindings, exports, license, namespaces, includes) is
- * decoded when the pack is read; spans and macro traces — needed only for the few symbols a finding shows — are
- * decoded from the pack when first asked for, unit by unit.
+ * hashes. What the link stage and the rules need of every unit (symbol names, bindings, exports, license,
+ * namespaces, spans, files read) is decoded when the pack is read; macro traces and any other detail — needed only
+ * for the few symbols a finding shows — are decoded from the pack when first asked for, unit by unit.
  *
  * File layout: "KVPK", u32 header length, header JSON, then (4-byte aligned) the eager Int32Array, the detail
  * Int32Array, and the detail string table as JSON.
