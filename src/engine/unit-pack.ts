@@ -109,27 +109,28 @@ class PackedDef extends Spanned {
   }
 }
 
-class PackedRef extends Spanned {
+/** references and exports: their macro trace is in the detail */
+abstract class Traced extends Spanned {
+  get trace(): TraceStep[] {
+    return (this.rest().trace as TraceStep[] | undefined) ?? [];
+  }
+}
+
+class PackedRef extends Traced {
   declare name: string;
   declare from?: string;
   declare weak?: boolean;
   protected rest() {
     return (this[U].get() as Detail).refs[this[I]]!;
   }
-  get trace(): TraceStep[] {
-    return (this.rest().trace as TraceStep[] | undefined) ?? [];
-  }
 }
 
-class PackedExport extends Spanned {
+class PackedExport extends Traced {
   declare name: string;
   declare gpl: boolean;
   declare namespace: string | null;
   protected rest() {
     return (this[U].get() as Detail).exports[this[I]]!;
-  }
-  get trace(): TraceStep[] {
-    return (this.rest().trace as TraceStep[] | undefined) ?? [];
   }
 }
 
