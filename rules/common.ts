@@ -167,12 +167,27 @@ export class DefinitionIndex {
     return `in ${configs.map((c) => c.label).join('; ')}`;
   }
 
+  /** symbols asked for before the whole index is built (a run with a few findings never builds it) */
+  private readonly asked = new Map<string, DefinitionSite[]>();
+
   sites(symbol: string): DefinitionSite[] {
-    if (!this.index) this.index = this.build();
-    return this.index.get(symbol) ?? [];
+    if (this.index) return this.index.get(symbol) ?? [];
+    let sites = this.asked.get(symbol);
+    if (sites) return sites;
+    // a pass over every definition per symbol is cheaper than the index up to a few symbols
+    if (this.asked.size >= DefinitionIndex.DIRECT) {
+      this.index = this.build();
+      return this.index.get(symbol) ?? [];
+    }
+    sites = this.build(symbol).get(symbol) ?? [];
+    this.asked.set(symbol, sites);
+    return sites;
   }
 
-  private build(): Map<string, DefinitionSite[]> {
+  private static readonly DIRECT = 8;
+
+  /** the index of every global definition, or (`only`) of one symbol's */
+  private build(only?: string): Map<string, DefinitionSite[]> {
     const idx = new Map<string, DefinitionSite[]>();
     // symbol -> object -> site (some symbols, e.g. init_module, are defined by hundreds of objects)
     const byObject = new Map<string, Map<string, DefinitionSite>>();
@@ -181,7 +196,7 @@ export class DefinitionIndex {
         const obj = view.graph.objects.get(path);
         if (!obj) continue;
         for (const d of f.defs) {
-          if (d.binding === 'local') continue;
+          if (d.binding === 'local' || (only !== undefined && d.name !== only)) continue;
           let sites = byObject.get(d.name);
           if (!sites) {
             byObject.set(d.name, (sites = new Map()));
