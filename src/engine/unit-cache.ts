@@ -362,7 +362,7 @@ export function defaultCacheDir(env: Record<string, string | undefined> = proces
 let codeHash: string | undefined;
 
 /**
- * Version of the stored unit format (StoredFile, and the packs of unit-pack.ts): bump it when either changes shape.
+ * Version of the stored unit format (StoredFile): bump it when it changes shape (packs carry their own PACK_FORMAT).
  * This file itself is not hashed, so that engine work around the cache does not throw every stored unit away.
  */
 export const STORED_FORMAT = 2;

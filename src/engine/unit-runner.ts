@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { UnitFacts } from '../core/facts.js';
@@ -5,6 +6,7 @@ import type { CompileCommand } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 import type { KconfigHandle, Stages } from './stages.js';
+import { UnitCache } from './unit-cache.js';
 
 /** One translation unit to preprocess and extract facts from. */
 export interface UnitJob {
@@ -288,6 +290,8 @@ export class UnitPrefetch {
   /** prefetched outputs by job; undefined when the worker failed (the change's run then analyses the unit itself) */
   private readonly pending = new Map<string, Promise<UnitOutput | undefined>>();
   private pool: Promise<UnitRunner> | undefined;
+  /** at most this many units ahead of time (each takes ~1 s cold on Linux; the base's link and rules ~1–2 s) */
+  static readonly MAX_UNITS = 16;
 
   constructor(
     /** the change tree, as a worker rebuilds it */
@@ -299,8 +303,13 @@ export class UnitPrefetch {
     private readonly minUnits: number,
   ) {}
 
-  private static id(job: UnitJob, ctx: { arch: string; autoconf: string }): string {
-    return JSON.stringify([job.object, job.source, job.cmd, job.module ?? null, ctx.arch, ctx.autoconf]);
+  /** autoconf.h texts (~100 KB on Linux) by a short hash: job ids must not copy them */
+  private readonly envIds = new Map<string, string>();
+
+  private id(job: UnitJob, ctx: { arch: string; autoconf: string }): string {
+    let env = this.envIds.get(ctx.autoconf);
+    if (env === undefined) this.envIds.set(ctx.autoconf, (env = createHash('sha1').update(ctx.autoconf).digest('hex')));
+    return `${UnitCache.key(job.object, job.cmd)}\0${job.source}\0${job.module ?? ''}\0${ctx.arch}\0${env}`;
   }
 
   /** A configuration with `units` units is coming: start the worker now if they are worth it. */
@@ -310,14 +319,19 @@ export class UnitPrefetch {
     void this.pool.then((p) => p.warm?.());
   }
 
-  /** Start analysing `jobs` for the change tree (`units`: how many units the configuration has). */
+  /**
+   * Start analysing `jobs` for the change tree (`units`: how many units the configuration has). A change that many
+   * units read (a common header) is left to the change's own run and its full worker pool: one prefetch thread only
+   * pays while the base run's link and rules take longer than the units it analyses.
+   */
   start(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
     if (jobs.length === 0 || units < this.minUnits || !workerPoolAvailable()) return;
+    if (this.pending.size + jobs.length > UnitPrefetch.MAX_UNITS) return;
     this.pool ??= workerRunner(this.spec, 1);
     const pool = this.pool;
     const waiting = new Map<string, (o: UnitOutput | undefined) => void>();
     const todo = jobs.filter((j) => {
-      const id = UnitPrefetch.id(j, ctx);
+      const id = this.id(j, ctx);
       if (this.pending.has(id)) return false;
       this.pending.set(id, new Promise<UnitOutput | undefined>((resolve) => waiting.set(j.object, resolve)));
       return true;
@@ -342,7 +356,7 @@ export class UnitPrefetch {
         const rest: UnitJob[] = [];
         const ready: { job: UnitJob; out: Promise<UnitOutput | undefined> }[] = [];
         for (const j of jobs) {
-          const p = this.pending.get(UnitPrefetch.id(j, ctx));
+          const p = this.pending.get(this.id(j, ctx));
           if (p) ready.push({ job: j, out: p });
           else rest.push(j);
         }
