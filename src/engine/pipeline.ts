@@ -9,7 +9,7 @@ import type { MatrixEntry } from './matrix.js';
 import { mergeAcrossConfigs } from './merge.js';
 import type { CompilerView, KconfigHandle, Stages } from './stages.js';
 import { type CachedUnit, UnitCache, macroEnv, parseAutoconf, readsAny } from './unit-cache.js';
-import type { LoadedPack, PackedUnit } from './unit-pack.js';
+import { type LoadedPack, type PackedUnit, packedOf } from './unit-pack.js';
 import { type UnitJob, type UnitPrefetch, type UnitRunner, inProcessRunner } from './unit-runner.js';
 
 const viewIds = new WeakMap<CompilerView, string>();
@@ -272,11 +272,11 @@ async function runConfig<K extends KconfigHandle>(
     const unit = units.get(obj.path)!;
     facts.set(obj.path, unit.facts);
     files.add(obj.source!);
-    const pu = unit as Partial<PackedUnit>;
-    if (pu.pack) {
+    const pu = packedOf(unit);
+    if (pu) {
       const l = packed.get(pu.pack);
-      if (l) l.push(unit as PackedUnit);
-      else packed.set(pu.pack, [unit as PackedUnit]);
+      if (l) l.push(pu);
+      else packed.set(pu.pack, [pu]);
     } else for (const f of unit.includes) if (!f.startsWith('/')) files.add(f);
     if (unit.diagnostics.length) stageDiagnostics.push(...withRef(unit.diagnostics, entry.ref));
     if (unit.diagnostics.some((d) => d.code === 'E001')) failed = true;

@@ -8,7 +8,7 @@ import type { CompileCommand } from '../core/graph.js';
 import type { Footprint } from '../core/tokens.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
-import { type LoadedPack, type PackedUnit, readPack, writePack } from './unit-pack.js';
+import { type LoadedPack, packedOf, readPack, writePack } from './unit-pack.js';
 
 /**
  * Results of one translation unit, reusable for any configuration that compiles the object with the same command
@@ -235,8 +235,8 @@ export class UnitCache {
 
 /** Whether a unit read any of `files` (the change of a --staged run). */
 export function readsAny(c: CachedUnit, files: Set<string>): boolean {
-  const packed = c as Partial<PackedUnit>;
-  if (packed.fileIds && packed.pack) return packed.pack.readsAny(packed.fileIds, files);
+  const packed = packedOf(c);
+  if (packed) return packed.pack.readsAny(packed.fileIds, files);
   return c.includes.some((f) => files.has(f));
 }
 

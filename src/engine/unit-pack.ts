@@ -94,8 +94,10 @@ abstract class Spanned extends Lazy {
   }
 }
 
-function spanned<T extends Spanned>(x: T, at: number): T {
-  (x as { [S]: number })[S] = at;
+/** `x`'s span is the five integers at the reader's position (see writePack): remember where, and step over them */
+function spanned<T extends Spanned>(x: T, r: PackReader): T {
+  (x as { [S]: number })[S] = r.pos;
+  r.pos += 5;
   return x;
 }
 
@@ -154,6 +156,12 @@ export interface PackedUnit extends CachedUnit {
   /** ids (into the pack's file table) of the files the unit read */
   fileIds: Int32Array;
   pack: LoadedPack;
+}
+
+/** The unit as read from a pack, or undefined for one analysed in this run or read from its own cache file. */
+export function packedOf(u: CachedUnit): PackedUnit | undefined {
+  const p = u as Partial<PackedUnit>;
+  return p.pack && p.fileIds ? (u as PackedUnit) : undefined;
 }
 
 export class LoadedPack {
@@ -284,8 +292,7 @@ function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void 
       d.kind = KINDS[r.int()]!;
       const how = str(r.int());
       if (how !== undefined) d.how = how;
-      spanned(d, r.pos);
-      r.pos += 5;
+      spanned(d, r);
       defs[i] = d as unknown as SymbolDef;
     }
     const refs: SymbolRef[] = (facts.refs = new Array(r.int()));
@@ -296,8 +303,7 @@ function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void 
       if (from !== undefined) x.from = from;
       const weak = r.int();
       if (weak >= 0) x.weak = weak === 1;
-      spanned(x, r.pos);
-      r.pos += 5;
+      spanned(x, r);
       refs[i] = x as unknown as SymbolRef;
     }
     const exports: ExportFact[] = (facts.exports = new Array(r.int()));
@@ -306,24 +312,21 @@ function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void 
       x.name = s[r.int()]!;
       x.gpl = r.int() === 1;
       x.namespace = str(r.int()) ?? null;
-      spanned(x, r.pos);
-      r.pos += 5;
+      spanned(x, r);
       exports[i] = x as unknown as ExportFact;
     }
     const license = str(r.int());
     if (license !== undefined) {
       const l = new PackedLicense(u, 0);
       l.value = license;
-      spanned(l, r.pos);
-      r.pos += 5;
+      spanned(l, r);
       facts.license = l as unknown as UnitFacts['license'] & object;
     }
     const ns: UnitFacts['importNs'] = (facts.importNs = new Array(r.int()));
     for (let i = 0; i < ns.length; i++) {
       const x = new PackedNs(u, i);
       x.ns = s[r.int()]!;
-      spanned(x, r.pos);
-      r.pos += 5;
+      spanned(x, r);
       ns[i] = x as unknown as UnitFacts['importNs'][number];
     }
     const factGaps = r.value() as string[] | null;
