@@ -12,7 +12,7 @@ import type { Rule, RuleOptions } from '../../rules/api.js';
 import { defaultStages } from './default-stages.js';
 import { type MatrixEntry, buildMatrix } from './matrix.js';
 import { type RunOptions, type RunResult, runMatrix } from './pipeline.js';
-import { DiskCache, UnitCache, defaultCacheDir } from './unit-cache.js';
+import { DiskCache, UnitCache, cacheDirFor, defaultCacheDir } from './unit-cache.js';
 import { UnitPrefetch, type WorkerTreeSpec, adaptiveRunner } from './unit-runner.js';
 
 function overlayId(tree: KernelTree): string {
@@ -74,6 +74,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   if (profile) stageOpts.profile = profile;
   if (opts.objtree) stageOpts.objtree = opts.objtree;
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  if (cacheDir !== null) cacheDirFor(cacheDir, opts.tree);
   if (cacheDir !== null) stageOpts.cacheDir = cacheDir;
   const stages = defaultStages(opts.tree, stageOpts);
   const rules = selectRules(opts.only, [...registry, ...(opts.userRules ?? [])]);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InputError } from '../core/errors.js';
 import type { UnitFacts } from '../core/facts.js';
 import type { CompileCommand } from '../core/graph.js';
 import type { Footprint } from '../core/tokens.js';
@@ -351,6 +352,20 @@ export class DiskCache {
       /* a cache that cannot be written is only slower */
     }
   }
+}
+
+/**
+ * `dir` as the cache directory of a run on `tree`: an InputError when it lies inside the tree, which kvlint never
+ * writes into (unit files, packs, Kbuild graphs, Kconfig models and transpiled user rules all go there).
+ */
+export function cacheDirFor(dir: string, tree: KernelTree): string {
+  if (tree.contains(dir)) {
+    throw new InputError(
+      `the cache directory ${dir} is inside the checked tree ${tree.root}, and kvlint never writes into the tree: ` +
+        'put it elsewhere (--cache-dir, KVLINT_CACHE_DIR or XDG_CACHE_HOME) or run with --no-cache',
+    );
+  }
+  return dir;
 }
 
 /** The default cache directory: $KVLINT_CACHE_DIR, else $XDG_CACHE_HOME/kvlint (or ~/.cache/kvlint). */

@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js';
 import type { Span } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 import { packageRoot } from '../tree/tree.js';
+import { cacheDirFor } from './unit-cache.js';
 import { FAMILY_PREFIX, type Rule, type RuleFamily, type RuleOptions } from '../../rules/api.js';
 
 /**
@@ -76,7 +77,7 @@ export async function loadUserRules(tree: KernelTree, opts: LoadUserRulesOptions
   if (files.length === 0) return result;
   const esbuild = await import('esbuild');
   esbuildVersion ??= esbuild.version;
-  const dir = path.join(opts.cacheDir, 'user-rules');
+  const dir = path.join(cacheDirFor(opts.cacheDir, tree), 'user-rules');
   fs.mkdirSync(dir, { recursive: true });
   const api = apiModuleUrl();
   const codes = new Map(opts.taken.map((r) => [r.meta.code, `built-in rule ${r.meta.name}`]));

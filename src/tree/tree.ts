@@ -83,6 +83,27 @@ export class KernelTree {
     return n;
   }
 
+  /** Whether an absolute path (existing or not) lies inside this tree on disk, symlinks resolved. */
+  contains(p: string): boolean {
+    if (this.memoryOnly) return false;
+    // the nearest existing ancestor, resolved, and the part below it that does not exist yet
+    let probe = path.resolve(p);
+    const below: string[] = [];
+    for (;;) {
+      try {
+        probe = fs.realpathSync.native(probe);
+        break;
+      } catch {
+        const parent = path.dirname(probe);
+        if (parent === probe) break;
+        below.unshift(path.basename(probe));
+        probe = parent;
+      }
+    }
+    const rel = path.relative(this.root, path.join(probe, ...below));
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  }
+
   /** Absolute path on disk of a tree-relative path (checked to stay inside the root, symlinks included). */
   abs(rel: string): string {
     const r = this.rel(rel);

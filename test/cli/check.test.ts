@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bundledTreePath } from '../../src/tree/tree.js';
 import { runCli } from '../support/cli.js';
 
 /** Issue 2's acceptance on the bundled fixture tree (the embedded default: no tree argument). */
@@ -58,5 +62,28 @@ describe('kvlint check on the bundled zsmalloc/ARM tree', () => {
     const r = await runCli(['check', '/nonexistent/kernel']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('/nonexistent/kernel');
+  });
+
+  it('refuses a cache directory inside the checked tree (explicit or by XDG_CACHE_HOME) and writes nothing there', async () => {
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-cachein-'));
+    fs.cpSync(bundledTreePath(), tree, { recursive: true });
+    const before = fs.readdirSync(tree).sort();
+    try {
+      const a = await runCli(['check', tree, '--cache-dir', path.join(tree, '.cache')]);
+      expect(a.code).toBe(2);
+      expect(a.stderr).toContain(`the cache directory ${path.join(tree, '.cache')} is inside the checked tree`);
+      const b = await runCli(['check', tree], { env: { XDG_CACHE_HOME: path.join(tree, 'sub') } });
+      expect(b.code).toBe(2);
+      expect(b.stderr).toContain('is inside the checked tree');
+      const c = await runCli(['config', tree, '--arch', 'arm'], { env: { KVLINT_CACHE_DIR: tree } });
+      expect(c.code).toBe(2);
+      expect(fs.readdirSync(tree).sort()).toEqual(before);
+      // beside the tree is fine
+      const d = await runCli(['check', tree, '--cache-dir', `${tree}-cache`, '--config', 'SMP=y']);
+      expect(d.code).toBe(0);
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+      fs.rmSync(`${tree}-cache`, { recursive: true, force: true });
+    }
   });
 });

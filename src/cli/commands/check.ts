@@ -61,8 +61,7 @@ export const checkCommand: KvCommand = (ctx) => ({
     if (user) common.userRules = user.rules.map((u) => u.rule);
     if (argv.rule) common.only = argv.rule;
     if (argv.jobs !== undefined) common.jobs = argv.jobs;
-    common.cacheDir = argv.cache === false ? null : argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : undefined;
-    if (common.cacheDir === undefined) delete common.cacheDir;
+    common.cacheDir = argv.cache === false ? null : argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env);
     const progress = progressReporter(io, argv.quiet ?? false);
     if (progress) common.onProgress = progress.update;
 

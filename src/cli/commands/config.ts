@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import type { Diagnostic, TraceStep } from '../../core/types.js';
 import { autoconfHeader, dotConfig, explain, loadKconfig, resolveConfig } from '../../kconfig/index.js';
 import { defaultProfile, formatProfile, loadProfileFile, type ToolchainProfile } from '../../toolchain/profile.js';
 import { probeProfile } from '../../toolchain/probe.js';
+import { cacheDirFor, defaultCacheDir } from '../../engine/unit-cache.js';
 import { KernelTree, bundledTreePath } from '../../tree/tree.js';
 import { type ConfigArgv, selectionFromArgv, withConfigFlags } from '../flags.js';
 import { type KvCommand, UsageError } from '../context.js';
@@ -92,13 +92,11 @@ export const configCommand: KvCommand = (ctx) => ({
       fs.writeFileSync(out, formatProfile(r.profile));
       say(`kvlint: toolchain answers recorded in ${out}\n`);
     } else {
-      const cacheRoot = argv['cache-dir'] !== undefined
-        ? path.resolve(ctx.io.cwd, argv['cache-dir'])
-        : path.join(ctx.io.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kvlint');
+      const cacheRoot = argv['cache-dir'] !== undefined ? path.resolve(ctx.io.cwd, argv['cache-dir']) : defaultCacheDir(ctx.io.env);
       model = loadKconfig(tree, {
         arch,
         ...(profile ? { profile } : {}),
-        ...(argv.cache !== false ? { cacheDir: path.join(cacheRoot, 'kconfig') } : {}),
+        ...(argv.cache !== false ? { cacheDir: path.join(cacheDirFor(cacheRoot, tree), 'kconfig') } : {}),
       });
     }
     for (const d of model.diagnostics) {
