@@ -86,6 +86,7 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
         builtins: o.compiler.builtins,
         cache: cppCache,
         extraRoots,
+        ...(o.memo === false ? { memo: false } : {}),
       });
       return { tokens: r.tokens, footprint: r.footprint, includes: r.includes, diagnostics: r.diagnostics, gaps: r.gaps };
     },

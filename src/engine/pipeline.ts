@@ -75,6 +75,8 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   stats: {
     units: number;
     reused: number;
+    /** units of a --staged/--since change run that were analysed ahead of time, during the base's run */
+    prefetched: number;
     /** wall milliseconds per phase; `cpp` and `facts` are per-unit elapsed milliseconds summed over the units analysed (all threads) */
     ms: { kconfig: number; kbuild: number; units: number; link: number; rules: number; cpp: number; facts: number };
   };
@@ -241,6 +243,7 @@ async function runConfig<K extends KconfigHandle>(
   let done = reused;
   let cppMs = 0;
   let factsMs = 0;
+  let prefetched = 0;
   const progress = () => opts.onProgress?.({ config: index, configs: total, units: done, unitsTotal: objects.length });
   progress();
   const keyOf = new Map(pending.map((p) => [p.job.object, p.key]));
@@ -250,6 +253,7 @@ async function runConfig<K extends KconfigHandle>(
     (outs) => {
       for (const o of outs) {
         cppMs += o.ms?.cpp ?? 0;
+        if (o.prefetched) prefetched++;
         factsMs += o.ms?.facts ?? 0;
         const unit: CachedUnit = {
           footprint: new Map(o.footprint),
@@ -321,6 +325,7 @@ async function runConfig<K extends KconfigHandle>(
     stats: {
       units: objects.length,
       reused,
+      prefetched,
       ms: { kconfig: t1 - t0, kbuild: t2 - t1, units: t3 - t2, link: t4 - t3, rules: performance.now() - t4, cpp: cppMs, facts: factsMs },
     },
     files,

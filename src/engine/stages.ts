@@ -34,7 +34,7 @@ export interface Stages<K extends KconfigHandle = KconfigHandle> {
   autoconf(model: K, config: Config): string;
   evalKbuild(tree: KernelTree, config: Config): { graph: ObjectGraph; diagnostics: Diagnostic[] };
   compiler(arch: string, cmd: CompileCommand): CompilerView;
-  preprocess(tree: KernelTree, file: string, opts: { cmd: CompileCommand; autoconf: string; compiler: CompilerView }): PreprocessOutput;
+  preprocess(tree: KernelTree, file: string, opts: { cmd: CompileCommand; autoconf: string; compiler: CompilerView; memo?: boolean }): PreprocessOutput;
   extractFacts(
     ts: TokenStream,
     unit: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string; arch: string; flags: readonly string[] },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { UnitFacts } from '../core/facts.js';
 import type { CompileCommand } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
@@ -26,6 +27,17 @@ export interface UnitOutput {
   includes: string[];
   /** elapsed milliseconds preprocessing and extracting facts, in the thread that did it (phase timings of bench/check-real.ts) */
   ms?: { cpp: number; facts: number };
+  /** analysed ahead of time by UnitPrefetch (counted in the run's stats) */
+  prefetched?: boolean;
+}
+
+export interface AnalyseOptions {
+  /**
+   * Record header effects for replay in later units (default true). Recording costs about a third of a cold unit's
+   * preprocessing and pays from the second unit that includes the same headers; a thread analysing a single unit
+   * (a pre-commit run's changed source) goes faster without it.
+   */
+  memo?: boolean;
 }
 
 /**
@@ -38,9 +50,10 @@ export function analyseUnit<K extends KconfigHandle>(
   arch: string,
   autoconf: string,
   job: UnitJob,
+  opts: AnalyseOptions = {},
 ): UnitOutput {
   try {
-    return analyseUnitOrThrow(stages, tree, arch, autoconf, job);
+    return analyseUnitOrThrow(stages, tree, arch, autoconf, job, opts);
   } catch (e) {
     const err = e as Error;
     return failedUnit(job, `internal error while analysing ${job.source}: ${err?.message ?? String(e)}`, [
@@ -79,10 +92,11 @@ function analyseUnitOrThrow<K extends KconfigHandle>(
   arch: string,
   autoconf: string,
   job: UnitJob,
+  opts: AnalyseOptions,
 ): UnitOutput {
   const t0 = performance.now();
   const compiler = stages.compiler(arch, job.cmd);
-  const pp = stages.preprocess(tree, job.source, { cmd: job.cmd, autoconf, compiler });
+  const pp = stages.preprocess(tree, job.source, { cmd: job.cmd, autoconf, compiler, ...(opts.memo === false ? { memo: false } : {}) });
   const t1 = performance.now();
   const unit: Parameters<Stages<K>['extractFacts']>[1] = {
     object: job.object,
@@ -157,6 +171,10 @@ export function workerPoolAvailable(): boolean {
 
 function workerFile(): string {
   return fileURLToPath(new URL('./unit-worker.js', import.meta.url));
+}
+
+function prefetchWorkerFile(): string {
+  return fileURLToPath(new URL('./prefetch-worker.js', import.meta.url));
 }
 
 /**
@@ -279,17 +297,30 @@ export function adaptiveRunner<K extends KconfigHandle>(
   };
 }
 
+/** A message to the prefetch worker (src/engine/prefetch-worker.ts): units to analyse for the change tree. */
+export interface PrefetchMessage extends WorkerTask {
+  memo: boolean;
+}
+
 /**
  * Units of a change analysed ahead of time, beside the run of its base (--staged / --since): as soon as the base
  * run knows which of its units read a changed file (and that the change keeps its configuration and Kbuild graph),
  * those units are analysed for the change tree in a worker thread while the main thread links and checks the
  * base. The change's run then takes them from here (`runner`). Without compiled workers (tests running the
  * TypeScript sources) nothing is prefetched and the change's run analyses them itself.
+ *
+ * The thread is a plain Worker started synchronously, and jobs are posted to it synchronously: the main thread runs
+ * the base's lookups, link and rules without returning to its event loop, so a pool that hands work over through it
+ * (tinypool) would start the job only when the change's run asks for the result (measured: the worker loaded its code
+ * 1.7 s after it was asked to start, once the change's run awaited it).
  */
 export class UnitPrefetch {
   /** prefetched outputs by job; undefined when the worker failed (the change's run then analyses the unit itself) */
   private readonly pending = new Map<string, Promise<UnitOutput | undefined>>();
-  private pool: Promise<UnitRunner> | undefined;
+  /** resolvers of the units still out, by object path */
+  private readonly waiting = new Map<string, ((o: UnitOutput | undefined) => void)[]>();
+  private worker: Worker | undefined;
+  private sent = 0;
   /** at most this many units ahead of time (each takes ~1 s cold on Linux; the base's link and rules ~1–2 s) */
   static readonly MAX_UNITS = 16;
 
@@ -312,11 +343,37 @@ export class UnitPrefetch {
     return `${UnitCache.key(job.object, job.cmd)}\0${job.source}\0${job.module ?? ''}\0${ctx.arch}\0${env}`;
   }
 
-  /** A configuration with `units` units is coming: start the worker now if they are worth it. */
+  private thread(): Worker | undefined {
+    if (this.worker) return this.worker;
+    let w: Worker;
+    try {
+      w = new Worker(prefetchWorkerFile(), { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+    } catch {
+      return undefined;
+    }
+    // an idle prefetch thread must not keep the process alive
+    w.unref();
+    w.on('message', (o: UnitOutput) => this.settle(o.object, o));
+    const fail = () => {
+      for (const obj of [...this.waiting.keys()]) this.settle(obj, undefined);
+    };
+    w.on('error', fail);
+    w.on('exit', fail);
+    this.worker = w;
+    return w;
+  }
+
+  private settle(object: string, o: UnitOutput | undefined): void {
+    const list = this.waiting.get(object);
+    const resolve = list?.shift();
+    if (list && list.length === 0) this.waiting.delete(object);
+    resolve?.(o);
+  }
+
+  /** A configuration with `units` units is coming: start the worker now (loading its code) if they are worth it. */
   warm(units: number): void {
-    if (this.addedOrRemoved || units < this.minUnits || !workerPoolAvailable() || this.pool) return;
-    this.pool = workerRunner(this.spec, 1);
-    void this.pool.then((p) => p.warm?.());
+    if (this.addedOrRemoved || units < this.minUnits || !workerPoolAvailable() || this.worker) return;
+    this.thread()?.postMessage({ tree: this.spec, arch: '', autoconf: '', jobs: [], memo: false } satisfies PrefetchMessage);
   }
 
   /**
@@ -327,26 +384,24 @@ export class UnitPrefetch {
   start(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
     if (jobs.length === 0 || units < this.minUnits || !workerPoolAvailable()) return;
     if (this.pending.size + jobs.length > UnitPrefetch.MAX_UNITS) return;
-    this.pool ??= workerRunner(this.spec, 1);
-    const pool = this.pool;
-    const waiting = new Map<string, (o: UnitOutput | undefined) => void>();
-    const todo = jobs.filter((j) => {
-      const id = this.id(j, ctx);
-      if (this.pending.has(id)) return false;
-      this.pending.set(id, new Promise<UnitOutput | undefined>((resolve) => waiting.set(j.object, resolve)));
-      return true;
-    });
-    void pool
-      .then((p) =>
-        p.run(todo, ctx, (outs) => {
-          for (const o of outs) waiting.get(o.object)?.(o);
+    const todo = jobs.filter((j) => !this.pending.has(this.id(j, ctx)));
+    if (todo.length === 0) return;
+    const w = this.thread();
+    if (!w) return;
+    for (const j of todo) {
+      this.pending.set(
+        this.id(j, ctx),
+        new Promise<UnitOutput | undefined>((resolve) => {
+          const list = this.waiting.get(j.object);
+          if (list) list.push(resolve);
+          else this.waiting.set(j.object, [resolve]);
         }),
-      )
-      .catch(() => undefined)
-      .finally(() => {
-        // whatever did not come back (a failed pool) is left to the change's own run
-        for (const resolve of waiting.values()) resolve(undefined);
-      });
+      );
+    }
+    // recording header effects pays from the second unit on
+    const memo = this.sent + todo.length > 1;
+    this.sent += todo.length;
+    w.postMessage({ tree: this.spec, arch: ctx.arch, autoconf: ctx.autoconf, jobs: todo, memo } satisfies PrefetchMessage);
   }
 
   /** A runner that takes prefetched units from here and gives the others to `inner`. */
@@ -361,10 +416,18 @@ export class UnitPrefetch {
           else rest.push(j);
         }
         const missed: UnitJob[] = [];
-        await Promise.all([
-          inner.run(rest, ctx, onOutputs),
-          ...ready.map(({ job, out }) => out.then((o) => (o ? onOutputs([o]) : missed.push(job)))),
-        ]);
+        // a prefetched unit gets the pool's budget for one unit; past it, the thread is stopped and the change's run
+        // analyses the unit itself (under its own watchdog)
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        if (ready.length) timer = setTimeout(() => void this.worker?.terminate(), unitBudgetMs() * ready.length);
+        try {
+          await Promise.all([
+            inner.run(rest, ctx, onOutputs),
+            ...ready.map(({ job, out }) => out.then((o) => (o && o.object === job.object ? onOutputs([{ ...o, prefetched: true }]) : missed.push(job)))),
+          ]);
+        } finally {
+          clearTimeout(timer);
+        }
         if (missed.length) await inner.run(missed, ctx, onOutputs);
       },
       close: () => inner.close(),
@@ -372,6 +435,8 @@ export class UnitPrefetch {
   }
 
   async close(): Promise<void> {
-    if (this.pool) await (await this.pool).close();
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.terminate();
   }
 }

@@ -77,6 +77,43 @@ describe('compiled kvlint', () => {
     }
   });
 
+  it('UnitPrefetch: the change unit comes from the prefetch thread, the same as analysed in the change run', () => {
+    const repo = path.join(dir, 'prefetch-repo');
+    fs.cpSync(bundledTreePath(), repo, { recursive: true });
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: repo });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const zram = path.join(repo, 'drivers/staging/zram/zram_drv.c');
+    fs.writeFileSync(zram, fs.readFileSync(zram, 'utf8').replace('static int __init zram_init(void)\n{', 'extern void mem_init(void);\n\nstatic int __init zram_init(void)\n{\n\tmem_init();'));
+    git('add', 'drivers/staging/zram/zram_drv.c');
+    const d = (p: string) => JSON.stringify(path.join(dir, 'dist/src', p));
+    // the base run gives the job to the thread and then runs to its end without the main thread returning to its
+    // event loop (plus a busy second): the thread must have been given the job synchronously
+    const script = `
+      import { stagedTrees } from ${d('engine/git.js')};
+      import { runCheck } from ${d('engine/check.js')};
+      import { loadSettings } from ${d('settings/index.js')};
+      const ch = stagedTrees(${JSON.stringify(repo)});
+      const changed = new Set(ch.changed);
+      const common = { selection: { overrides: { SMP: 'n' }, axes: [] }, settings: loadSettings(ch.change), cacheDir: null, jobs: 2, onlyFiles: changed };
+      const base = await runCheck({ ...common, tree: ch.base, prefetchFor: { tree: ch.change, changed, addedOrRemoved: false } });
+      for (const t = Date.now(); Date.now() - t < 1000; );
+      const reuse = { result: base.run, changed, addedOrRemoved: false };
+      const change = await runCheck({ ...common, tree: ch.change, prefetched: base.prefetch, cache: base.run.cache.derive(ch.change, ch.changed), reuse });
+      const alone = await runCheck({ ...common, tree: ch.change, jobs: 1 });
+      const key = (r) => JSON.stringify(r.diagnostics.map((x) => [x.fingerprint, x.primary, x.message]));
+      console.log(JSON.stringify({ prefetched: change.run.runs.map((r) => r.stats.prefetched), same: key(change) === key(alone), x001: change.diagnostics.filter((x) => x.code === 'X001').map((x) => x.fingerprint) }));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: dir });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { prefetched: number[]; same: boolean; x001: string[] };
+    // the bundled tree has fewer units than the worker threshold: an explicit --jobs starts the thread anyway
+    expect(out.prefetched).toEqual([1]);
+    expect(out.same).toBe(true);
+    expect(out.x001.filter((f) => f.includes('mem_init'))).toHaveLength(1);
+  });
+
   it('the worker pool works when node was started with --input-type=module -e (workers inherit node options)', () => {
     const main = path.join(dir, 'dist/src/cli/main.js');
     const script = `import { main } from ${JSON.stringify(main)}; process.exitCode = await main(process.argv.slice(1));`;
