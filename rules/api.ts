@@ -33,6 +33,15 @@ export interface RuleMeta<M extends string> {
   summary: string;
   /** message templates keyed by id; {{name}} placeholders are filled from `data` */
   messages: Record<M, string>;
+  /**
+   * The rule's findings — which fingerprints it reports — follow from the link alone: the configurations, their
+   * Kbuild graphs, and which symbols each object defines (name, binding, kind), references (name, weak, file of the
+   * first use), exports (name, GPL, namespace), its MODULE_LICENSE and imported namespaces; besides these, only
+   * tree files it reads (recorded). Such a rule is not run again where all of these are unchanged (the base of a
+   * --staged/--since run that an earlier run already checked, or a change that keeps every symbol table): its
+   * fingerprints are taken from that run (src/engine/link-findings.ts).
+   */
+  fingerprintsFromLink?: boolean;
 }
 
 /** Everything a rule may read about one configuration. Facts are shared: rules must not mutate them. */

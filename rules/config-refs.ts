@@ -248,14 +248,14 @@ export function scanMakeText(file: string, text: string): FileScan {
  * Every Kconfig symbol defined anywhere in the tree, for every architecture: the Kconfig files reachable through
  * `source` statements from the top Kconfig with each arch of the tree as $(SRCARCH) (plus arch/*\/Kconfig* files
  * that a given arch reaches only through other variables). Read with a line regex (definitions only), once per
- * tree object.
+ * tree object (KernelTree.remember: the change of a --staged run takes its base's unless a Kconfig file changed).
  */
-const definedCache = new WeakMap<KernelTree, Set<string>>();
-
 export function kconfigDefinedAnywhere(tree: KernelTree, extra: Iterable<string> = []): Set<string> {
-  let defs = definedCache.get(tree);
-  if (defs) return defs;
-  defs = new Set(extra);
+  return tree.remember('kconfig-defined-anywhere', () => definedAnywhere(tree, extra));
+}
+
+function definedAnywhere(tree: KernelTree, extra: Iterable<string>): Set<string> {
+  const defs = new Set(extra);
   const seen = new Set<string>();
   const queue: string[] = [];
   const push = (f: string) => {
@@ -290,7 +290,6 @@ export function kconfigDefinedAnywhere(tree: KernelTree, extra: Iterable<string>
       }
     }
   }
-  definedCache.set(tree, defs);
   return defs;
 }
 

@@ -6,7 +6,7 @@ import type { KernelTree } from '../src/tree/tree.js';
  * to them freely; no object file defines them, so the link stage lists them as unresolved.
  *
  * Read textually from arch/$SRCARCH/kernel/vmlinux*.lds.S, arch/$SRCARCH/include/asm/vmlinux.lds.h and
- * include/asm-generic/vmlinux.lds.h, once per tree object and arch. A name assembled with `##` becomes a pattern in
+ * include/asm-generic/vmlinux.lds.h, once per tree object and arch (KernelTree.remember). A name assembled with `##` becomes a pattern in
  * which each pasted macro parameter matches any identifier characters. (This belongs in the link stage eventually:
  * it is what ld does with the script.)
  */
@@ -14,13 +14,11 @@ export interface LinkerScriptSymbols {
   has(name: string): boolean;
 }
 
-const cache = new WeakMap<KernelTree, Map<string, LinkerScriptSymbols>>();
-
 export function linkerScriptSymbols(tree: KernelTree, srcarch: string): LinkerScriptSymbols {
-  let perArch = cache.get(tree);
-  if (!perArch) cache.set(tree, (perArch = new Map()));
-  const hit = perArch.get(srcarch);
-  if (hit) return hit;
+  return tree.remember(`linker-script:${srcarch}`, () => read(tree, srcarch));
+}
+
+function read(tree: KernelTree, srcarch: string): LinkerScriptSymbols {
   const names = new Set<string>();
   const patterns: RegExp[] = [];
   const files: string[] = ['include/asm-generic/vmlinux.lds.h', `arch/${srcarch}/include/asm/vmlinux.lds.h`];
@@ -50,9 +48,7 @@ export function linkerScriptSymbols(tree: KernelTree, srcarch: string): LinkerSc
       }
     }
   }
-  const out: LinkerScriptSymbols = { has: (n) => names.has(n) || patterns.some((p) => p.test(n)) };
-  perArch.set(srcarch, out);
-  return out;
+  return { has: (n) => names.has(n) || patterns.some((p) => p.test(n)) };
 }
 
 function escape(s: string): string {

@@ -48,6 +48,7 @@ export const modpostLicenseAndDuplicateExport: Rule<MessageId, Record<string, ne
     code: 'X006',
     name: 'modpost-license-and-duplicate-export',
     family: 'exports',
+    fingerprintsFromLink: true,
     defaultSeverity: 'error',
     summary: "modpost's other errors: a module without MODULE_LICENSE, a symbol exported twice",
     messages: {

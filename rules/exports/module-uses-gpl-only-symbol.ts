@@ -37,6 +37,7 @@ export const moduleUsesGplOnlySymbol: Rule<MessageId, Record<string, never>> = {
     code: 'X002',
     name: 'module-uses-gpl-only-symbol',
     family: 'exports',
+    fingerprintsFromLink: true,
     defaultSeverity: 'error',
     summary: 'a module whose MODULE_LICENSE is not GPL-compatible uses a GPL-only export',
     messages: {

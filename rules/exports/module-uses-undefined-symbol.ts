@@ -41,6 +41,7 @@ export const moduleUsesUndefinedSymbol: Rule<MessageId, { includeWeak: boolean }
     code: 'X004',
     name: 'module-uses-undefined-symbol',
     family: 'exports',
+    fingerprintsFromLink: true,
     defaultSeverity: 'error',
     summary: 'a module references a symbol that no object of this configuration defines (not built)',
     messages: {

@@ -41,6 +41,7 @@ export const moduleUsesUnexportedSymbol: Rule<MessageId, { includeWeak: boolean 
     code: 'X001',
     name: 'module-uses-unexported-symbol',
     family: 'exports',
+    fingerprintsFromLink: true,
     defaultSeverity: 'error',
     summary: 'a module references a symbol that is defined but not exported in this configuration',
     messages: {

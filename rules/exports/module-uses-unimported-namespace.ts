@@ -35,6 +35,7 @@ export const moduleUsesUnimportedNamespace: Rule<MessageId, Record<string, never
     code: 'X003',
     name: 'module-uses-unimported-namespace',
     family: 'exports',
+    fingerprintsFromLink: true,
     defaultSeverity: 'error',
     summary: 'a module uses a namespaced export without MODULE_IMPORT_NS',
     messages: {

@@ -46,6 +46,7 @@ export const vmlinuxUndefinedReference: Rule<MessageId, { maxUses: number; ignor
     code: 'X005',
     name: 'vmlinux-undefined-reference',
     family: 'exports',
+    fingerprintsFromLink: true,
     defaultSeverity: 'error',
     summary: 'built-in code references a symbol defined only in a module, or not built at all (vmlinux link failure)',
     messages: {

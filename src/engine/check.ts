@@ -10,6 +10,7 @@ import type { KernelTree } from '../tree/tree.js';
 import { rules as registry } from '../../rules/index.js';
 import type { Rule, RuleOptions } from '../../rules/api.js';
 import { defaultStages } from './default-stages.js';
+import { LinkFindingsCache } from './link-findings.js';
 import { type MatrixEntry, buildMatrix } from './matrix.js';
 import { type RunOptions, type RunResult, runMatrix } from './pipeline.js';
 import { DiskCache, UnitCache, cacheDirFor, defaultCacheDir } from './unit-cache.js';
@@ -49,6 +50,11 @@ export interface CheckOptions {
   prefetchFor?: { tree: KernelTree; changed: Set<string>; addedOrRemoved: boolean };
   /** the change run of a staged run: units the base run started analysing (closed at the end of this run) */
   prefetched?: UnitPrefetch;
+  /**
+   * only the fingerprints of the findings matter (the base of a staged run): link rules' fingerprints may come from
+   * an earlier run of the same link (RunResult.linkRules) instead of running them
+   */
+  fingerprintsOnly?: boolean;
 }
 
 export interface CheckResult {
@@ -85,6 +91,12 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const disk = cacheDir !== null && !opts.tree.inMemory ? new DiskCache(cacheDir, opts.tree.root) : undefined;
   const cache = opts.cache ?? new UnitCache(disk, opts.tree);
   const runOpts: RunOptions = { rules, ruleSettings, cache };
+  // built-in link rules only: their code is part of the key of what is kept (users' rules always run)
+  runOpts.linkFindings = {
+    codes: new Set(registry.filter((r) => r.meta.fingerprintsFromLink).map((r) => r.meta.code)),
+    ...(disk ? { cache: new LinkFindingsCache(cacheDir!, opts.tree.root) } : {}),
+    ...(opts.fingerprintsOnly ? { fingerprintsOnly: true } : {}),
+  };
   if (opts.onProgress) runOpts.onProgress = opts.onProgress;
   if (opts.reuse) runOpts.reuse = opts.reuse;
   if (opts.onlyFiles) runOpts.onlyFiles = opts.onlyFiles;

@@ -6,6 +6,7 @@ import { KconfigModel } from '../kconfig/index.js';
 import type { KernelTree } from '../tree/tree.js';
 import { type ConfigView, type Rule, type RuleOptions, resolveOptions, toDiagnostic } from '../../rules/api.js';
 import type { MatrixEntry } from './matrix.js';
+import { LinkFindingsCache, configLinkDigest, linkSigHash } from './link-findings.js';
 import { mergeAcrossConfigs } from './merge.js';
 import type { CompilerView, KconfigHandle, Stages } from './stages.js';
 import { type CachedUnit, UnitCache, macroEnv, parseAutoconf, readsAny } from './unit-cache.js';
@@ -46,9 +47,26 @@ export interface RunOptions {
    * or --since run): its Kconfig model, configurations and Kbuild graphs are taken over where they read none of the
    * changed files and (for Kbuild, which also looks at which files exist) no file was added or removed.
    */
-  reuse?: { result: RunResult<KconfigHandle>; changed: Set<string>; addedOrRemoved: boolean };
+  reuse?: {
+    result: RunResult<KconfigHandle>;
+    changed: Set<string>;
+    addedOrRemoved: boolean;
+    /**
+     * only findings the base does not have are wanted (--staged/--since): link rules are not run when the change
+     * keeps the base's link digest (they would report the base's fingerprints), and `diagnostics` then lacks them
+     */
+    newOnly?: boolean;
+  };
   /** the base run of a --staged/--since run: where to start analysing the change's units early */
   prefetch?: UnitPrefetch;
+  /**
+   * Link rules (`meta.fingerprintsFromLink`, built-in ones only: their code is part of the cache key) and where their
+   * fingerprints are kept between runs. Every run that runs them stores what they reported under the run's link
+   * digest. With `fingerprintsOnly` (the base of a --staged/--since run, whose findings serve only to tell what is
+   * new), a stored entry stands in for running them; a change run (`reuse`) whose link digest equals its base's
+   * does not run them either (they would report what the base did).
+   */
+  linkFindings?: { cache?: LinkFindingsCache; codes: Set<string>; fingerprintsOnly?: boolean };
 }
 
 /** Files a stage read while computing a result (KernelTree.recordReads), to decide whether a change can affect it. */
@@ -65,7 +83,8 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   config: Config;
   graph: ObjectGraph;
   facts: Map<string, UnitFacts>;
-  link: LinkResult;
+  /** resolved when first read: a run whose link rules are taken from elsewhere may never need it */
+  readonly link: LinkResult;
   /** stage diagnostics of this configuration (Kconfig overrides not applied, Kbuild, preprocessor) */
   stageDiagnostics: Diagnostic[];
   /** per-configuration rule findings (before merging) */
@@ -82,6 +101,8 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   };
   /** tree files the units of this configuration read (sources and included headers, tree-relative) */
   files: Set<string>;
+  /** what the link of this configuration follows from (src/engine/link-findings.ts) */
+  linkDigest: string;
   /** files the Kconfig resolution and the Kbuild evaluation of this configuration read */
   inputs: StageInputs;
   /** what those two stages said (before rule ownership is applied), and autoconf.h, for reuse by a --staged run */
@@ -100,6 +121,12 @@ export interface RunResult<K extends KconfigHandle = KconfigHandle> {
   cache: UnitCache;
   /** per architecture: the Kconfig model, and the files loading it read */
   models: Map<string, { model: K; read: Set<string> }>;
+  /**
+   * The link rules of this run: the cache key of what they follow from, the tree files they read, and their
+   * fingerprints — reported by them in this run, or (`taken`) taken from an earlier run instead of running them, in
+   * which case `diagnostics` lacks their findings.
+   */
+  linkRules?: { key: string; reads: Set<string>; probes: Map<string, string>; fingerprints: Set<string>; taken: boolean };
 }
 
 const touches = (read: Set<string>, changed: Set<string>): boolean => {
@@ -141,9 +168,55 @@ export async function runMatrix<K extends KconfigHandle>(
     runs.push(await runConfig(tree, entry, m.model, stages, cache, runner, opts, i, entries.length, same));
   }
 
-  const perConfig = runs.flatMap((r) => r.findings);
+  // rules run once every configuration is known: whether the link rules run depends on all of them
+  const lf = opts.linkFindings;
+  const isLinkRule = (r: Rule<string, RuleOptions>) => lf !== undefined && r.meta.fingerprintsFromLink === true && lf.codes.has(r.meta.code);
+  let linkRules: RunResult['linkRules'];
+  let skipLink = false;
+  if (lf && runs.length > 0 && opts.rules.some(isLinkRule)) {
+    const ids = opts.rules.filter(isLinkRule).map((r) => {
+      const setting = opts.ruleSettings?.[r.meta.code] ?? opts.ruleSettings?.[r.meta.name];
+      return [r.meta.code, setting?.severity ?? r.meta.defaultSeverity, resolveOptions(r.meta.name, r.defaultOptions, setting?.options)];
+    });
+    const key = LinkFindingsCache.key(JSON.stringify(ids), runs.map((r) => r.linkDigest));
+    const base = reuse?.result.linkRules;
+    if (base && reuse!.newOnly && !reuse!.addedOrRemoved && base.key === key && !touches(base.reads, reuse!.changed)) {
+      // the change keeps every symbol table of the base: its link rules would report the base's fingerprints
+      linkRules = { ...base, taken: true };
+    } else if (lf.fingerprintsOnly) {
+      const hit = lf.cache?.get(key, tree);
+      if (hit) linkRules = { key, ...hit, taken: true };
+    }
+    skipLink = linkRules !== undefined;
+    linkRules ??= { key, reads: new Set(), probes: new Map(), fingerprints: new Set(), taken: false };
+  }
+  const perConfig: Diagnostic[] = [];
+  const linkFound: Diagnostic[] = [];
+  const ruleSet = skipLink ? opts.rules.filter((r) => !isLinkRule(r)) : opts.rules;
+  for (const r of runs) {
+    const t = performance.now();
+    for (const rule of ruleSet) {
+      if (!rule.check) continue;
+      const out = isLinkRule(rule) ? linkFound : perConfig;
+      const run = () => checkConfig(tree, r, rule, opts, out);
+      if (isLinkRule(rule)) recordInto(linkRules!, tree.recordReads(run, true));
+      else run();
+    }
+    r.stats.ms.rules = performance.now() - t;
+  }
   const checked = runs.map((r) => r.ref);
-  perConfig.push(...runLevelFindings(tree, runs, opts));
+  for (const rule of ruleSet) {
+    if (!rule.checkRun) continue;
+    const out = isLinkRule(rule) ? linkFound : perConfig;
+    const run = () => out.push(...runLevelFindings(tree, runs, opts, [rule]));
+    if (isLinkRule(rule)) recordInto(linkRules!, tree.recordReads(run, true));
+    else run();
+  }
+  if (linkRules && !linkRules.taken) {
+    for (const d of linkFound) linkRules.fingerprints.add(d.fingerprint);
+    lf!.cache?.put(linkRules.key, tree, linkRules);
+  }
+  perConfig.push(...linkFound);
   // a stage diagnostic whose code a rule owns (e.g. K003) reaches the user through that rule, not as a warning
   const owned = new Set(opts.rules.map((r) => r.meta.code));
   const diagnostics = mergeAcrossConfigs(
@@ -158,7 +231,7 @@ export async function runMatrix<K extends KconfigHandle>(
     checked,
   );
   const gaps = [...new Set(runs.flatMap((r) => r.gaps))].sort();
-  return { runs, diagnostics, warnings, gaps, cache, models };
+  return { runs, diagnostics, warnings, gaps, cache, models, ...(linkRules ? { linkRules } : {}) };
 }
 
 async function runConfig<K extends KconfigHandle>(
@@ -291,22 +364,18 @@ async function runConfig<K extends KconfigHandle>(
   // the next run of this configuration reads one pack instead of a file per unit
   if (!failed) cache.writePack(envId, new Map(objects.map((o) => [keys.get(o.path)!, units.get(o.path)!])));
 
+  const linkDigest = configLinkDigest(
+    envId,
+    graph,
+    objects.map((obj) => {
+      const unit = units.get(obj.path)!;
+      return { object: obj.path, sig: packedOf(unit)?.linkSig ?? linkSigHash(unit.facts, unit.diagnostics.some((d) => d.code === 'E001')) };
+    }),
+  );
+
   const t3 = performance.now();
-  const link = stages.resolveLink(graph, facts);
-  const t4 = performance.now();
-  const findings: Diagnostic[] = [];
-  for (const rule of opts.rules) {
-    const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
-    const severity = setting?.severity ?? rule.meta.defaultSeverity;
-    if (severity === 'off') continue;
-    if (!rule.check) continue;
-    const options = resolveOptions(rule.meta.name, rule.defaultOptions, setting?.options);
-    const kconfig = model instanceof KconfigModel ? model : undefined;
-    rule.check(
-      { tree, config, ref: entry.ref, graph, facts, link, options, stageDiagnostics, files, ...(kconfig ? { kconfig } : {}) },
-      (r) => findings.push(toDiagnostic(rule, severity, entry.ref, r)),
-    );
-  }
+  const ms = { kconfig: t1 - t0, kbuild: t2 - t1, units: t3 - t2, link: 0, rules: 0, cpp: cppMs, facts: factsMs };
+  let link: LinkResult | undefined;
   return {
     entry,
     ref: entry.ref,
@@ -314,9 +383,17 @@ async function runConfig<K extends KconfigHandle>(
     config,
     graph,
     facts,
-    link,
+    get link(): LinkResult {
+      if (!link) {
+        const t = performance.now();
+        link = stages.resolveLink(graph, facts);
+        ms.link = performance.now() - t;
+      }
+      return link;
+    },
     stageDiagnostics,
-    findings,
+    findings: [],
+    linkDigest,
     resolvedDiagnostics: resolved.diagnostics,
     autoconf: autoconfText,
     kbuildDiagnostics: kb.diagnostics,
@@ -326,14 +403,45 @@ async function runConfig<K extends KconfigHandle>(
       units: objects.length,
       reused,
       prefetched,
-      ms: { kconfig: t1 - t0, kbuild: t2 - t1, units: t3 - t2, link: t4 - t3, rules: performance.now() - t4, cpp: cppMs, facts: factsMs },
+      ms,
     },
     files,
   };
 }
 
+function recordInto(to: { reads: Set<string>; probes: Map<string, string> }, from: { read: Set<string>; probes: Map<string, string> }): void {
+  for (const f of from.read) to.reads.add(f);
+  for (const [k, a] of from.probes) to.probes.set(k, a);
+}
+
+/** A rule's per-configuration check on one configuration (an 'off' rule does nothing). */
+function checkConfig(tree: KernelTree, r: ConfigRun, rule: Rule<string, RuleOptions>, opts: RunOptions, out: Diagnostic[]): void {
+  const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
+  const severity = setting?.severity ?? rule.meta.defaultSeverity;
+  if (severity === 'off' || !rule.check) return;
+  const options = resolveOptions(rule.meta.name, rule.defaultOptions, setting?.options);
+  const kconfig = r.kconfig instanceof KconfigModel ? r.kconfig : undefined;
+  const ctx: Parameters<NonNullable<typeof rule.check>>[0] = {
+    tree,
+    config: r.config,
+    ref: r.ref,
+    graph: r.graph,
+    facts: r.facts,
+    get link() {
+      return r.link;
+    },
+    options,
+    stageDiagnostics: r.stageDiagnostics,
+    files: r.files,
+    ...(kconfig ? { kconfig } : {}),
+  };
+  const before = out.length;
+  rule.check(ctx, (f) => out.push(toDiagnostic(rule, severity, r.ref, f)));
+  r.findings.push(...out.slice(before));
+}
+
 /** Rules with `checkRun` see every configuration at once, after all of them are done. */
-function runLevelFindings<K extends KconfigHandle>(tree: KernelTree, runs: ConfigRun<K>[], opts: RunOptions): Diagnostic[] {
+function runLevelFindings<K extends KconfigHandle>(tree: KernelTree, runs: ConfigRun<K>[], opts: RunOptions, rules: Rule<string, RuleOptions>[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const configs: ConfigView[] = runs.map((r) => {
     const v: ConfigView = {
@@ -341,7 +449,9 @@ function runLevelFindings<K extends KconfigHandle>(tree: KernelTree, runs: Confi
       ref: r.ref,
       graph: r.graph,
       facts: r.facts,
-      link: r.link,
+      get link() {
+        return r.link;
+      },
       stageDiagnostics: r.stageDiagnostics,
       files: r.files,
     };
@@ -349,7 +459,7 @@ function runLevelFindings<K extends KconfigHandle>(tree: KernelTree, runs: Confi
     return v;
   });
   const all = runs.map((r) => r.ref);
-  for (const rule of opts.rules) {
+  for (const rule of rules) {
     if (!rule.checkRun || runs.length === 0) continue;
     const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
     const severity = setting?.severity ?? rule.meta.defaultSeverity;

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExportFact, SymbolDef, SymbolRef, UnitFacts } from '../core/facts.js';
 import type { Diagnostic, Span, TraceStep } from '../core/types.js';
+import { linkSigHash } from './link-findings.js';
 import { I, Lazy, type LazySource, U } from '../core/lazy.js';
 import { PackReader, PackWriter } from './packed.js';
 import type { CachedUnit } from './unit-cache.js';
@@ -22,12 +24,14 @@ import type { CachedUnit } from './unit-cache.js';
 
 const MAGIC = 0x4b50564b; // "KVPK" little-endian
 /** version of the pack layout (beside the analysis code's hash, which tags every stored unit) */
-const PACK_FORMAT = 2;
+const PACK_FORMAT = 3;
 
 interface Header {
   format: number;
   code: string;
   env: string;
+  /** random, new with every write: names this pack's content (a pack is never modified, only replaced) */
+  id: string;
   /** strings of the eager part (names, files) */
   strings: string[];
   shapes: number[][];
@@ -156,6 +160,8 @@ export interface PackedUnit extends CachedUnit {
   /** ids (into the pack's file table) of the files the unit read */
   fileIds: Int32Array;
   pack: LoadedPack;
+  /** linkSigHash of the unit, computed when the pack was written */
+  linkSig: string;
 }
 
 /** The unit as read from a pack, or undefined for one analysed in this run or read from its own cache file. */
@@ -166,6 +172,8 @@ export function packedOf(u: CachedUnit): PackedUnit | undefined {
 
 export class LoadedPack {
   readonly units = new Map<string, PackedUnit>();
+  /** identifies the content (the header's random id): equal ids, equal units */
+  readonly id: string;
   readonly files: string[];
   readonly hashes: string[];
   private detailReader: PackReader | undefined;
@@ -176,6 +184,7 @@ export class LoadedPack {
     private readonly detailStrings: () => string[],
   ) {
     this.eagerStrings = header.strings;
+    this.id = header.id;
     this.files = header.files.map((i) => header.strings[i]!);
     this.hashes = header.hashes;
   }
@@ -282,6 +291,7 @@ function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void 
   const str = (i: number) => (i < 0 ? undefined : s[i]!);
   for (let n = 0; n < header.units; n++) {
     const key = s[r.int()]!;
+    const linkSig = s[r.int()]!;
     const u = new UnitDetail(pack, r.int());
     const facts = { object: s[r.int()]!, source: s[r.int()]! } as UnitFacts;
     const defs: SymbolDef[] = (facts.defs = new Array(r.int()));
@@ -349,6 +359,7 @@ function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void 
       hashes: [],
       fileIds,
       pack,
+      linkSig,
     };
     pack.units.set(key, unit);
   }
@@ -385,6 +396,7 @@ export function writePack(file: string, code: string, env: string, units: Map<st
   for (const [key, unit] of units) {
     const f = unit.facts;
     w.int(w.str(key));
+    w.int(w.str(linkSigHash(f, unit.diagnostics.some((d) => d.code === 'E001'))));
     const detail: Detail = {
       defs: f.defs.map((d) => rest(json(d), EAGER_DEF)),
       refs: f.refs.map((x) => rest(json(x), EAGER_REF)),
@@ -438,6 +450,7 @@ export function writePack(file: string, code: string, env: string, units: Map<st
     format: PACK_FORMAT,
     code,
     env,
+    id: randomBytes(12).toString('hex'),
     strings: eager.strings,
     shapes: eager.shapes,
     files,

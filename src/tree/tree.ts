@@ -206,6 +206,40 @@ export class KernelTree {
     }
   }
 
+  private memoBase: { tree: KernelTree; changed: ReadonlySet<string> } | undefined;
+
+  /**
+   * This tree differs from `base` only in the content of the `changed` files, none added or removed (the change of a
+   * --staged/--since run): `remember` takes what `base` remembered when it read none of them.
+   */
+  inheritMemos(base: KernelTree, changed: ReadonlySet<string>): void {
+    this.memoBase = { tree: base, changed };
+  }
+
+  private readonly remembered = new Map<string, { value: unknown; read: Set<string>; probes: Map<string, string> }>();
+
+  /**
+   * `fn()` computed once per tree object under `key` (a derived table such as the linker script's symbols). Later
+   * calls return the same value and count as reading what the first call read, for every recordReads around them:
+   * a memo must not hide a dependency.
+   */
+  remember<T>(key: string, fn: () => T): T {
+    let m = this.remembered.get(key);
+    if (!m && this.memoBase) {
+      // the base's value, if it read none of the files this tree changes
+      const b = this.memoBase.tree.remembered.get(key);
+      if (b && ![...this.memoBase.changed].some((f) => b.read.has(f))) this.remembered.set(key, (m = b));
+    }
+    if (!m) {
+      m = this.recordReads(fn, true);
+      this.remembered.set(key, m);
+    } else {
+      for (const rec of this.recorders) for (const f of m.read) rec.add(f);
+    }
+    for (const rec of this.probeRecorders) for (const [k, a] of m.probes) rec.set(k, a);
+    return m.value as T;
+  }
+
   private probed(key: string, answer: string): void {
     for (const p of this.probeRecorders) p.set(key, answer);
   }

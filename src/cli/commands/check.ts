@@ -76,12 +76,14 @@ export const checkCommand: KvCommand = (ctx) => ({
         // tree-wide rules look only at the changed files, in both trees: what they report elsewhere cannot be new
         const changed = new Set(change.changed);
         const addedOrRemoved = change.changed.some((p) => change!.base.isFile(p) !== change!.change.isFile(p));
+        if (!addedOrRemoved) change.change.inheritMemos(change.base, changed);
         const base = await runCheck({
           ...common,
           settings: changeSettings,
           tree: change.base,
           onlyFiles: changed,
           prefetchFor: { tree: change.change, changed, addedOrRemoved },
+          fingerprintsOnly: true,
         });
         // units that read none of the changed files are the same in both trees
         const cache = base.run.cache.derive(change.change, change.changed);
@@ -92,9 +94,10 @@ export const checkCommand: KvCommand = (ctx) => ({
           tree: change.change,
           cache,
           onlyFiles: changed,
-          reuse: { result: base.run, changed, addedOrRemoved },
+          reuse: { result: base.run, changed, addedOrRemoved, newOnly: true },
         });
-        const known = new Set(base.diagnostics.map((d) => d.fingerprint));
+        // the base's link rules may have been taken from an earlier run: their fingerprints, not findings
+        const known = new Set([...base.diagnostics.map((d) => d.fingerprint), ...(base.run.linkRules?.fingerprints ?? [])]);
         diagnostics = result.diagnostics.filter((d) => !known.has(d.fingerprint));
       } else {
         result = await runCheck({ ...common, tree });
