@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
-import type { ObjectGraph } from '../core/graph.js';
+import type { BuiltObject, CompileCommand, ObjectGraph } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 
@@ -50,6 +50,23 @@ function kbuildCodeHash(): string {
   return codeHash;
 }
 
+/**
+ * The graph with one command object per distinct command (most objects of a directory share theirs): the serializer
+ * keeps shared references, so a graph read back has them shared too, and what is memoised per command object
+ * (compiler views, unit keys) is computed once per command instead of once per object.
+ */
+function internCommands(graph: ObjectGraph): ObjectGraph {
+  const byText = new Map<string, CompileCommand>();
+  const objects = new Map<string, BuiltObject>();
+  for (const [p, o] of graph.objects) {
+    const text = JSON.stringify(o.cmd);
+    let cmd = byText.get(text);
+    if (!cmd) byText.set(text, (cmd = o.cmd));
+    objects.set(p, cmd === o.cmd ? o : { ...o, cmd });
+  }
+  return { ...graph, objects };
+}
+
 export class KbuildCache {
   private readonly dir: string;
 
@@ -78,7 +95,7 @@ export class KbuildCache {
   put(key: string, tree: KernelTree, r: KbuildResultLike, read: Set<string>, probes: Map<string, string>): void {
     const s: Stored = {
       code: kbuildCodeHash(),
-      graph: r.graph,
+      graph: internCommands(r.graph),
       diagnostics: r.diagnostics,
       read: [...read].map((f) => [f, tree.hash(f)]),
       probes: [...probes],

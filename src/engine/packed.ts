@@ -107,6 +107,11 @@ export class PackWriter {
     return this.n;
   }
 
+  /** Overwrite the integer at `at` (a length written before what it measures). */
+  set(at: number, v: number): void {
+    this.buf[at] = v;
+  }
+
   finish(): Packed {
     return { strings: this.strings, shapes: this.shapes, data: this.buf.subarray(0, this.n) };
   }

@@ -82,7 +82,8 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   kconfig: K;
   config: Config;
   graph: ObjectGraph;
-  facts: Map<string, UnitFacts>;
+  /** per object, read from its unit when asked (a packed unit decodes its facts then) */
+  facts: ReadonlyMap<string, UnitFacts>;
   /** resolved when first read: a run whose link rules are taken from elsewhere may never need it */
   readonly link: LinkResult;
   /** stage diagnostics of this configuration (Kconfig overrides not applied, Kbuild, preprocessor) */
@@ -272,7 +273,6 @@ async function runConfig<K extends KconfigHandle>(
   stageDiagnostics.push(...withRef(kb.diagnostics, entry.ref));
   const graph = kb.graph;
 
-  const facts = new Map<string, UnitFacts>();
   const files = new Set<string>();
   const gaps: string[] = [];
   let reused = 0;
@@ -347,7 +347,6 @@ async function runConfig<K extends KconfigHandle>(
   let failed = false;
   for (const obj of objects) {
     const unit = units.get(obj.path)!;
-    facts.set(obj.path, unit.facts);
     files.add(obj.source!);
     const pu = packedOf(unit);
     if (pu) {
@@ -360,6 +359,7 @@ async function runConfig<K extends KconfigHandle>(
     gaps.push(...unit.gaps);
   }
   for (const [pack, list] of packed) pack.addFiles(list, files);
+  const facts = new UnitFactsMap(new Map(objects.map((o) => [o.path, units.get(o.path)!])));
   if (pf) prefetchJobs((obj) => readsAny(units.get(obj.path)!, pf.changed));
   // the next run of this configuration reads one pack instead of a file per unit
   if (!failed) cache.writePack(envId, new Map(objects.map((o) => [keys.get(o.path)!, units.get(o.path)!])));
@@ -412,6 +412,39 @@ async function runConfig<K extends KconfigHandle>(
 function recordInto(to: { reads: Set<string>; probes: Map<string, string> }, from: { read: Set<string>; probes: Map<string, string> }): void {
   for (const f of from.read) to.reads.add(f);
   for (const [k, a] of from.probes) to.probes.set(k, a);
+}
+
+/** The facts of a configuration's units by object, taken from each unit only when read. */
+class UnitFactsMap implements ReadonlyMap<string, UnitFacts> {
+  constructor(private readonly units: ReadonlyMap<string, CachedUnit>) {}
+  get size(): number {
+    return this.units.size;
+  }
+  get(k: string): UnitFacts | undefined {
+    return this.units.get(k)?.facts;
+  }
+  has(k: string): boolean {
+    return this.units.has(k);
+  }
+  keys(): MapIterator<string> {
+    return this.units.keys();
+  }
+  *entries(): MapIterator<[string, UnitFacts]> {
+    for (const [k, u] of this.units) yield [k, u.facts];
+  }
+  *values(): MapIterator<UnitFacts> {
+    for (const u of this.units.values()) yield u.facts;
+  }
+  [Symbol.iterator](): MapIterator<[string, UnitFacts]> {
+    return this.entries();
+  }
+  forEach(cb: (v: UnitFacts, k: string, m: ReadonlyMap<string, UnitFacts>) => void, thisArg?: unknown): void {
+    for (const [k, u] of this.units) cb.call(thisArg, u.facts, k, this);
+  }
+  /** as JSON, the [object, facts] pairs (what a Map's entries give) */
+  toJSON(): [string, UnitFacts][] {
+    return [...this.entries()];
+  }
 }
 
 /** A rule's per-configuration check on one configuration (an 'off' rule does nothing). */

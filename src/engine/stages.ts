@@ -39,5 +39,5 @@ export interface Stages<K extends KconfigHandle = KconfigHandle> {
     ts: TokenStream,
     unit: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string; arch: string; flags: readonly string[] },
   ): UnitFacts;
-  resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): LinkResult;
+  resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitFacts>): LinkResult;
 }

@@ -24,7 +24,7 @@ import type { CachedUnit } from './unit-cache.js';
 
 const MAGIC = 0x4b50564b; // "KVPK" little-endian
 /** version of the pack layout (beside the analysis code's hash, which tags every stored unit) */
-const PACK_FORMAT = 3;
+const PACK_FORMAT = 4;
 
 interface Header {
   format: number;
@@ -285,72 +285,87 @@ export function readPack(file: string, code: string, env: string): LoadedPack | 
   }
 }
 
+/** The facts of one unit, from `at` in the eager data. */
+function decodeFacts(r: PackReader, at: number, u: UnitDetail, s: string[]): UnitFacts {
+  r.pos = at;
+  const str = (i: number) => (i < 0 ? undefined : s[i]!);
+  const facts = { object: s[r.int()]!, source: s[r.int()]! } as UnitFacts;
+  const defs: SymbolDef[] = (facts.defs = new Array(r.int()));
+  for (let i = 0; i < defs.length; i++) {
+    const d = new PackedDef(u, i);
+    d.name = s[r.int()]!;
+    d.binding = BINDINGS[r.int()]!;
+    d.kind = KINDS[r.int()]!;
+    const how = str(r.int());
+    if (how !== undefined) d.how = how;
+    spanned(d, r);
+    defs[i] = d as unknown as SymbolDef;
+  }
+  const refs: SymbolRef[] = (facts.refs = new Array(r.int()));
+  for (let i = 0; i < refs.length; i++) {
+    const x = new PackedRef(u, i);
+    x.name = s[r.int()]!;
+    const from = str(r.int());
+    if (from !== undefined) x.from = from;
+    const weak = r.int();
+    if (weak >= 0) x.weak = weak === 1;
+    spanned(x, r);
+    refs[i] = x as unknown as SymbolRef;
+  }
+  const exports: ExportFact[] = (facts.exports = new Array(r.int()));
+  for (let i = 0; i < exports.length; i++) {
+    const x = new PackedExport(u, i);
+    x.name = s[r.int()]!;
+    x.gpl = r.int() === 1;
+    x.namespace = str(r.int()) ?? null;
+    spanned(x, r);
+    exports[i] = x as unknown as ExportFact;
+  }
+  const license = str(r.int());
+  if (license !== undefined) {
+    const l = new PackedLicense(u, 0);
+    l.value = license;
+    spanned(l, r);
+    facts.license = l as unknown as UnitFacts['license'] & object;
+  }
+  const ns: UnitFacts['importNs'] = (facts.importNs = new Array(r.int()));
+  for (let i = 0; i < ns.length; i++) {
+    const x = new PackedNs(u, i);
+    x.ns = s[r.int()]!;
+    spanned(x, r);
+    ns[i] = x as unknown as UnitFacts['importNs'][number];
+  }
+  const factGaps = r.value() as string[] | null;
+  if (factGaps !== null) facts.gaps = factGaps;
+  return facts;
+}
+
 function decodeUnits(pack: LoadedPack, header: Header, eager: Int32Array): void {
   const r = new PackReader({ strings: header.strings, shapes: header.shapes, data: eager });
+  // one reader for every unit's facts, decoded when first read (a pre-commit run whose link is not resolved reads
+  // the facts of none but its changed units)
+  const fr = new PackReader({ strings: header.strings, shapes: header.shapes, data: eager });
   const s = header.strings;
-  const str = (i: number) => (i < 0 ? undefined : s[i]!);
   for (let n = 0; n < header.units; n++) {
     const key = s[r.int()]!;
     const linkSig = s[r.int()]!;
-    const u = new UnitDetail(pack, r.int());
-    const facts = { object: s[r.int()]!, source: s[r.int()]! } as UnitFacts;
-    const defs: SymbolDef[] = (facts.defs = new Array(r.int()));
-    for (let i = 0; i < defs.length; i++) {
-      const d = new PackedDef(u, i);
-      d.name = s[r.int()]!;
-      d.binding = BINDINGS[r.int()]!;
-      d.kind = KINDS[r.int()]!;
-      const how = str(r.int());
-      if (how !== undefined) d.how = how;
-      spanned(d, r);
-      defs[i] = d as unknown as SymbolDef;
-    }
-    const refs: SymbolRef[] = (facts.refs = new Array(r.int()));
-    for (let i = 0; i < refs.length; i++) {
-      const x = new PackedRef(u, i);
-      x.name = s[r.int()]!;
-      const from = str(r.int());
-      if (from !== undefined) x.from = from;
-      const weak = r.int();
-      if (weak >= 0) x.weak = weak === 1;
-      spanned(x, r);
-      refs[i] = x as unknown as SymbolRef;
-    }
-    const exports: ExportFact[] = (facts.exports = new Array(r.int()));
-    for (let i = 0; i < exports.length; i++) {
-      const x = new PackedExport(u, i);
-      x.name = s[r.int()]!;
-      x.gpl = r.int() === 1;
-      x.namespace = str(r.int()) ?? null;
-      spanned(x, r);
-      exports[i] = x as unknown as ExportFact;
-    }
-    const license = str(r.int());
-    if (license !== undefined) {
-      const l = new PackedLicense(u, 0);
-      l.value = license;
-      spanned(l, r);
-      facts.license = l as unknown as UnitFacts['license'] & object;
-    }
-    const ns: UnitFacts['importNs'] = (facts.importNs = new Array(r.int()));
-    for (let i = 0; i < ns.length; i++) {
-      const x = new PackedNs(u, i);
-      x.ns = s[r.int()]!;
-      spanned(x, r);
-      ns[i] = x as unknown as UnitFacts['importNs'][number];
-    }
-    const factGaps = r.value() as string[] | null;
-    if (factGaps !== null) facts.gaps = factGaps;
+    const detailAt = r.int();
+    const factsLen = r.int();
+    const factsAt = r.pos;
+    r.pos += factsLen;
     const diagnostics = r.value() as Diagnostic[];
     const gaps = r.value() as string[];
     const nInc = r.int();
     const fileIds = eager.subarray(r.pos, r.pos + nInc);
     r.pos += nInc;
     let includes: string[] | undefined;
+    let facts: UnitFacts | undefined;
     const unit: PackedUnit = {
       footprint: new Map(),
       env: header.env,
-      facts,
+      get facts() {
+        return (facts ??= decodeFacts(fr, factsAt, new UnitDetail(pack, detailAt), s));
+      },
       diagnostics,
       gaps,
       get includes() {
@@ -406,6 +421,9 @@ export function writePack(file: string, code: string, env: string, units: Map<st
     };
     w.int(dw.length);
     dw.value(detail);
+    // the facts' length, so that a reader can leave them undecoded until they are read
+    const factsAt = w.length;
+    w.int(0);
     w.int(w.str(f.object));
     w.int(w.str(f.source));
     w.int(f.defs.length);
@@ -438,6 +456,7 @@ export function writePack(file: string, code: string, env: string, units: Map<st
       span(x.span);
     }
     w.value(f.gaps ?? null);
+    w.set(factsAt, w.length - factsAt - 1);
     w.value(unit.diagnostics);
     w.value(unit.gaps);
     const inc = unit.includes;

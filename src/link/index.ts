@@ -20,7 +20,7 @@ type Def = SymbolDef & { object: string };
  * module itself defines, minus __this_module which the .mod.o provides) are resolved against vmlinux's and the
  * other modules' exports, else classified as defined-but-not-exported (with the definition) or not defined at all.
  */
-export function resolveLink(graph: ObjectGraph, facts: Map<string, UnitFacts>): LinkResult {
+export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitFacts>): LinkResult {
   const missingFacts: string[] = [];
   const factsOf = (o: string): UnitFacts | undefined => {
     const f = facts.get(o);

@@ -27,6 +27,14 @@ describe('Kbuild graph cache', () => {
     expect(json(again.graph)).toBe(json(first.graph));
   });
 
+  it('a stored graph shares one command object among the objects built with the same command', () => {
+    const hit = cache.get(key, new KernelTree(bundledTreePath()))!;
+    const cmds = [...hit.graph.objects.values()].map((o) => o.cmd);
+    const distinct = new Set(cmds.map((c) => JSON.stringify(c)));
+    expect(new Set(cmds).size).toBe(distinct.size);
+    expect(distinct.size).toBeLessThan(cmds.length);
+  });
+
   it('is not used when a makefile it read changed', () => {
     const mk = 'drivers/staging/zram/Makefile';
     const changed = tree.withOverlay(new Map([[mk, tree.readText(mk).replace('zram_drv.o', 'zram_drv.o zram_sysfs.o')]]));
