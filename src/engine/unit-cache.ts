@@ -77,7 +77,8 @@ export class UnitCache {
    * not worth rewriting 50 MB.
    */
   writePack(envId: string, units: Map<string, CachedUnit>): boolean {
-    if (!this.disk || !this.tree || units.size === 0) return false;
+    // a change run (derive) leaves the pack to its base: the pack holds the tree as it is, not a change being staged
+    if (!this.disk || !this.tree || units.size === 0 || this.parent) return false;
     let fromPack = 0;
     const pack = this.packs.get(envId);
     for (const [k, u] of units) if (pack?.units.get(k) === u) fromPack++;
@@ -165,9 +166,12 @@ export class UnitCache {
     }
     if (this.disk && this.tree && !this.loaded.has(key)) {
       this.loaded.add(key);
-      for (const c of this.disk.read(key)) {
+      const variants = this.disk.read(key);
+      for (const [i, c] of variants.entries()) {
         if (this.valid(c, env, true)) {
           this.diskHits++;
+          // the variant in use stays: a pre-commit run's base (HEAD) is not pushed out by the contents staged since
+          if (i > 0) this.disk.touch(key, i);
           // read back whole from disk: interning would cost a warm whole-tree run more time than anything else
           // (1.7 s of 10 s on Linux ARM), and such a run holds no analysis state beside it
           return this.remember(key, c, false);
@@ -286,7 +290,7 @@ interface StoredFile {
   variants: StoredUnit[];
 }
 
-/** Variants kept per object and command (configurations that differ in the unit's footprint). */
+/** Variants kept per object and command (configurations that differ in the unit's footprint, contents staged over time); the least recently used is dropped first. */
 const MAX_VARIANTS = 8;
 
 /**
@@ -307,6 +311,21 @@ export class DiskCache {
   private file(key: string): string {
     const h = createHash('sha1').update(key).digest('hex');
     return path.join(this.dir, h.slice(0, 2), h.slice(2) + '.json');
+  }
+
+  /** Move variant `i` of `key` to the front: variants are dropped least recently used first. */
+  touch(key: string, i: number): void {
+    const file = this.file(key);
+    try {
+      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredFile;
+      if (data.code !== this.code || i <= 0 || i >= data.variants.length) return;
+      data.variants.unshift(...data.variants.splice(i, 1));
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(data));
+      fs.renameSync(tmp, file);
+    } catch {
+      /* only slower next time */
+    }
   }
 
   read(key: string): CachedUnit[] {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/engine/check.js';
 import { PackReader, PackWriter } from '../../src/engine/packed.js';
+import { type CachedUnit, DiskCache } from '../../src/engine/unit-cache.js';
 import type { PackedUnit } from '../../src/engine/unit-pack.js';
 import { loadSettings } from '../../src/settings/index.js';
 import { KernelTree, bundledTreePath } from '../../src/tree/tree.js';
@@ -79,5 +80,46 @@ describe('unit packs', () => {
     expect(r.run.cache.misses).toBe(1);
     expect(r.run.cache.packHits).toBe(r.run.runs[0]!.stats.units - 1);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['X001']);
+  });
+
+  it('a change run never writes the pack, even when its base wrote one: the pack keeps the tree as it is', async () => {
+    const fresh = path.join(work, 'cache-change');
+    const tree = new KernelTree(treeDir);
+    const selection = { overrides: { SMP: 'n' }, axes: [] };
+    const base = await runCheck({ tree, selection, settings: loadSettings(tree), cacheDir: fresh, jobs: 1 });
+    const zram = 'drivers/staging/zram/zram_drv.c';
+    const changeTree = tree.withOverlay(new Map([[zram, tree.readText(zram) + '\n/* staged */\n']]));
+    const reuse = { result: base.run, changed: new Set([zram]), addedOrRemoved: false, newOnly: true };
+    await runCheck({ tree: changeTree, selection, settings: loadSettings(changeTree), cacheDir: fresh, jobs: 1, cache: base.run.cache.derive(changeTree, [zram]), reuse });
+    // the next run of the tree as it is takes every unit from the pack (the change's would make zram_drv stale)
+    const again = await runCheck({ tree: new KernelTree(treeDir), selection, settings: loadSettings(tree), cacheDir: fresh, jobs: 1 });
+    expect(again.run.cache.packHits).toBe(again.run.runs[0]!.stats.units);
+  });
+});
+
+describe('unit variants on disk', () => {
+  it('the variant a run uses moves to the front: contents staged since do not push it out', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-variants-'));
+    try {
+      const disk = new DiskCache(dir, bundledTreePath());
+      const unit = (n: number): CachedUnit => ({
+        footprint: new Map([['CONFIG_X', String(n)]]),
+        facts: { object: 'a.o', source: 'a.c', defs: [], refs: [], exports: [], importNs: [] },
+        diagnostics: [],
+        gaps: [],
+        includes: [],
+        hashes: [],
+      });
+      for (let n = 0; n < 3; n++) disk.write('k', unit(n));
+      expect(disk.read('k').map((u) => u.footprint.get('CONFIG_X'))).toEqual(['2', '1', '0']);
+      disk.touch('k', 2);
+      expect(disk.read('k').map((u) => u.footprint.get('CONFIG_X'))).toEqual(['0', '2', '1']);
+      // eight variants are kept: the one touched survives seven more writes
+      for (let n = 3; n < 10; n++) disk.write('k', unit(n));
+      expect(disk.read('k').map((u) => u.footprint.get('CONFIG_X'))).toContain('0');
+      expect(disk.read('k').map((u) => u.footprint.get('CONFIG_X'))).not.toContain('1');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
