@@ -104,6 +104,8 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   files: Set<string>;
   /** what the link of this configuration follows from (src/engine/link-findings.ts) */
   linkDigest: string;
+  /** each object's unit (what `facts` reads from), for a change run to take over */
+  units: ReadonlyMap<string, CachedUnit>;
   /** files the Kconfig resolution and the Kbuild evaluation of this configuration read */
   inputs: StageInputs;
   /** what those two stages said (before rule ownership is applied), and autoconf.h, for reuse by a --staged run */
@@ -299,7 +301,18 @@ async function runConfig<K extends KconfigHandle>(
   const pending: { job: UnitJob; key: string }[] = [];
   // the macro environment's identity: with the unit key (command, compiler), what a unit's preprocessing sees
   const envId = createHash('sha1').update(entry.arch + '\0' + autoconfText).digest('hex').slice(0, 16);
+  // a change run whose configuration and graph are its base's: a unit that read none of the changed files is the
+  // base's, taken without computing its key or asking the cache
+  const takeOver = sameGraph && resolved.autoconf === sameGraph.autoconf ? sameGraph.units : undefined;
   for (const obj of objects) {
+    if (takeOver) {
+      const u = takeOver.get(obj.path);
+      if (u && !u.diagnostics.some((d) => d.code === 'E001') && !readsAny(u, changed)) {
+        units.set(obj.path, u);
+        reused++;
+        continue;
+      }
+    }
     const compiler = stages.compiler(entry.arch, obj.cmd);
     const key = unitKey(obj.path, obj.cmd, compiler);
     keys.set(obj.path, key);
@@ -359,10 +372,11 @@ async function runConfig<K extends KconfigHandle>(
     gaps.push(...unit.gaps);
   }
   for (const [pack, list] of packed) pack.addFiles(list, files);
-  const facts = new UnitFactsMap(new Map(objects.map((o) => [o.path, units.get(o.path)!])));
+  const ordered = new Map(objects.map((o) => [o.path, units.get(o.path)!]));
+  const facts = new UnitFactsMap(ordered);
   if (pf) prefetchJobs((obj) => readsAny(units.get(obj.path)!, pf.changed));
   // the next run of this configuration reads one pack instead of a file per unit
-  if (!failed) cache.writePack(envId, new Map(objects.map((o) => [keys.get(o.path)!, units.get(o.path)!])));
+  if (!failed && !takeOver) cache.writePack(envId, new Map(objects.map((o) => [keys.get(o.path)!, units.get(o.path)!])));
 
   const linkDigest = configLinkDigest(
     envId,
@@ -393,6 +407,7 @@ async function runConfig<K extends KconfigHandle>(
     },
     stageDiagnostics,
     findings: [],
+    units: ordered,
     linkDigest,
     resolvedDiagnostics: resolved.diagnostics,
     autoconf: autoconfText,
