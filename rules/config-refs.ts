@@ -1,5 +1,5 @@
 import type { Span } from '../src/core/types.js';
-import type { KernelTree } from '../src/tree/tree.js';
+import type { KernelTree, MemoCodec } from '../src/tree/tree.js';
 
 /**
  * Where CONFIG_ symbols are referenced and defined, read from source text the way a developer reads it (not the way
@@ -248,14 +248,22 @@ export function scanMakeText(file: string, text: string): FileScan {
  * Every Kconfig symbol defined anywhere in the tree, for every architecture: the Kconfig files reachable through
  * `source` statements from the top Kconfig with each arch of the tree as $(SRCARCH) (plus arch/*\/Kconfig* files
  * that a given arch reaches only through other variables). Read with a line regex (definitions only), once per
- * tree object (KernelTree.remember: the change of a --staged run takes its base's unless a Kconfig file changed).
+ * tree object (KernelTree.remember: the change of a --staged run takes its base's unless a Kconfig file changed) and
+ * kept on disk between runs while no Kconfig file it read changed.
  */
-export function kconfigDefinedAnywhere(tree: KernelTree, extra: Iterable<string> = []): Set<string> {
-  return tree.remember('kconfig-defined-anywhere', () => definedAnywhere(tree, extra));
+export function kconfigDefinedAnywhere(tree: KernelTree): ReadonlySet<string> {
+  return tree.remember('kconfig-defined-anywhere', () => definedAnywhere(tree), DEFINED_CODEC);
 }
 
-function definedAnywhere(tree: KernelTree, extra: Iterable<string>): Set<string> {
-  const defs = new Set(extra);
+/** Kept between runs (KernelTree.persistMemos): bump the version whenever definedAnywhere changes what it finds. */
+const DEFINED_CODEC: MemoCodec<Set<string>> = {
+  version: 'kconfig-defined-anywhere 1',
+  encode: (v) => [...v],
+  decode: (j) => new Set(j as string[]),
+};
+
+function definedAnywhere(tree: KernelTree): Set<string> {
+  const defs = new Set<string>();
   const seen = new Set<string>();
   const queue: string[] = [];
   const push = (f: string) => {

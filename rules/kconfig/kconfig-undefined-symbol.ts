@@ -103,10 +103,11 @@ export const kconfigUndefinedSymbol: Rule<MessageId, { ignore: string[]; maxSite
     }
 
     const ignore = new Set(ctx.options.ignore.map((s) => s.replace(/^CONFIG_/, '')));
-    let everywhere: Set<string> | undefined;
+    let everywhere: ReadonlySet<string> | undefined;
+    let pool: ReadonlySet<string> | undefined;
     const isDefined = (name: string): boolean => {
       if (defined.has(name)) return true;
-      everywhere ??= kconfigDefinedAnywhere(ctx.tree, defined);
+      everywhere ??= kconfigDefinedAnywhere(ctx.tree);
       return everywhere.has(name);
     };
     const bySymbol = new Map<string, Span[]>();
@@ -131,7 +132,9 @@ export const kconfigUndefinedSymbol: Rule<MessageId, { ignore: string[]; maxSite
       const max = Math.max(0, ctx.options.maxSites);
       const trace = rest.slice(0, max).map((span) => ({ kind: 'use' as const, label: `CONFIG_${name} is also referenced here`, span }));
       const notes = rest.length > max ? [`… and ${rest.length - max} more references`] : undefined;
-      const close = suggestion(name, everywhere ?? defined);
+      // (the names of every arch are suggested when they were looked at)
+      pool ??= everywhere ? new Set([...defined, ...everywhere]) : defined;
+      const close = suggestion(name, pool);
       report({
         messageId: 'undefined',
         data: { symbol: name },
@@ -169,7 +172,7 @@ function makefilesOf(tree: KernelTree, v: ConfigView, out: Set<string>): void {
 }
 
 /** the defined symbol closest to `name` (edit distance ≤ 2, unique best), as CONFIG_NAME */
-function suggestion(name: string, defined: Set<string>): string | undefined {
+function suggestion(name: string, defined: ReadonlySet<string>): string | undefined {
   const cap = name.length >= 8 ? 2 : 1;
   let best: string | undefined;
   let bestD = cap + 1;

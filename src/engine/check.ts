@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Diagnostic } from '../core/types.js';
 import type { KconfigModel } from '../kconfig/index.js';
 import type { ConfigSelection } from '../matrix/selection.js';
@@ -90,6 +91,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   }
   const disk = cacheDir !== null && !opts.tree.inMemory ? new DiskCache(cacheDir, opts.tree.root) : undefined;
   const cache = opts.cache ?? new UnitCache(disk, opts.tree);
+  // derived tables rules keep per tree (e.g. every Kconfig symbol of every arch, for K001) survive the run
+  if (disk) opts.tree.persistMemos(path.join(cacheDir!, 'memos', createHash('sha1').update(opts.tree.root).digest('hex').slice(0, 16)));
   const runOpts: RunOptions = { rules, ruleSettings, cache };
   // built-in link rules only: their code is part of the key of what is kept (users' rules always run)
   runOpts.linkFindings = {

@@ -297,6 +297,34 @@ export function adaptiveRunner<K extends KconfigHandle>(
   };
 }
 
+function newPrefetchWorker(): Worker {
+  return new Worker(prefetchWorkerFile(), { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+}
+
+let prestarted: Worker | undefined;
+
+function takePrestarted(): Worker | undefined {
+  const w = prestarted;
+  prestarted = undefined;
+  return w;
+}
+
+/**
+ * Start the prefetch thread now, before the change is known (git, Kconfig and Kbuild take the main thread ~0.5 s on
+ * Linux): it loads kvlint's code meanwhile, and the first UnitPrefetch that wants a thread takes it. One nobody takes
+ * is stopped by the next `warm` that does not want it, and never keeps the process alive.
+ */
+export function prestartPrefetchWorker(): void {
+  if (prestarted || !workerPoolAvailable()) return;
+  try {
+    prestarted = newPrefetchWorker();
+    prestarted.unref();
+    prestarted.on('error', () => undefined);
+  } catch {
+    prestarted = undefined;
+  }
+}
+
 /** A message to the prefetch worker (src/engine/prefetch-worker.ts): units to analyse for the change tree. */
 export interface PrefetchMessage extends WorkerTask {
   memo: boolean;
@@ -347,7 +375,7 @@ export class UnitPrefetch {
     if (this.worker) return this.worker;
     let w: Worker;
     try {
-      w = new Worker(prefetchWorkerFile(), { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+      w = takePrestarted() ?? newPrefetchWorker();
     } catch {
       return undefined;
     }
@@ -372,7 +400,12 @@ export class UnitPrefetch {
 
   /** A configuration with `units` units is coming: start the worker now (loading its code) if they are worth it. */
   warm(units: number): void {
-    if (this.addedOrRemoved || units < this.minUnits || !workerPoolAvailable() || this.worker) return;
+    if (this.addedOrRemoved || units < this.minUnits || !workerPoolAvailable()) {
+      // not worth a thread here: one started ahead of time goes
+      void takePrestarted()?.terminate();
+      return;
+    }
+    if (this.worker) return;
     this.thread()?.postMessage({ tree: this.spec, arch: '', autoconf: '', jobs: [], memo: false } satisfies PrefetchMessage);
   }
 

@@ -11,6 +11,13 @@ import { InputError } from '../core/errors.js';
  * An overlay (path -> content, or null for "deleted") can replace what is on disk: `check --staged` reads the
  * index this way, and unit tests build whole trees in memory with `KernelTree.fromFiles`.
  */
+/** How a `remember`ed value is kept on disk (KernelTree.persistMemos); `version` names the code that computes it. */
+export interface MemoCodec<T> {
+  version: string;
+  encode(v: T): unknown;
+  decode(j: unknown): T;
+}
+
 export class KernelTree {
   /** absolute path of the root; for a tree on disk its real path (a tree opened through a symlink is the same tree) */
   readonly root: string;
@@ -223,21 +230,78 @@ export class KernelTree {
    * calls return the same value and count as reading what the first call read, for every recordReads around them:
    * a memo must not hide a dependency.
    */
-  remember<T>(key: string, fn: () => T): T {
+  remember<T>(key: string, fn: () => T, persist?: MemoCodec<T>): T {
     let m = this.remembered.get(key);
     if (!m && this.memoBase) {
       // the base's value, if it read none of the files this tree changes
       const b = this.memoBase.tree.remembered.get(key);
       if (b && ![...this.memoBase.changed].some((f) => b.read.has(f))) this.remembered.set(key, (m = b));
     }
+    if (!m && persist && this.memoDir) {
+      m = this.loadMemo(key, persist);
+      if (m) this.remembered.set(key, m);
+    }
     if (!m) {
       m = this.recordReads(fn, true);
       this.remembered.set(key, m);
+      if (persist && this.memoDir) this.storeMemo(key, persist, m as { value: T; read: Set<string>; probes: Map<string, string> });
     } else {
       for (const rec of this.recorders) for (const f of m.read) rec.add(f);
     }
     for (const rec of this.probeRecorders) for (const [k, a] of m.probes) rec.set(k, a);
     return m.value as T;
+  }
+
+  private memoDir: string | undefined;
+
+  /**
+   * Keep `remember`ed values that have a codec in `dir` (outside the tree): valid in a later run while every file
+   * they read has the same content and every existence question the same answer.
+   */
+  persistMemos(dir: string): void {
+    this.memoDir = dir;
+  }
+
+  private memoFile(key: string, codec: MemoCodec<unknown>): string {
+    return path.join(this.memoDir!, createHash('sha1').update(key + '\0' + codec.version).digest('hex') + '.json');
+  }
+
+  private loadMemo<T>(key: string, codec: MemoCodec<T>): { value: unknown; read: Set<string>; probes: Map<string, string> } | undefined {
+    let e: { read: [string, string][]; probes: [string, string][]; value: unknown };
+    try {
+      e = JSON.parse(fs.readFileSync(this.memoFile(key, codec as MemoCodec<unknown>), 'utf8')) as typeof e;
+    } catch {
+      return undefined;
+    }
+    // checked without recording: the value counts as reading them (below, by the caller)
+    const saved = this.recorders.splice(0);
+    const savedProbes = this.probeRecorders.splice(0);
+    try {
+      for (const [f, h] of e.read) if (this.hash(f) !== h) return undefined;
+      for (const [k, a] of e.probes) if (this.probeAnswer(k) !== a) return undefined;
+    } finally {
+      this.recorders.push(...saved);
+      this.probeRecorders.push(...savedProbes);
+    }
+    return { value: codec.decode(e.value), read: new Set(e.read.map(([f]) => f)), probes: new Map(e.probes) };
+  }
+
+  private storeMemo<T>(key: string, codec: MemoCodec<T>, m: { value: T; read: Set<string>; probes: Map<string, string> }): void {
+    const saved = this.recorders.splice(0);
+    const savedProbes = this.probeRecorders.splice(0);
+    try {
+      const e = { read: [...m.read].sort().map((f) => [f, this.hash(f)]), probes: [...m.probes].sort(), value: codec.encode(m.value) };
+      fs.mkdirSync(this.memoDir!, { recursive: true });
+      const file = this.memoFile(key, codec as MemoCodec<unknown>);
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(e));
+      fs.renameSync(tmp, file);
+    } catch {
+      /* only slower next time */
+    } finally {
+      this.recorders.push(...saved);
+      this.probeRecorders.push(...savedProbes);
+    }
   }
 
   private probed(key: string, answer: string): void {

@@ -171,4 +171,42 @@ describe('KernelTree.remember', () => {
     expect(table(related)).toBe(first.value + '\n# touched\n'.length);
     expect(computed).toBe(2);
   });
+
+  it('a value with a codec is kept on disk: a later run reads it back while the files it read are unchanged', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-memos-'));
+    try {
+      let computed = 0;
+      const codec = { version: 'test 1', encode: (v: string[]) => v, decode: (j: unknown) => j as string[] };
+      const table = (t: KernelTree) =>
+        t.remember(
+          'test-persisted',
+          () => {
+            computed++;
+            return t.readText('Kconfig').split('\n').filter((l) => l.startsWith('source'));
+          },
+          codec,
+        );
+      const fresh = () => {
+        const t = new KernelTree(bundledTreePath());
+        t.persistMemos(dir);
+        return t;
+      };
+      const first = table(fresh());
+      const t2 = fresh();
+      const second = t2.recordReads(() => table(t2));
+      expect(computed).toBe(1);
+      expect(second.value).toEqual(first);
+      expect([...second.read]).toEqual(['Kconfig']);
+      // another version of the code: computed again
+      expect(fresh().remember('test-persisted', () => (computed++, []), { ...codec, version: 'test 2' })).toEqual([]);
+      expect(computed).toBe(2);
+      // the file changed: computed again, from the new content
+      const changed = fresh().withOverlay(new Map([['Kconfig', 'source "x/Kconfig"\n']]));
+      changed.persistMemos(dir);
+      expect(table(changed)).toEqual(['source "x/Kconfig"']);
+      expect(computed).toBe(3);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../../core/types.js';
 import { type CheckOptions, type CheckResult, runCheck } from '../../engine/check.js';
 import { defaultCacheDir } from '../../engine/unit-cache.js';
+import { prestartPrefetchWorker } from '../../engine/unit-runner.js';
 import { loadUserRules, userRulesEnabled } from '../../engine/user-rules.js';
 import { type ChangeTrees, sinceTrees, stagedTrees } from '../../engine/git.js';
 import { FORMAT_NAMES, type FormatName, finishRun, pathPrefixFor, toolVersion } from '../../report/index.js';
@@ -50,6 +51,8 @@ export const checkCommand: KvCommand = (ctx) => ({
     const io = ctx.io;
     if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1)) throw new UsageError('--jobs expects a positive integer');
     const { tree, ...where } = treeFromArgv(argv, io.cwd);
+    // the thread that analyses a change's units ahead of time loads its code while git, Kconfig and Kbuild run
+    if ((argv.staged || argv.since !== undefined) && argv.jobs !== 1 && !tree.inMemory) prestartPrefetchWorker();
     // users' own rules (.kvlint/rules/*.ts) only when asked: running them runs code from the tree
     const user = userRulesEnabled(argv['user-rules'], io.env)
       ? await loadUserRules(tree, { cacheDir: argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env), taken: rules })
