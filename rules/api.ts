@@ -62,6 +62,13 @@ export interface RuleContext<O extends RuleOptions = RuleOptions> {
   stageDiagnostics: readonly Diagnostic[];
   /** tree files this configuration's units read: their sources and every header they included */
   files: ReadonlySet<string>;
+  /**
+   * True for a finding (by its subject) this run would drop: a --staged/--since change run reports only what its
+   * base did not, so a finding the base has need not be built (its chain can cost more than the rest of the rule).
+   * Ask only where the finding would be reported (the engine counts a known one as found). A hint: a rule that
+   * ignores it is still correct.
+   */
+  known?(subject: string[]): boolean;
 }
 
 /** One configuration as a run-level rule sees it (a RuleContext without the options). */
@@ -78,6 +85,8 @@ export interface RunRuleContext<O extends RuleOptions = RuleOptions> {
   /** when set, the run checks only these tree files (staged runs): tree-wide rules restrict themselves to them */
   onlyFiles?: ReadonlySet<string>;
   options: O;
+  /** as RuleContext.known */
+  known?(subject: string[]): boolean;
 }
 
 export interface ReportInput<M extends string> {

@@ -62,6 +62,7 @@ export const moduleUsesUndefinedSymbol: Rule<MessageId, { includeWeak: boolean }
           if (!ctx.options.includeWeak && ref.uses.every((u) => u.weak)) continue;
           // a generated object next to the user, whose symbols kvlint cannot see, may define it
           if (factlessNeighbour(missing, ref.uses)) continue;
+          if (ctx.known?.([mod.name, ref.symbol])) continue;
           const use = firstUse(ref);
           if (!use) continue;
           const trace = useSteps(`${mod.name}.ko`, ref.symbol, use);

@@ -59,6 +59,7 @@ export const moduleUsesUnexportedSymbol: Rule<MessageId, { includeWeak: boolean 
         const use = ref.uses[0];
         if (!use) continue;
         if (!ctx.options.includeWeak && ref.uses.every((u) => u.weak)) continue;
+        if (ctx.known?.([mod.name, ref.symbol])) continue;
         const trace: TraceStep[] = [{ kind: 'use', label: `${mod.name}.ko uses ${ref.symbol}`, span: use.span }];
         trace.push(...use.trace);
         const def = ref.definition;

@@ -71,6 +71,7 @@ export const vmlinuxUndefinedReference: Rule<MessageId, { maxUses: number; ignor
         if (ref.status === 'undefined' && script.has(ref.symbol)) continue;
         // a generated object next to the user, whose symbols kvlint cannot see, may define it
         if (ref.status === 'undefined' && factlessNeighbour(view.link.missingFacts, ref.uses)) continue;
+        if (ctx.known?.([ref.symbol])) continue;
         const uses = ref.uses.filter((u) => !u.weak);
         const use = uses[0];
         if (!use) continue;

@@ -56,6 +56,8 @@ export interface CheckOptions {
    * an earlier run of the same link (RunResult.linkRules) instead of running them
    */
   fingerprintsOnly?: boolean;
+  /** fingerprints the caller drops (a change run's base findings): rules need not build them (RuleContext.known) */
+  known?: ReadonlySet<string>;
 }
 
 export interface CheckResult {
@@ -102,6 +104,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   };
   if (opts.onProgress) runOpts.onProgress = opts.onProgress;
   if (opts.reuse) runOpts.reuse = opts.reuse;
+  if (opts.known) runOpts.known = opts.known;
   if (opts.onlyFiles) runOpts.onlyFiles = opts.onlyFiles;
   const jobs = opts.jobs ?? Math.max(1, Math.min(os.availableParallelism(), 8));
   const specOf = (tree: KernelTree): WorkerTreeSpec => {

@@ -59,6 +59,8 @@ export interface RunOptions {
   };
   /** the base run of a --staged/--since run: where to start analysing the change's units early */
   prefetch?: UnitPrefetch;
+  /** fingerprints whose findings are dropped from this run's result (a change run's base findings): RuleContext.known */
+  known?: ReadonlySet<string>;
   /**
    * Link rules (`meta.fingerprintsFromLink`, built-in ones only: their code is part of the cache key) and where their
    * fingerprints are kept between runs. Every run that runs them stores what they reported under the run's link
@@ -195,13 +197,16 @@ export async function runMatrix<K extends KconfigHandle>(
   }
   const perConfig: Diagnostic[] = [];
   const linkFound: Diagnostic[] = [];
+  // fingerprints of findings rules did not build because `known` said they are dropped
+  const linkSkipped = new Set<string>();
+  const otherSkipped = new Set<string>();
   const ruleSet = skipLink ? opts.rules.filter((r) => !isLinkRule(r)) : opts.rules;
   for (const r of runs) {
     const t = performance.now();
     for (const rule of ruleSet) {
       if (!rule.check) continue;
       const out = isLinkRule(rule) ? linkFound : perConfig;
-      const run = () => checkConfig(tree, r, rule, opts, out);
+      const run = () => checkConfig(tree, r, rule, opts, out, isLinkRule(rule) ? linkSkipped : otherSkipped);
       if (isLinkRule(rule)) recordInto(linkRules!, tree.recordReads(run, true));
       else run();
     }
@@ -211,12 +216,13 @@ export async function runMatrix<K extends KconfigHandle>(
   for (const rule of ruleSet) {
     if (!rule.checkRun) continue;
     const out = isLinkRule(rule) ? linkFound : perConfig;
-    const run = () => out.push(...runLevelFindings(tree, runs, opts, [rule]));
+    const run = () => out.push(...runLevelFindings(tree, runs, opts, [rule], isLinkRule(rule) ? linkSkipped : otherSkipped));
     if (isLinkRule(rule)) recordInto(linkRules!, tree.recordReads(run, true));
     else run();
   }
   if (linkRules && !linkRules.taken) {
     for (const d of linkFound) linkRules.fingerprints.add(d.fingerprint);
+    for (const fp of linkSkipped) linkRules.fingerprints.add(fp);
     lf!.cache?.put(linkRules.key, tree, linkRules);
   }
   perConfig.push(...linkFound);
@@ -462,8 +468,25 @@ class UnitFactsMap implements ReadonlyMap<string, UnitFacts> {
   }
 }
 
+/**
+ * RuleContext.known for a rule. A rule asks where it would report, so a fingerprint it is told is known is one this
+ * run has: it goes to `skipped` (what a link rule reported is stored complete, known or not).
+ */
+function knownFor(rule: Rule<string, RuleOptions>, opts: RunOptions, skipped: Set<string>): { known?: (subject: string[]) => boolean } {
+  const k = opts.known;
+  if (!k || k.size === 0) return {};
+  return {
+    known: (subject) => {
+      const fp = [rule.meta.code, ...subject].join(':');
+      if (!k.has(fp)) return false;
+      skipped.add(fp);
+      return true;
+    },
+  };
+}
+
 /** A rule's per-configuration check on one configuration (an 'off' rule does nothing). */
-function checkConfig(tree: KernelTree, r: ConfigRun, rule: Rule<string, RuleOptions>, opts: RunOptions, out: Diagnostic[]): void {
+function checkConfig(tree: KernelTree, r: ConfigRun, rule: Rule<string, RuleOptions>, opts: RunOptions, out: Diagnostic[], skipped: Set<string>): void {
   const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
   const severity = setting?.severity ?? rule.meta.defaultSeverity;
   if (severity === 'off' || !rule.check) return;
@@ -482,6 +505,7 @@ function checkConfig(tree: KernelTree, r: ConfigRun, rule: Rule<string, RuleOpti
     stageDiagnostics: r.stageDiagnostics,
     files: r.files,
     ...(kconfig ? { kconfig } : {}),
+    ...knownFor(rule, opts, skipped),
   };
   const before = out.length;
   rule.check(ctx, (f) => out.push(toDiagnostic(rule, severity, r.ref, f)));
@@ -489,7 +513,13 @@ function checkConfig(tree: KernelTree, r: ConfigRun, rule: Rule<string, RuleOpti
 }
 
 /** Rules with `checkRun` see every configuration at once, after all of them are done. */
-function runLevelFindings<K extends KconfigHandle>(tree: KernelTree, runs: ConfigRun<K>[], opts: RunOptions, rules: Rule<string, RuleOptions>[]): Diagnostic[] {
+function runLevelFindings<K extends KconfigHandle>(
+  tree: KernelTree,
+  runs: ConfigRun<K>[],
+  opts: RunOptions,
+  rules: Rule<string, RuleOptions>[],
+  skipped: Set<string>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const configs: ConfigView[] = runs.map((r) => {
     const v: ConfigView = {
@@ -513,7 +543,7 @@ function runLevelFindings<K extends KconfigHandle>(tree: KernelTree, runs: Confi
     const severity = setting?.severity ?? rule.meta.defaultSeverity;
     if (severity === 'off') continue;
     const options = resolveOptions(rule.meta.name, rule.defaultOptions, setting?.options);
-    const ctx: Parameters<NonNullable<typeof rule.checkRun>>[0] = { tree, configs, options };
+    const ctx: Parameters<NonNullable<typeof rule.checkRun>>[0] = { tree, configs, options, ...knownFor(rule, opts, skipped) };
     if (opts.onlyFiles) ctx.onlyFiles = opts.onlyFiles;
     rule.checkRun(ctx, (r) => out.push(toDiagnostic(rule, severity, r.configs ?? all, r)));
   }

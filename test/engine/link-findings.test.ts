@@ -143,6 +143,25 @@ describe('link rules taken from an earlier run', () => {
   });
 });
 
+describe('findings the caller drops (RuleContext.known)', () => {
+  it('are not built, yet the link rules\' stored fingerprints stay complete', async () => {
+    const selection = { overrides: { SMP: 'n' }, axes: [] };
+    const base = new KernelTree(bundledTreePath());
+    const zram = 'drivers/staging/zram/zram_drv.c';
+    const tree = base.withOverlay(
+      new Map([[zram, base.readText(zram).replace('static int __init zram_init(void)\n{', 'extern void mem_init(void);\n\nstatic int __init zram_init(void)\n{\n\tmem_init();')]]),
+    );
+    const full = await runCheck({ tree, selection, settings: loadSettings(tree), cacheDir: null, jobs: 1 });
+    const x001 = full.diagnostics.filter((d) => d.code === 'X001').map((d) => d.fingerprint);
+    expect(x001).toHaveLength(2);
+    const known = new Set([x001[0]!]);
+    const r = await runCheck({ tree, selection, settings: loadSettings(tree), cacheDir: null, jobs: 1, known });
+    expect(r.diagnostics.filter((d) => d.code === 'X001').map((d) => d.fingerprint)).toEqual([x001[1]]);
+    expect([...r.run.linkRules!.fingerprints].filter((f) => f.startsWith('X001'))).toEqual(expect.arrayContaining(x001));
+    expect([...r.run.linkRules!.fingerprints].sort()).toEqual([...full.run.linkRules!.fingerprints].sort());
+  });
+});
+
 describe('KernelTree.remember', () => {
   it('counts a remembered value as reading what computing it read; a change tree takes its base value unless it changed one of those files', () => {
     const base = new KernelTree(bundledTreePath());

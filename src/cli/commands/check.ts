@@ -90,6 +90,8 @@ export const checkCommand: KvCommand = (ctx) => ({
         });
         // units that read none of the changed files are the same in both trees
         const cache = base.run.cache.derive(change.change, change.changed);
+        // the base's link rules may have been taken from an earlier run: their fingerprints, not findings
+        const known = new Set([...base.diagnostics.map((d) => d.fingerprint), ...(base.run.linkRules?.fingerprints ?? [])]);
         result = await runCheck({
           ...(base.prefetch ? { prefetched: base.prefetch } : {}),
           ...common,
@@ -98,9 +100,8 @@ export const checkCommand: KvCommand = (ctx) => ({
           cache,
           onlyFiles: changed,
           reuse: { result: base.run, changed, addedOrRemoved, newOnly: true },
+          known,
         });
-        // the base's link rules may have been taken from an earlier run: their fingerprints, not findings
-        const known = new Set([...base.diagnostics.map((d) => d.fingerprint), ...(base.run.linkRules?.fingerprints ?? [])]);
         diagnostics = result.diagnostics.filter((d) => !known.has(d.fingerprint));
       } else {
         result = await runCheck({ ...common, tree });
