@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors.js';
@@ -15,10 +15,24 @@ export interface ChangeTrees {
   changed: string[];
 }
 
-function git(cwd: string, args: string[], input?: string): Buffer {
-  const r = spawnSync('git', args, { cwd, input, maxBuffer: 1 << 30 });
-  if (r.error) throw new InputError(`cannot run git: ${r.error.message}`);
-  if (r.status !== 0) throw new InputError(`git ${args.join(' ')} failed in ${cwd}: ${r.stderr.toString().trim()}`);
+/** Run git; its output, or (`status`) its exit status. Independent questions run at once (Promise.all). */
+function run(cwd: string, args: string[], input?: string): Promise<{ status: number | null; stdout: Buffer; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    p.stdout.on('data', (b: Buffer) => out.push(b));
+    p.stderr.on('data', (b: Buffer) => err.push(b));
+    p.on('error', (e) => reject(new InputError(`cannot run git: ${e.message}`)));
+    p.on('close', (status) => resolve({ status, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
+    p.stdin.on('error', () => undefined);
+    p.stdin.end(input ?? '');
+  });
+}
+
+async function git(cwd: string, args: string[], input?: string): Promise<Buffer> {
+  const r = await run(cwd, args, input);
+  if (r.status !== 0) throw new InputError(`git ${args.join(' ')} failed in ${cwd}: ${r.stderr.trim()}`);
   return r.stdout;
 }
 
@@ -48,11 +62,11 @@ function pathsIn(out: Buffer, repo: Repo): string[] {
  * Contents of `<rev>:<path>` for many paths at once (`git cat-file --batch`); null where the object does not
  * exist (a file added since, or deleted). rev '' means the index (stage 0).
  */
-function readObjects(repo: Repo, rev: string, rels: string[]): Map<string, string | null> {
+async function readObjects(repo: Repo, rev: string, rels: string[]): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
   if (rels.length === 0) return out;
   const specs = rels.map((r) => `${rev}:${repo.prefix}${r}`);
-  const buf = git(repo.top, ['cat-file', '--batch'], specs.join('\n') + '\n');
+  const buf = await git(repo.top, ['cat-file', '--batch'], specs.join('\n') + '\n');
   let pos = 0;
   for (const rel of rels) {
     const nl = buf.indexOf(0x0a, pos);
@@ -75,11 +89,16 @@ function readObjects(repo: Repo, rev: string, rels: string[]): Map<string, strin
  * when git may convert contents on checkout (autocrlf, or .gitattributes asking for eol/text/filter/ident/encoding
  * conversion), since a blob id then need not describe the bytes on disk.
  */
-function blobIds(repo: Repo, rev: string | undefined): Map<string, string> {
+async function blobIds(repo: Repo, rev: string | undefined): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const autocrlf = spawnSync('git', ['config', '--get', 'core.autocrlf'], { cwd: repo.top }).stdout?.toString().trim();
+  const [config, attrList, listing] = await Promise.all([
+    run(repo.top, ['config', '--get', 'core.autocrlf']),
+    git(repo.top, ['ls-files', '-z', '--', ':(glob)**/.gitattributes', '.gitattributes']),
+    rev === undefined ? git(repo.top, ['ls-files', '-s', '-z']) : git(repo.top, ['ls-tree', '-r', '-z', rev]),
+  ]);
+  const autocrlf = config.stdout.toString().trim();
   if (autocrlf === 'true' || autocrlf === 'input') return out;
-  const attrs = git(repo.top, ['ls-files', '-z', '--', ':(glob)**/.gitattributes', '.gitattributes']).toString('latin1').split('\0');
+  const attrs = attrList.toString('latin1').split('\0');
   for (const a of attrs) {
     if (a === '') continue;
     let text = '';
@@ -90,7 +109,6 @@ function blobIds(repo: Repo, rev: string | undefined): Map<string, string> {
     }
     if (/(^|\s)-?(text|eol|filter|ident|working-tree-encoding)\b/m.test(text.replace(/#.*$/gm, ''))) return out;
   }
-  const listing = rev === undefined ? git(repo.top, ['ls-files', '-s', '-z']) : git(repo.top, ['ls-tree', '-r', '-z', rev]);
   for (const entry of listing.toString('latin1').split('\0')) {
     // index: "<mode> <oid> <stage>\t<path>"; tree: "<mode> blob <oid>\t<path>"
     const tab = entry.indexOf('\t');
@@ -111,22 +129,28 @@ function without(m: Map<string, string>, paths: string[]): Map<string, string> {
 }
 
 /** --staged: base = HEAD, change = the index (what would be committed). */
-export function stagedTrees(treeRoot: string): ChangeTrees {
+export async function stagedTrees(treeRoot: string): Promise<ChangeTrees> {
   const repo = repoOf(treeRoot);
-  // files whose index content differs from the working tree: the change tree must show the index version
-  const unstaged = pathsIn(git(repo.top, ['diff', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']), repo);
-  // files the commit changes: the base tree must show HEAD's version
-  const staged = pathsIn(git(repo.top, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']), repo);
-  const hasHead = spawnSync('git', ['rev-parse', '--verify', '-q', 'HEAD'], { cwd: repo.top }).status === 0;
-  const indexContent = readObjects(repo, '', [...new Set([...unstaged, ...staged])]);
+  const [unstagedOut, stagedOut, head, ids] = await Promise.all([
+    // files whose index content differs from the working tree: the change tree must show the index version
+    git(repo.top, ['diff', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']),
+    // files the commit changes: the base tree must show HEAD's version
+    git(repo.top, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']),
+    run(repo.top, ['rev-parse', '--verify', '-q', 'HEAD']),
+    // every tracked file outside `unstaged` has the index's content on disk, and outside `staged` HEAD's too
+    blobIds(repo, undefined),
+  ]);
+  const unstaged = pathsIn(unstagedOut, repo);
+  const staged = pathsIn(stagedOut, repo);
+  const [indexContent, headContent] = await Promise.all([
+    readObjects(repo, '', [...new Set([...unstaged, ...staged])]),
+    head.status === 0 ? readObjects(repo, 'HEAD', staged) : new Map<string, string | null>(),
+  ]);
   const changeOverlay = new Map<string, string | null>();
   for (const p of unstaged) changeOverlay.set(p, indexContent.get(p) ?? null);
   const baseOverlay = new Map(changeOverlay);
-  const headContent = hasHead ? readObjects(repo, 'HEAD', staged) : new Map<string, string | null>();
   for (const p of staged) baseOverlay.set(p, headContent.get(p) ?? null);
   const disk = new KernelTree(treeRoot);
-  // every tracked file outside `unstaged` has the index's content on disk, and outside `staged` HEAD's too
-  const ids = blobIds(repo, undefined);
   return {
     base: disk.withOverlay(baseOverlay, without(ids, staged)),
     change: disk.withOverlay(changeOverlay, ids),
@@ -135,14 +159,17 @@ export function stagedTrees(treeRoot: string): ChangeTrees {
 }
 
 /** --since REV: base = REV, change = the working tree. */
-export function sinceTrees(treeRoot: string, rev: string): ChangeTrees {
+export async function sinceTrees(treeRoot: string, rev: string): Promise<ChangeTrees> {
   const repo = repoOf(treeRoot);
-  git(repo.top, ['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
-  const changed = pathsIn(git(repo.top, ['diff', rev, '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']), repo);
-  const old = readObjects(repo, rev, changed);
+  await git(repo.top, ['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
+  const [diff, ids] = await Promise.all([
+    git(repo.top, ['diff', rev, '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']),
+    // tracked files outside `changed` have REV's content on disk
+    blobIds(repo, rev),
+  ]);
+  const changed = pathsIn(diff, repo);
+  const old = await readObjects(repo, rev, changed);
   const disk = new KernelTree(treeRoot);
-  // tracked files outside `changed` have REV's content on disk
-  const ids = blobIds(repo, rev);
   return {
     base: disk.withOverlay(new Map(changed.map((p) => [p, old.get(p) ?? null])), ids),
     change: disk.withOverlay(new Map(), without(ids, changed)),

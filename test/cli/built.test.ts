@@ -94,7 +94,7 @@ describe('compiled kvlint', () => {
       import { stagedTrees } from ${d('engine/git.js')};
       import { runCheck } from ${d('engine/check.js')};
       import { loadSettings } from ${d('settings/index.js')};
-      const ch = stagedTrees(${JSON.stringify(repo)});
+      const ch = await stagedTrees(${JSON.stringify(repo)});
       const changed = new Set(ch.changed);
       const common = { selection: { overrides: { SMP: 'n' }, axes: [] }, settings: loadSettings(ch.change), cacheDir: null, jobs: 2, onlyFiles: changed };
       const base = await runCheck({ ...common, tree: ch.base, prefetchFor: { tree: ch.change, changed, addedOrRemoved: false } });

@@ -25,14 +25,14 @@ describe('trees of a change, from git', () => {
   const headA = hashOf('k/a.c');
   const headC = hashOf('k/c.c');
 
-  it('--staged: base shows HEAD, change shows the index; hashes agree with the content shown', () => {
+  it('--staged: base shows HEAD, change shows the index; hashes agree with the content shown', async () => {
     fs.writeFileSync(path.join(repo, 'k/a.c'), 'int a = 1;\n');
     git('add', 'k/a.c');
     const stagedA = hashOf('k/a.c');
     // an unstaged edit on top: neither tree shows it
     fs.writeFileSync(path.join(repo, 'k/a.c'), 'int a = 2;\n');
     fs.writeFileSync(path.join(repo, 'k/c.c'), 'int c = 2;\n');
-    const t = stagedTrees(repo);
+    const t = await stagedTrees(repo);
     expect(t.changed).toEqual(['k/a.c']);
     expect(t.base.readText('k/a.c')).toBe('int a;\n');
     expect(t.base.hash('k/a.c')).toBe(headA);
@@ -46,10 +46,10 @@ describe('trees of a change, from git', () => {
     git('reset', '-q', '--hard');
   });
 
-  it('--since REV: base shows REV, change the working tree, untracked files included', () => {
+  it('--since REV: base shows REV, change the working tree, untracked files included', async () => {
     fs.writeFileSync(path.join(repo, 'k/a.c'), 'int a = 3;\n');
     fs.writeFileSync(path.join(repo, 'k/new.c'), 'int n;\n');
-    const t = sinceTrees(repo, 'HEAD');
+    const t = await sinceTrees(repo, 'HEAD');
     expect(t.changed).toEqual(['k/a.c']);
     expect(t.base.hash('k/a.c')).toBe(headA);
     expect(t.change.hash('k/a.c')).toBe(blobId('int a = 3;\n'));
@@ -59,13 +59,13 @@ describe('trees of a change, from git', () => {
     fs.rmSync(path.join(repo, 'k/new.c'));
   });
 
-  it('takes no hash from git when checkout may convert contents (.gitattributes eol)', () => {
+  it('takes no hash from git when checkout may convert contents (.gitattributes eol)', async () => {
     fs.writeFileSync(path.join(repo, '.gitattributes'), '*.c text eol=crlf\n');
     git('add', '.gitattributes');
     git('commit', '-qm', 'attrs');
     // a file whose bytes on disk differ from its blob: the hash must describe the bytes
     fs.writeFileSync(path.join(repo, 'k/c.c'), 'int c;\r\n');
-    const t = stagedTrees(repo);
+    const t = await stagedTrees(repo);
     expect(t.change.hash('k/c.c')).toBe(blobId(t.change.readText('k/c.c')));
   });
 });

@@ -73,7 +73,7 @@ export const checkCommand: KvCommand = (ctx) => ({
     let change: ChangeTrees | undefined;
     try {
       if (argv.staged || argv.since !== undefined) {
-        change = argv.staged ? stagedTrees(tree.root) : sinceTrees(tree.root, argv.since!);
+        change = argv.staged ? await stagedTrees(tree.root) : await sinceTrees(tree.root, argv.since!);
         // the change's settings decide (a staged .kvlint.json applies to its own commit)
         const changeSettings = loadSettings(change.change, { rules: allRules });
         // tree-wide rules look only at the changed files, in both trees: what they report elsewhere cannot be new
