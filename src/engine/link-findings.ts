@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { UnitFacts } from '../core/facts.js';
 import type { ObjectGraph } from '../core/graph.js';
 import type { KernelTree } from '../tree/tree.js';
+import { sourceFilesUnder } from './unit-cache.js';
 
 /**
  * Findings of link rules (`meta.fingerprintsFromLink`) kept between runs by what they follow from: the link digest
@@ -76,23 +77,9 @@ function linkCodeHash(): string {
   if (codeHash) return codeHash;
   const here = path.dirname(fileURLToPath(import.meta.url));
   const h = createHash('sha1');
-  const walk = (p: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(p, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const f = path.join(p, e.name);
-      if (e.isDirectory()) walk(f);
-      else if (/\.(js|ts)$/.test(e.name)) {
-        h.update(e.name + '\0');
-        h.update(fs.readFileSync(f));
-      }
-    }
-  };
-  for (const d of ['../../rules', '../link', '../core']) walk(path.join(here, d));
+  for (const d of ['../../rules', '../link', '../core']) {
+    for (const f of sourceFilesUnder(path.join(here, d))) h.update(path.basename(f) + '\0').update(fs.readFileSync(f));
+  }
   codeHash = h.digest('hex').slice(0, 16);
   return codeHash;
 }

@@ -485,15 +485,9 @@ function knownFor(rule: Rule<string, RuleOptions>, opts: RunOptions, skipped: Se
   };
 }
 
-/** A rule's per-configuration check on one configuration (an 'off' rule does nothing). */
-function checkConfig(tree: KernelTree, r: ConfigRun, rule: Rule<string, RuleOptions>, opts: RunOptions, out: Diagnostic[], skipped: Set<string>): void {
-  const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
-  const severity = setting?.severity ?? rule.meta.defaultSeverity;
-  if (severity === 'off' || !rule.check) return;
-  const options = resolveOptions(rule.meta.name, rule.defaultOptions, setting?.options);
-  const kconfig = r.kconfig instanceof KconfigModel ? r.kconfig : undefined;
-  const ctx: Parameters<NonNullable<typeof rule.check>>[0] = {
-    tree,
+/** What rules see of a configuration run (its link resolved when first read). */
+function viewOf(r: ConfigRun): ConfigView {
+  const v: ConfigView = {
     config: r.config,
     ref: r.ref,
     graph: r.graph,
@@ -501,12 +495,21 @@ function checkConfig(tree: KernelTree, r: ConfigRun, rule: Rule<string, RuleOpti
     get link() {
       return r.link;
     },
-    options,
     stageDiagnostics: r.stageDiagnostics,
     files: r.files,
-    ...(kconfig ? { kconfig } : {}),
-    ...knownFor(rule, opts, skipped),
   };
+  if (r.kconfig instanceof KconfigModel) v.kconfig = r.kconfig;
+  return v;
+}
+
+/** A rule's per-configuration check on one configuration (an 'off' rule does nothing). */
+function checkConfig(tree: KernelTree, r: ConfigRun, rule: Rule<string, RuleOptions>, opts: RunOptions, out: Diagnostic[], skipped: Set<string>): void {
+  const setting = opts.ruleSettings?.[rule.meta.code] ?? opts.ruleSettings?.[rule.meta.name];
+  const severity = setting?.severity ?? rule.meta.defaultSeverity;
+  if (severity === 'off' || !rule.check) return;
+  const options = resolveOptions(rule.meta.name, rule.defaultOptions, setting?.options);
+  // Object.assign, not a spread: the view's link stays a getter (resolved only if the rule reads it)
+  const ctx: Parameters<NonNullable<typeof rule.check>>[0] = Object.assign(viewOf(r), { tree, options }, knownFor(rule, opts, skipped));
   const before = out.length;
   rule.check(ctx, (f) => out.push(toDiagnostic(rule, severity, r.ref, f)));
   r.findings.push(...out.slice(before));
@@ -521,21 +524,7 @@ function runLevelFindings<K extends KconfigHandle>(
   skipped: Set<string>,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const configs: ConfigView[] = runs.map((r) => {
-    const v: ConfigView = {
-      config: r.config,
-      ref: r.ref,
-      graph: r.graph,
-      facts: r.facts,
-      get link() {
-        return r.link;
-      },
-      stageDiagnostics: r.stageDiagnostics,
-      files: r.files,
-    };
-    if (r.kconfig instanceof KconfigModel) v.kconfig = r.kconfig;
-    return v;
-  });
+  const configs: ConfigView[] = runs.map(viewOf);
   const all = runs.map((r) => r.ref);
   for (const rule of rules) {
     if (!rule.checkRun || runs.length === 0) continue;

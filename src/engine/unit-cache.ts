@@ -373,6 +373,26 @@ export class DiskCache {
   }
 }
 
+/** The .js/.ts files under `dir`, depth first in name order (what a code hash covers); none if it does not exist. */
+export function sourceFilesUnder(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (p: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(p, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const f = path.join(p, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (/\.(js|ts)$/.test(e.name)) files.push(f);
+    }
+  };
+  walk(dir);
+  return files;
+}
+
 /**
  * `dir` as the cache directory of a run on `tree`: an InputError when it lies inside the tree, which kvlint never
  * writes into (unit files, packs, Kbuild graphs, Kconfig models and transpiled user rules all go there).
@@ -412,23 +432,7 @@ export function analysisCodeHash(): string {
   h.update(`format ${STORED_FORMAT}\n`);
   const self = fileURLToPath(import.meta.url);
   const files = [path.join(here, '../core/facts' + path.extname(self))];
-  for (const d of ['../cpp', '../c', '../toolchain']) {
-    const dir = path.join(here, d);
-    const walk = (p: string): void => {
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(p, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        const f = path.join(p, e.name);
-        if (e.isDirectory()) walk(f);
-        else if (/\.(js|ts)$/.test(e.name)) files.push(f);
-      }
-    };
-    walk(dir);
-  }
+  for (const d of ['../cpp', '../c', '../toolchain']) files.push(...sourceFilesUnder(path.join(here, d)));
   for (const f of files) {
     h.update(f.slice(here.length));
     h.update(fs.readFileSync(f));
