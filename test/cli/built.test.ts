@@ -28,6 +28,19 @@ describe('compiled kvlint', () => {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
+  /** A git repository of the bundled tree (committed) whose zram_drv.c now calls mem_init (a new X001), unstaged. */
+  function repoWithNewCall(name: string) {
+    const repo = path.join(dir, name);
+    fs.cpSync(bundledTreePath(), repo, { recursive: true });
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: repo });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const zram = path.join(repo, 'drivers/staging/zram/zram_drv.c');
+    fs.writeFileSync(zram, fs.readFileSync(zram, 'utf8').replace('static int __init zram_init(void)\n{', 'extern void mem_init(void);\n\nstatic int __init zram_init(void)\n{\n\tmem_init();'));
+    return { repo, git };
+  }
+
   it('gives the same findings with a worker pool as in one thread', () => {
     const one = kvlint(['check', bundledTreePath(), '--jobs', '1', '--no-cache', '--format', 'json']);
     const two = kvlint(['check', bundledTreePath(), '--jobs', '2', '--no-cache', '--format', 'json']);
@@ -53,15 +66,7 @@ describe('compiled kvlint', () => {
   });
 
   it('--staged with workers: the change units analysed ahead of time give exactly the staged finding', () => {
-    const repo = path.join(dir, 'staged-repo');
-    fs.cpSync(bundledTreePath(), repo, { recursive: true });
-    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: repo });
-    git('init', '-q');
-    git('add', '.');
-    git('commit', '-qm', 'base');
-    const zram = path.join(repo, 'drivers/staging/zram/zram_drv.c');
-    const text = fs.readFileSync(zram, 'utf8');
-    fs.writeFileSync(zram, text.replace('static int __init zram_init(void)\n{', 'extern void mem_init(void);\n\nstatic int __init zram_init(void)\n{\n\tmem_init();'));
+    const { repo, git } = repoWithNewCall('staged-repo');
     git('add', 'drivers/staging/zram/zram_drv.c');
     // a header too: every unit including it is analysed again for the change
     const glue = path.join(repo, 'arch/arm/include/asm/glue.h');
@@ -78,14 +83,7 @@ describe('compiled kvlint', () => {
   });
 
   it('UnitPrefetch: the change unit comes from the prefetch thread, the same as analysed in the change run', () => {
-    const repo = path.join(dir, 'prefetch-repo');
-    fs.cpSync(bundledTreePath(), repo, { recursive: true });
-    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: repo });
-    git('init', '-q');
-    git('add', '.');
-    git('commit', '-qm', 'base');
-    const zram = path.join(repo, 'drivers/staging/zram/zram_drv.c');
-    fs.writeFileSync(zram, fs.readFileSync(zram, 'utf8').replace('static int __init zram_init(void)\n{', 'extern void mem_init(void);\n\nstatic int __init zram_init(void)\n{\n\tmem_init();'));
+    const { repo, git } = repoWithNewCall('prefetch-repo');
     git('add', 'drivers/staging/zram/zram_drv.c');
     const d = (p: string) => JSON.stringify(path.join(dir, 'dist/src', p));
     // the base run gives the job to the thread and then runs to its end without the main thread returning to its
