@@ -32,8 +32,12 @@ export interface CachedUnit {
   env?: string;
 }
 
-/** compile commands as text (the same command objects come back for each configuration sharing a Kbuild graph) */
-const cmdText = new WeakMap<CompileCommand, string>();
+/**
+ * compile commands by a hash of their text (the same command objects come back for each configuration sharing a
+ * Kbuild graph, and for every object built with the same command): a key holds 24 hex digits instead of the whole
+ * command (on Linux ARM the commands were 8 MB of a pack's 16 MB header)
+ */
+const cmdIds = new WeakMap<CompileCommand, string>();
 
 /** Values of the externally supplied macros in one configuration: name -> replacement text, null when undefined. */
 export type MacroEnv = (name: string) => string | null;
@@ -94,8 +98,8 @@ export class UnitCache {
   ) {}
 
   static key(object: string, cmd: CompileCommand): string {
-    let c = cmdText.get(cmd);
-    if (c === undefined) cmdText.set(cmd, (c = JSON.stringify(cmd)));
+    let c = cmdIds.get(cmd);
+    if (c === undefined) cmdIds.set(cmd, (c = createHash('sha1').update(JSON.stringify(cmd)).digest('hex').slice(0, 24)));
     return object + '\0' + c;
   }
 
