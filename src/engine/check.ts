@@ -15,7 +15,7 @@ import { LinkFindingsCache } from './link-findings.js';
 import { type MatrixEntry, buildMatrix } from './matrix.js';
 import { type RunOptions, type RunResult, runMatrix } from './pipeline.js';
 import { DiskCache, UnitCache, cacheDirFor, defaultCacheDir } from './unit-cache.js';
-import { UnitPrefetch, type WorkerTreeSpec, adaptiveRunner } from './unit-runner.js';
+import { PrefetchHints, UnitPrefetch, type WorkerTreeSpec, adaptiveRunner } from './unit-runner.js';
 
 function overlayId(tree: KernelTree): string {
   const h = createHash('sha1');
@@ -121,7 +121,9 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   let prefetch: UnitPrefetch | undefined;
   if (opts.prefetchFor && !opts.prefetchFor.tree.inMemory) {
     const p = opts.prefetchFor;
-    runOpts.prefetch = prefetch = new UnitPrefetch(specOf(p.tree), p.changed, p.addedOrRemoved, threshold);
+    const hints = disk ? new PrefetchHints(path.join(cacheDir!, 'prefetch', createHash('sha1').update(opts.tree.root).digest('hex').slice(0, 16) + '.json')) : undefined;
+    runOpts.prefetch = prefetch = new UnitPrefetch(specOf(p.tree), p.changed, p.addedOrRemoved, threshold, hints);
+    prefetch.speculate();
   }
   try {
     const run = await runMatrix(opts.tree, matrix, stages, runOpts);

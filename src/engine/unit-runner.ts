@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { UnitFacts } from '../core/facts.js';
@@ -325,6 +326,44 @@ export function prestartPrefetchWorker(): void {
   }
 }
 
+interface HintFile {
+  units: number;
+  arch: string;
+  autoconf: string;
+  jobs: UnitJob[];
+}
+
+/** The last prefetch's jobs, by source (`<cache>/prefetch/<tree>.json`, outside the tree). */
+export class PrefetchHints {
+  constructor(private readonly file: string) {}
+
+  read(): HintFile | undefined {
+    try {
+      return JSON.parse(fs.readFileSync(this.file, 'utf8')) as HintFile;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keep `jobs` (with the configuration they were for) for the next run; other sources' jobs stay, up to 64. */
+  record(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
+    const old = this.read();
+    const same = old && old.arch === ctx.arch && old.autoconf === ctx.autoconf;
+    const sources = new Set(jobs.map((j) => j.source));
+    const kept = same ? old.jobs.filter((j) => !sources.has(j.source)) : [];
+    const h: HintFile = { units, arch: ctx.arch, autoconf: ctx.autoconf, jobs: [...jobs, ...kept].slice(0, 64) };
+    if (same && JSON.stringify(h.jobs) === JSON.stringify(old.jobs) && old.units === units) return;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(h));
+      fs.renameSync(tmp, this.file);
+    } catch {
+      /* only slower next time */
+    }
+  }
+}
+
 /** A message to the prefetch worker (src/engine/prefetch-worker.ts): units to analyse for the change tree. */
 export interface PrefetchMessage extends WorkerTask {
   memo: boolean;
@@ -360,7 +399,30 @@ export class UnitPrefetch {
     readonly addedOrRemoved: boolean,
     /** configurations with fewer units are not worth a worker thread (its start costs more than the overlap saves) */
     private readonly minUnits: number,
+    /** the jobs of the previous prefetch, to start this one's before the configuration is known (`speculate`) */
+    private readonly hints?: PrefetchHints,
   ) {}
+
+  /**
+   * Start, right away, the jobs the previous run gave this thread for sources this change touches: the same object,
+   * command and configuration (autoconf.h) as then, which is what a pre-commit run finds unless Kconfig or the
+   * makefiles changed in between. The base run then posts the real jobs; an identical one is already under way
+   * (ids match), a different one is analysed after it and the guess is left unused.
+   */
+  speculate(): void {
+    if (this.addedOrRemoved || !this.hints || !workerPoolAvailable()) return;
+    const h = this.hints.read();
+    if (!h || h.units < this.minUnits) return;
+    const jobs = h.jobs.filter((j) => this.changed.has(j.source));
+    if (jobs.length) this.post(jobs, { arch: h.arch, autoconf: h.autoconf }, h.units);
+    this.speculated = jobs.length;
+  }
+
+  /** jobs started by `speculate`, and jobs given to the thread in all (each unit at most once) */
+  speculated = 0;
+  get posted(): number {
+    return this.sent;
+  }
 
   /** autoconf.h texts (~100 KB on Linux) by a short hash: job ids must not copy them */
   private readonly envIds = new Map<string, string>();
@@ -416,6 +478,11 @@ export class UnitPrefetch {
    */
   start(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
     if (jobs.length === 0 || units < this.minUnits || !workerPoolAvailable()) return;
+    this.hints?.record(jobs, ctx, units);
+    this.post(jobs, ctx, units);
+  }
+
+  private post(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
     if (this.pending.size + jobs.length > UnitPrefetch.MAX_UNITS) return;
     const todo = jobs.filter((j) => !this.pending.has(this.id(j, ctx)));
     if (todo.length === 0) return;

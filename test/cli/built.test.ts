@@ -112,6 +112,45 @@ describe('compiled kvlint', () => {
     expect(out.x001.filter((f) => f.includes('mem_init'))).toHaveLength(1);
   });
 
+  it('UnitPrefetch: the next run starts the previous run\'s job for the same source before its configuration is known', () => {
+    const { repo, git } = repoWithNewCall('speculate-repo');
+    const zram = path.join(repo, 'drivers/staging/zram/zram_drv.c');
+    const text = fs.readFileSync(zram, 'utf8');
+    const d = (p: string) => JSON.stringify(path.join(dir, 'dist/src', p));
+    const script = `
+      import * as fs from 'node:fs';
+      import { execFileSync } from 'node:child_process';
+      import { stagedTrees } from ${d('engine/git.js')};
+      import { runCheck } from ${d('engine/check.js')};
+      import { loadSettings } from ${d('settings/index.js')};
+      const repo = ${JSON.stringify(repo)};
+      const cacheDir = ${JSON.stringify(path.join(dir, 'speculate-cache'))};
+      const out = [];
+      for (const n of [1, 2]) {
+        fs.writeFileSync(${JSON.stringify(zram)}, ${JSON.stringify(text)} + '\\n/* change ' + n + ' */\\n');
+        execFileSync('git', ['add', 'drivers/staging/zram/zram_drv.c'], { cwd: repo });
+        const ch = await stagedTrees(repo);
+        const changed = new Set(ch.changed);
+        const common = { selection: { overrides: { SMP: 'n' }, axes: [] }, settings: loadSettings(ch.change), cacheDir, jobs: 2, onlyFiles: changed };
+        const base = await runCheck({ ...common, tree: ch.base, prefetchFor: { tree: ch.change, changed, addedOrRemoved: false }, fingerprintsOnly: true });
+        const reuse = { result: base.run, changed, addedOrRemoved: false, newOnly: true };
+        const change = await runCheck({ ...common, tree: ch.change, prefetched: base.prefetch, cache: base.run.cache.derive(ch.change, ch.changed), reuse });
+        out.push({ speculated: base.prefetch.speculated, posted: base.prefetch.posted, prefetched: change.run.runs.map((r) => r.stats.prefetched), x001: change.diagnostics.filter((x) => x.code === 'X001').length });
+      }
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: dir });
+    expect(r.stderr).toBe('');
+    const [first, second] = JSON.parse(r.stdout) as { speculated: number; posted: number; prefetched: number[]; x001: number }[];
+    // the first run has nothing to go by; the second starts the same job at once, and the base run's job is that one
+    expect(first).toMatchObject({ speculated: 0, posted: 1, prefetched: [1] });
+    expect(second).toMatchObject({ speculated: 1, posted: 1, prefetched: [1] });
+    // the staged change calls mem_init (a new X001) in both runs; the comment changes nothing else
+    expect(first!.x001).toBeGreaterThan(0);
+    expect(second!.x001).toBe(first!.x001);
+    void git;
+  });
+
   it('the worker pool works when node was started with --input-type=module -e (workers inherit node options)', () => {
     const main = path.join(dir, 'dist/src/cli/main.js');
     const script = `import { main } from ${JSON.stringify(main)}; process.exitCode = await main(process.argv.slice(1));`;
