@@ -69,6 +69,11 @@ export interface CheckResult {
   durationMs: number;
 }
 
+/** Where the last prefetch of the tree at `root` is kept (UnitPrefetch.speculate). */
+export function prefetchHints(cacheDir: string, root: string): PrefetchHints {
+  return new PrefetchHints(path.join(cacheDir, 'prefetch', createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 16) + '.json'));
+}
+
 /** Below this many units per configuration, starting workers costs more than it saves. */
 const WORKER_THRESHOLD = 400;
 
@@ -121,7 +126,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   let prefetch: UnitPrefetch | undefined;
   if (opts.prefetchFor && !opts.prefetchFor.tree.inMemory) {
     const p = opts.prefetchFor;
-    const hints = disk ? new PrefetchHints(path.join(cacheDir!, 'prefetch', createHash('sha1').update(opts.tree.root).digest('hex').slice(0, 16) + '.json')) : undefined;
+    const hints = disk ? prefetchHints(cacheDir!, opts.tree.root) : undefined;
     runOpts.prefetch = prefetch = new UnitPrefetch(specOf(p.tree), p.changed, p.addedOrRemoved, threshold, hints);
     prefetch.speculate();
   }

@@ -337,6 +337,11 @@ interface HintFile {
 export class PrefetchHints {
   constructor(private readonly file: string) {}
 
+  /** a run of this tree prefetched before (trees too small for a thread never record any) */
+  exists(): boolean {
+    return fs.existsSync(this.file);
+  }
+
   read(): HintFile | undefined {
     try {
       return JSON.parse(fs.readFileSync(this.file, 'utf8')) as HintFile;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../core/types.js';
-import { type CheckOptions, type CheckResult, runCheck } from '../../engine/check.js';
+import { type CheckOptions, type CheckResult, prefetchHints, runCheck } from '../../engine/check.js';
 import { defaultCacheDir } from '../../engine/unit-cache.js';
 import { prestartPrefetchWorker } from '../../engine/unit-runner.js';
 import { loadUserRules, userRulesEnabled } from '../../engine/user-rules.js';
@@ -51,8 +51,12 @@ export const checkCommand: KvCommand = (ctx) => ({
     const io = ctx.io;
     if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1)) throw new UsageError('--jobs expects a positive integer');
     const { tree, ...where } = treeFromArgv(argv, io.cwd);
-    // the thread that analyses a change's units ahead of time loads its code while git, Kconfig and Kbuild run
-    if ((argv.staged || argv.since !== undefined) && argv.jobs !== 1 && !tree.inMemory) prestartPrefetchWorker();
+    // the thread that analyses a change's units ahead of time loads its code while git, Kconfig and Kbuild run — on a
+    // tree whose earlier runs used one (a small tree's never do)
+    const cacheDirArg = argv.cache === false ? null : argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env);
+    if ((argv.staged || argv.since !== undefined) && argv.jobs !== 1 && !tree.inMemory && cacheDirArg && prefetchHints(cacheDirArg, tree.root).exists()) {
+      prestartPrefetchWorker();
+    }
     // users' own rules (.kvlint/rules/*.ts) only when asked: running them runs code from the tree
     const user = userRulesEnabled(argv['user-rules'], io.env)
       ? await loadUserRules(tree, { cacheDir: argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env), taken: rules })
@@ -64,7 +68,7 @@ export const checkCommand: KvCommand = (ctx) => ({
     if (user) common.userRules = user.rules.map((u) => u.rule);
     if (argv.rule) common.only = argv.rule;
     if (argv.jobs !== undefined) common.jobs = argv.jobs;
-    common.cacheDir = argv.cache === false ? null : argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env);
+    common.cacheDir = cacheDirArg;
     const progress = progressReporter(io, argv.quiet ?? false);
     if (progress) common.onProgress = progress.update;
 
