@@ -69,7 +69,8 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
   };
   const remaining = libs.filter((o) => facts.has(o));
   for (const o of libs) if (!facts.has(o)) missingFacts.push(o);
-  for (let changed = true; changed; ) {
+  // (nothing to pull when every lib object is linked whole: no scan of every reference then)
+  for (let changed = remaining.length > 0; changed; ) {
     changed = false;
     const need = undefinedNow();
     for (let i = 0; i < remaining.length; i++) {
