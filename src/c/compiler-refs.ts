@@ -31,10 +31,12 @@ export interface CompilerModel {
   mcount: string | undefined;
 }
 
-export function compilerModel(arch: string, flags: readonly string[]): CompilerModel {
+export function compilerModel(arch: string, flags: readonly string[], perTaskStackProtector = false): CompilerModel {
   const target = targetFor(arch);
   let stackProtector: CompilerModel['stackProtector'] = 'none';
-  let stackGuard: CompilerModel['stackGuard'] = arch === 'x86' ? 'tls' : 'global';
+  // a per-task canary (CONFIG_STACKPROTECTOR_PER_TASK) is what the arch's prepare recipe sets up when the compile
+  // command does not say (its flags come from a recipe kvlint does not run)
+  let stackGuard: CompilerModel['stackGuard'] = arch === 'x86' ? 'tls' : !perTaskStackProtector ? 'global' : arch === 'arm64' ? 'sysreg' : 'tls';
   let autoVarInit: CompilerModel['autoVarInit'];
   let armUnwind = false;
   let mcount: string | undefined;

@@ -21,6 +21,11 @@ export interface UnitInfo {
   arch?: string;
   /** the compile command's other flags (CompileCommand.flags): -fstack-protector*, -funwind-tables, … */
   flags?: readonly string[];
+  /**
+   * CONFIG_STACKPROTECTOR_PER_TASK=y: the canary is the task's (arm, arm64 and riscv add -mstack-protector-guard=tls or
+   * sysreg, or arm's per-task gcc plugin, in a prepare recipe — kbuild runs no recipe, B007), never __stack_chk_guard
+   */
+  perTaskStackProtector?: boolean;
 }
 
 /**
@@ -46,7 +51,7 @@ export function extractCFacts(ts: TokenStream, unit: UnitInfo & { arch: string }
     for (const s of a.strings) text += toks.str(s) ?? '';
     gas.feedText(text, a.tok);
   }
-  const model = compilerModel(unit.arch, unit.flags ?? []);
+  const model = compilerModel(unit.arch, unit.flags ?? [], unit.perTaskStackProtector ?? false);
   const reach = new Reach(p, gas, model);
   const dbg = process.env.KVLINT_DEBUG_REACH;
   if (dbg) reach.debug = { match: new RegExp(dbg), log: (m) => process.stderr.write(m + '\n') };

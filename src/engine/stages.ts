@@ -37,7 +37,7 @@ export interface Stages<K extends KconfigHandle = KconfigHandle> {
   preprocess(tree: KernelTree, file: string, opts: { cmd: CompileCommand; autoconf: string; compiler: CompilerView; memo?: boolean }): PreprocessOutput;
   extractFacts(
     ts: TokenStream,
-    unit: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string; arch: string; flags: readonly string[] },
+    unit: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string; arch: string; flags: readonly string[]; perTaskStackProtector?: boolean },
   ): UnitFacts;
   resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitFacts>): LinkResult;
 }

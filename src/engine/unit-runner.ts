@@ -106,17 +106,33 @@ function analyseUnitOrThrow<K extends KconfigHandle>(
     arch,
     flags: job.cmd.flags,
   };
+  const perTask = perTaskStackProtector(autoconf);
+  if (perTask) unit.perTaskStackProtector = true;
   if (job.module !== undefined) unit.module = job.module;
   const facts = stages.extractFacts(pp.tokens, unit);
   return {
     object: job.object,
-    footprint: [...pp.footprint],
+    // the facts of C depend on CONFIG_STACKPROTECTOR_PER_TASK (the canary's place): part of what the unit looked at
+    footprint: job.cmd.language === 'c' && !pp.footprint.has(PER_TASK) ? [...pp.footprint, [PER_TASK, perTask ? '1' : null]] : [...pp.footprint],
     facts,
     diagnostics: pp.diagnostics,
     gaps: [...compiler.gaps, ...pp.gaps],
     includes: pp.includes,
     ms: { cpp: t1 - t0, facts: performance.now() - t1 },
   };
+}
+
+const PER_TASK = 'CONFIG_STACKPROTECTOR_PER_TASK';
+let lastAutoconf: string | undefined;
+let lastPerTask = false;
+
+/** CONFIG_STACKPROTECTOR_PER_TASK=y in this autoconf.h (remembered for the last one: every unit of a run asks). */
+function perTaskStackProtector(autoconf: string): boolean {
+  if (autoconf !== lastAutoconf) {
+    lastAutoconf = autoconf;
+    lastPerTask = /^#define CONFIG_STACKPROTECTOR_PER_TASK 1$/m.test(autoconf);
+  }
+  return lastPerTask;
 }
 
 /** Runs batches of unit jobs for one configuration. */

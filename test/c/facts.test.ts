@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UnitFacts } from '../../src/core/facts.js';
+import { compilerModel } from '../../src/c/compiler-refs.js';
 import { haveCommand } from '../support/linux.js';
 import { parseNm } from '../support/nm.js';
 import { ARM_FLAGS, binding, cFacts as rawCFacts, globals, undef } from './helpers.js';
@@ -374,6 +375,19 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     const f = cFacts(`struct big { int a[20]; }; void cp(struct big *d, struct big *s) { *d = *s; }`);
     expect(undef(f)).toEqual(['memcpy']);
     expect(undef(cFacts(`struct small { int a[4]; }; void cp(struct small *d, struct small *s) { *d = *s; }`))).toEqual([]);
+  });
+
+  it('stack protector guard: global unless the command or CONFIG_STACKPROTECTOR_PER_TASK says per task', () => {
+    const src = `extern void g(char *); void f(void) { char buf[16]; g(buf); }`;
+    const flags = ['-fstack-protector-strong'];
+    // kbuild's own commands lack the flag arch/arm's prepare recipe adds (-mstack-protector-guard=tls): the
+    // configuration says where the canary is
+    expect(undef(rawCFacts(src, { flags }))).toEqual(['__stack_chk_fail', '__stack_chk_guard', 'g']);
+    expect(undef(rawCFacts(src, { flags, perTaskStackProtector: true }))).toEqual(['__stack_chk_fail', 'g']);
+    for (const arch of ['arm', 'arm64', 'riscv']) expect(compilerModel(arch, flags, true).stackGuard).not.toBe('global');
+    expect(compilerModel('arm64', flags, true).stackGuard).toBe('sysreg');
+    // an explicit flag wins
+    expect(compilerModel('arm', [...flags, '-mstack-protector-guard=global'], true).stackGuard).toBe('global');
   });
 
   it('stack protector (strong, TLS guard): local arrays and escaping addresses', () => {

@@ -6,7 +6,7 @@ import { tokensFromPreprocessed } from '../support/gcc-e.js';
 export const ARM_FLAGS = ['-funwind-tables', '-fstack-protector-strong', '-mstack-protector-guard=tls', '-ftrivial-auto-var-init=zero', '-O2'];
 
 /** facts of already-preprocessed C text (written as gcc -E would print it) */
-export function cFacts(src: string, opts: { arch?: string; flags?: string[]; object?: string } = {}): UnitFacts {
+export function cFacts(src: string, opts: { arch?: string; flags?: string[]; object?: string; perTaskStackProtector?: boolean } = {}): UnitFacts {
   const ts = tokensFromPreprocessed(src);
   return extractFacts(ts, {
     object: opts.object ?? 'unit.o',
@@ -14,6 +14,7 @@ export function cFacts(src: string, opts: { arch?: string; flags?: string[]; obj
     language: 'c',
     arch: opts.arch ?? 'arm',
     flags: opts.flags ?? [],
+    ...(opts.perTaskStackProtector ? { perTaskStackProtector: true } : {}),
   });
 }
 
