@@ -31,6 +31,21 @@ export interface CompilerModel {
   mcount: string | undefined;
 }
 
+let lastAutoconf: string | undefined;
+let lastPerTask = false;
+
+/**
+ * CONFIG_STACKPROTECTOR_PER_TASK=y in this autoconf.h: the configuration's answer to where the canary lives when the
+ * compile command does not say (remembered for the last text: every unit of a run asks).
+ */
+export function perTaskStackProtector(autoconf: string): boolean {
+  if (autoconf !== lastAutoconf) {
+    lastAutoconf = autoconf;
+    lastPerTask = /^#define CONFIG_STACKPROTECTOR_PER_TASK 1$/m.test(autoconf);
+  }
+  return lastPerTask;
+}
+
 export function compilerModel(arch: string, flags: readonly string[], perTaskStackProtector = false): CompilerModel {
   const target = targetFor(arch);
   let stackProtector: CompilerModel['stackProtector'] = 'none';

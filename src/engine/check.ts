@@ -14,7 +14,7 @@ import { defaultStages } from './default-stages.js';
 import { LinkFindingsCache } from './link-findings.js';
 import { type MatrixEntry, buildMatrix } from './matrix.js';
 import { type RunOptions, type RunResult, runMatrix } from './pipeline.js';
-import { DiskCache, UnitCache, cacheDirFor, defaultCacheDir } from './unit-cache.js';
+import { DiskCache, UnitCache, cacheDirFor, defaultCacheDir, treeCacheDir } from './unit-cache.js';
 import { PrefetchHints, UnitPrefetch, type WorkerTreeSpec, adaptiveRunner } from './unit-runner.js';
 
 function overlayId(tree: KernelTree): string {
@@ -71,7 +71,7 @@ export interface CheckResult {
 
 /** Where the last prefetch of the tree at `root` is kept (UnitPrefetch.speculate). */
 export function prefetchHints(cacheDir: string, root: string): PrefetchHints {
-  return new PrefetchHints(path.join(cacheDir, 'prefetch', createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 16) + '.json'));
+  return new PrefetchHints(treeCacheDir(cacheDir, 'prefetch', root) + '.json');
 }
 
 /** Below this many units per configuration, starting workers costs more than it saves. */
@@ -99,7 +99,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const disk = cacheDir !== null && !opts.tree.inMemory ? new DiskCache(cacheDir, opts.tree.root) : undefined;
   const cache = opts.cache ?? new UnitCache(disk, opts.tree);
   // derived tables rules keep per tree (e.g. every Kconfig symbol of every arch, for K001) survive the run
-  if (disk) opts.tree.persistMemos(path.join(cacheDir!, 'memos', createHash('sha1').update(opts.tree.root).digest('hex').slice(0, 16)));
+  if (disk) opts.tree.persistMemos(treeCacheDir(cacheDir!, 'memos', opts.tree.root));
   const runOpts: RunOptions = { rules, ruleSettings, cache };
   // built-in link rules only: their code is part of the key of what is kept (users' rules always run)
   runOpts.linkFindings = {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BuiltObject, CompileCommand, ObjectGraph } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
+import { treeCacheDir } from './unit-cache.js';
 
 /**
  * Kbuild graphs kept between runs (outside the tree): evaluating Linux's ~2000 makefiles costs most of a second,
@@ -71,7 +72,7 @@ export class KbuildCache {
   private readonly dir: string;
 
   constructor(cacheDir: string, treeRoot: string) {
-    this.dir = path.join(cacheDir, 'kbuild', createHash('sha1').update(path.resolve(treeRoot)).digest('hex').slice(0, 16));
+    this.dir = treeCacheDir(cacheDir, 'kbuild', treeRoot);
   }
 
   private file(key: string): string {

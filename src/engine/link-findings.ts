@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { UnitFacts } from '../core/facts.js';
 import type { ObjectGraph } from '../core/graph.js';
 import type { KernelTree } from '../tree/tree.js';
-import { sourceFilesUnder } from './unit-cache.js';
+import { sourceFilesUnder, treeCacheDir } from './unit-cache.js';
 
 /**
  * Findings of link rules (`meta.fingerprintsFromLink`) kept between runs by what they follow from: the link digest
@@ -99,8 +99,7 @@ export class LinkFindingsCache {
   static readonly KEEP = 64;
 
   constructor(cacheDir: string, treeRoot: string) {
-    const tree = createHash('sha1').update(path.resolve(treeRoot)).digest('hex').slice(0, 16);
-    this.dir = path.join(cacheDir, 'links', tree, linkCodeHash());
+    this.dir = path.join(treeCacheDir(cacheDir, 'links', treeRoot), linkCodeHash());
   }
 
   /** `rules`: the link rules' identity (codes, severities, options); `digests`: each configuration's link digest */

@@ -308,7 +308,7 @@ export class DiskCache {
   private readonly code: string;
 
   constructor(cacheDir: string, treeRoot: string) {
-    this.dir = path.join(cacheDir, 'units', createHash('sha1').update(path.resolve(treeRoot)).digest('hex').slice(0, 16));
+    this.dir = treeCacheDir(cacheDir, 'units', treeRoot);
     this.code = analysisCodeHash();
   }
 
@@ -375,6 +375,11 @@ export class DiskCache {
       /* a cache that cannot be written is only slower */
     }
   }
+}
+
+/** `<cacheDir>/<kind>/<hash of the tree's path>`: where each kind of cache keeps what it knows of one tree. */
+export function treeCacheDir(cacheDir: string, kind: string, treeRoot: string): string {
+  return path.join(cacheDir, kind, createHash('sha1').update(path.resolve(treeRoot)).digest('hex').slice(0, 16));
 }
 
 /** The .js/.ts files under `dir`, depth first in name order (what a code hash covers); none if it does not exist. */

@@ -7,6 +7,7 @@ import type { UnitFacts } from '../core/facts.js';
 import type { CompileCommand } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
+import { perTaskStackProtector } from '../c/compiler-refs.js';
 import type { KconfigHandle, Stages } from './stages.js';
 import { UnitCache } from './unit-cache.js';
 
@@ -123,17 +124,6 @@ function analyseUnitOrThrow<K extends KconfigHandle>(
 }
 
 const PER_TASK = 'CONFIG_STACKPROTECTOR_PER_TASK';
-let lastAutoconf: string | undefined;
-let lastPerTask = false;
-
-/** CONFIG_STACKPROTECTOR_PER_TASK=y in this autoconf.h (remembered for the last one: every unit of a run asks). */
-function perTaskStackProtector(autoconf: string): boolean {
-  if (autoconf !== lastAutoconf) {
-    lastAutoconf = autoconf;
-    lastPerTask = /^#define CONFIG_STACKPROTECTOR_PER_TASK 1$/m.test(autoconf);
-  }
-  return lastPerTask;
-}
 
 /** Runs batches of unit jobs for one configuration. */
 export interface UnitRunner {

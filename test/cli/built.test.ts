@@ -113,7 +113,7 @@ describe('compiled kvlint', () => {
   });
 
   it('UnitPrefetch: the next run starts the previous run\'s job for the same source before its configuration is known', () => {
-    const { repo, git } = repoWithNewCall('speculate-repo');
+    const { repo } = repoWithNewCall('speculate-repo');
     const zram = path.join(repo, 'drivers/staging/zram/zram_drv.c');
     const text = fs.readFileSync(zram, 'utf8');
     const d = (p: string) => JSON.stringify(path.join(dir, 'dist/src', p));
@@ -148,7 +148,6 @@ describe('compiled kvlint', () => {
     // the staged change calls mem_init (a new X001) in both runs; the comment changes nothing else
     expect(first!.x001).toBeGreaterThan(0);
     expect(second!.x001).toBe(first!.x001);
-    void git;
   });
 
   it('the worker pool works when node was started with --input-type=module -e (workers inherit node options)', () => {

@@ -59,7 +59,7 @@ export const checkCommand: KvCommand = (ctx) => ({
     }
     // users' own rules (.kvlint/rules/*.ts) only when asked: running them runs code from the tree
     const user = userRulesEnabled(argv['user-rules'], io.env)
-      ? await loadUserRules(tree, { cacheDir: argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env), taken: rules })
+      ? await loadUserRules(tree, { cacheDir: cacheDirArg ?? defaultCacheDir(io.env), taken: rules })
       : undefined;
     if (user && user.errors.length > 0) throw user.errors[0]!;
     const allRules = [...rules, ...(user?.rules.map((u) => u.rule) ?? [])];
