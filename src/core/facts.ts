@@ -89,7 +89,7 @@ export interface LinkResult {
   vmlinux: {
     exports: (ExportFact & { object: string })[];
     /** defined global symbols of built-in objects: name -> definition */
-    defined: Map<string, SymbolDef & { object: string }>;
+    defined: ReadonlyMap<string, SymbolDef & { object: string }>;
     /** references of built-in objects that no built-in object defines (the vmlinux link failure class) */
     unresolved: ResolvedRef[];
     /** lib-y objects linked because something needed them (archive semantics) */

@@ -17,7 +17,7 @@ export const I = Symbol('index');
  * includes every field (toJSON).
  */
 export abstract class Lazy {
-  // symbol keys: invisible to JSON, Object.keys and for…in, and read through the prototype chain by `extend`ed copies
+  // symbol keys: invisible to JSON, Object.keys and for…in; own properties, copied by `extend`
   declare readonly [U]: LazySource<unknown>;
   declare readonly [I]: number;
   constructor(u: LazySource<unknown>, i: number) {
@@ -27,18 +27,19 @@ export abstract class Lazy {
   protected abstract rest(): Record<string, unknown>;
   toJSON(): Record<string, unknown> {
     const o: Record<string, unknown> = {};
-    // inherited enumerable fields too: those of the object an `extend`ed copy inherits from
     for (const k in this) o[k] = this[k];
     return { ...o, ...this.rest() };
   }
 }
 
 /**
- * `{ ...base, ...extra }` that keeps the lazy fields of a packed facts object (without reading them): the result
- * inherits from `base`. For plain objects it is the spread.
+ * `{ ...base, ...extra }` that keeps the lazy fields of a packed facts object (without reading them): the result is
+ * another object of `base`'s class with its own fields (the eager ones and where its source is) and `extra`. For
+ * plain objects it is the spread. (Not an object inheriting from `base`: V8 turns every object used as a prototype
+ * into a slow one, and the link extends every definition and export of the configuration.)
  */
 export function extend<T extends object, E extends object>(base: T, extra: E): T & E {
-  if (base instanceof Lazy) return Object.assign(Object.create(base) as T, extra);
+  if (base instanceof Lazy) return Object.assign(Object.create(Object.getPrototypeOf(base) as object) as T, base, extra);
   return { ...base, ...extra };
 }
 

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { UnitFacts } from '../core/facts.js';
 import type { ObjectGraph } from '../core/graph.js';
 import type { KernelTree } from '../tree/tree.js';
-import { sourceFilesUnder, treeCacheDir } from './unit-cache.js';
+import { sourceFilesUnder } from '../core/code-hash.js';
+import { treeCacheDir } from './unit-cache.js';
 
 /**
  * Findings of link rules (`meta.fingerprintsFromLink`) kept between runs by what they follow from: the link digest

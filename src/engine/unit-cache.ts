@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceFilesUnder } from '../core/code-hash.js';
 import { InputError } from '../core/errors.js';
 import type { UnitFacts } from '../core/facts.js';
 import type { CompileCommand } from '../core/graph.js';
@@ -382,25 +383,6 @@ export function treeCacheDir(cacheDir: string, kind: string, treeRoot: string): 
   return path.join(cacheDir, kind, createHash('sha1').update(path.resolve(treeRoot)).digest('hex').slice(0, 16));
 }
 
-/** The .js/.ts files under `dir`, depth first in name order (what a code hash covers); none if it does not exist. */
-export function sourceFilesUnder(dir: string): string[] {
-  const files: string[] = [];
-  const walk = (p: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(p, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const f = path.join(p, e.name);
-      if (e.isDirectory()) walk(f);
-      else if (/\.(js|ts)$/.test(e.name)) files.push(f);
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 /**
  * `dir` as the cache directory of a run on `tree`: an InputError when it lies inside the tree, which kvlint never

@@ -189,7 +189,7 @@ export class LoadedPack {
     this.hashes = header.hashes;
   }
 
-  private changedIds?: { files: Set<string>; ids: Set<number> };
+  private changedIds?: { files: Set<string>; mask: Uint8Array | undefined };
 
   /**
    * Whether every file the unit read still has the content it had, in the tree `hashOf` reads. `verdict` memoises
@@ -208,13 +208,16 @@ export class LoadedPack {
   /** Whether the files `ids` include any of `files`. */
   readsAny(ids: Int32Array, files: Set<string>): boolean {
     if (this.changedIds?.files !== files) {
-      const set = new Set<number>();
-      this.files.forEach((f, i) => files.has(f) && set.add(i));
-      this.changedIds = { files, ids: set };
+      // one byte per file of the pack: the test per unit is a pass over its file ids with no hashing
+      let mask: Uint8Array | undefined;
+      this.files.forEach((f, i) => {
+        if (files.has(f)) (mask ??= new Uint8Array(this.files.length))[i] = 1;
+      });
+      this.changedIds = { files, mask };
     }
-    const set = this.changedIds.ids;
-    if (set.size === 0) return false;
-    for (const id of ids) if (set.has(id)) return true;
+    const mask = this.changedIds.mask;
+    if (!mask) return false;
+    for (let i = 0; i < ids.length; i++) if (mask[ids[i]!] === 1) return true;
     return false;
   }
 

@@ -103,6 +103,17 @@ function cacheKey(tree: KernelTree, opts: LoadOptions): string {
     .digest('hex');
 }
 
+/**
+ * What a model is a function of, as one hash: the cache key (tree, arch, top Kconfig, toolchain profile, environment,
+ * kernel version) and the content of every Kconfig file it was parsed from. Two models with the same identity give
+ * every configuration the same values (the resolved-configuration cache in index.ts is keyed by it).
+ */
+export function modelIdentity(tree: KernelTree, opts: LoadOptions, files: readonly string[]): string {
+  const h = createHash('sha1').update(cacheKey(tree, opts));
+  for (const f of files) h.update('\0' + f + '\0' + tree.hash(f));
+  return h.digest('hex');
+}
+
 function entryPath(tree: KernelTree, opts: LoadOptions): string {
   return path.join(opts.cacheDir!, `${cacheKey(tree, opts)}.bin`);
 }

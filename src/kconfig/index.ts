@@ -10,6 +10,7 @@ import { explainSymbol, whyNot } from './explain.js';
 import { F_WRITE } from './model.js';
 import type { KconfigModel } from './load.js';
 import { defconfigPath, mergeConfigText } from './targets.js';
+import { ResolvedCache } from './resolved-cache.js';
 
 export { KconfigModel, loadKconfig, srcarchOf, kernelVersion, type LoadOptions, type SymbolInfo } from './load.js';
 export { runConf, type ConfMode, type ConfRun, GlibcRandom } from './conf.js';
@@ -24,7 +25,10 @@ export { K as KCODES } from './diagnostics.js';
 
 interface Resolved {
   model: KconfigModel;
-  run: ConfRun;
+  /** conf's state at the end (computed again when first read if the configuration came from the cache) */
+  readonly run: ConfRun;
+  dotconfig: string;
+  autoconf: string;
   /** the .config the base alone produced (before overrides) */
   baseDotconfig: string;
   userSource: Map<string, string>;
@@ -89,8 +93,47 @@ export function resolveConfig(
     const first = model.diagnostics.find((d) => d.severity === 'error');
     throw new InputError(`Kconfig cannot be evaluated: ${first?.message ?? 'fatal error'}`, first?.primary);
   }
-  const diags: Diagnostic[] = [];
   const { mode, note } = modeFor(model, base);
+  const cache = model.cache ? new ResolvedCache(model.cache.dir, model.cache.identity, mode, overrides) : undefined;
+  const hit = cache?.get();
+  if (hit) {
+    let run: ConfRun | undefined;
+    const state: Resolved = {
+      model,
+      // explain and whyNot need conf's state, not only its values: the same computation again
+      get run() {
+        return (run ??= compute(model, base, mode, note, overrides).state.run);
+      },
+      dotconfig: hit.dotconfig,
+      autoconf: hit.autoconf,
+      baseDotconfig: hit.baseDotconfig,
+      userSource: new Map(hit.userSource),
+    };
+    const config: Config = { arch: model.arch, values: new Map(hit.values), base: base ?? { kind: 'alldefconfig' }, overrides: { ...overrides }, ref: hit.ref };
+    resolved.set(config, state);
+    return { config, diagnostics: hit.diagnostics };
+  }
+  const r = compute(model, base, mode, note, overrides);
+  cache?.put({
+    values: [...r.config.values],
+    ref: r.config.ref,
+    diagnostics: r.diagnostics,
+    dotconfig: r.state.dotconfig,
+    autoconf: r.state.autoconf,
+    baseDotconfig: r.state.baseDotconfig,
+    userSource: [...r.state.userSource],
+  });
+  return { config: r.config, diagnostics: r.diagnostics };
+}
+
+function compute(
+  model: KconfigModel,
+  base: ConfigBase | undefined,
+  mode: ConfMode,
+  note: Diagnostic | undefined,
+  overrides: Record<string, string>,
+): { config: Config; diagnostics: Diagnostic[]; state: Resolved } {
+  const diags: Diagnostic[] = [];
   if (note) diags.push(note);
   let run = runConf(model, mode);
   const baseDotconfig = run.dotconfig;
@@ -144,8 +187,9 @@ export function resolveConfig(
     },
   };
   if (srcName) for (const s of model.syms.named()) if (!userSource.has(s.name!)) userSource.set(s.name!, srcName);
-  resolved.set(config, { model, run, baseDotconfig, userSource });
-  return { config, diagnostics: diags };
+  const state: Resolved = { model, run, dotconfig: run.dotconfig, autoconf: run.autoconf, baseDotconfig, userSource };
+  resolved.set(config, state);
+  return { config, diagnostics: diags, state };
 }
 
 function stateOf(model: KconfigModel, config: Config): Resolved {
@@ -160,19 +204,19 @@ function stateOf(model: KconfigModel, config: Config): Resolved {
     else text += `CONFIG_${k}=${s.type === 'string' ? escapeString(String(v)) : String(v)}\n`;
   }
   const run = runConf(model, { kind: 'olddefconfig', source: { name: '<config>', text } });
-  const st = { model, run, baseDotconfig: run.dotconfig, userSource: new Map<string, string>() };
+  const st: Resolved = { model, run, dotconfig: run.dotconfig, autoconf: run.autoconf, baseDotconfig: run.dotconfig, userSource: new Map<string, string>() };
   resolved.set(config, st);
   return st;
 }
 
 /** include/generated/autoconf.h, byte for byte as conf writes it */
 export function autoconfHeader(model: KconfigModel, config: Config): string {
-  return stateOf(model, config).run.autoconf;
+  return stateOf(model, config).autoconf;
 }
 
 /** .config, byte for byte as conf writes it */
 export function dotConfig(model: KconfigModel, config: Config): string {
-  return stateOf(model, config).run.dotconfig;
+  return stateOf(model, config).dotconfig;
 }
 
 /** Why `symbol` has its value in `config`: dependencies, selects, implies, the default used, the user's setting. */

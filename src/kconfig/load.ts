@@ -9,7 +9,7 @@ import { MacroExpander } from './macro.js';
 import { type Expr, type MenuNode, type Prop, type Sym, SymbolTable, type SymType } from './model.js';
 import { Parser } from './parser.js';
 import { checkRecursive } from './recursive.js';
-import { restoreCached, storeCached } from './cache.js';
+import { modelIdentity, restoreCached, storeCached } from './cache.js';
 
 export interface LoadOptions {
   /** kernel ARCH (as given to make): arm, arm64, x86, x86_64, i386, riscv, … */
@@ -193,6 +193,11 @@ export class KconfigModel {
   /** CPU milliseconds spent per phase (parse, finalize, recursive; restore when served from the cache) */
   readonly timings: Record<string, number>;
   readonly syms: SymbolTable;
+  /**
+   * Where this model's derived results may be kept (the kconfig cache directory) and what they are a function of
+   * (cache.ts modelIdentity); absent for a model loaded without a cache directory (nothing is kept then).
+   */
+  cache?: { dir: string; identity: string };
 
   constructor(
     readonly tree: KernelTree,
@@ -307,10 +312,14 @@ export class KconfigModel {
  */
 export function loadKconfig(tree: KernelTree, opts: LoadOptions): KconfigModel {
   if (opts.cacheDir && !opts.probe) {
-    const hit = restoreCached(tree, opts);
-    if (hit) return new KconfigModel(tree, opts.arch, hit);
+    let parts = restoreCached(tree, opts);
+    if (!parts) {
+      parts = parseModel(tree, opts.arch, opts);
+      storeCached(tree, opts, parts);
+    }
+    const model = new KconfigModel(tree, opts.arch, parts);
+    model.cache = { dir: opts.cacheDir, identity: modelIdentity(tree, opts, parts.files) };
+    return model;
   }
-  const parts = parseModel(tree, opts.arch, opts);
-  if (opts.cacheDir && !opts.probe) storeCached(tree, opts, parts);
-  return new KconfigModel(tree, opts.arch, parts);
+  return new KconfigModel(tree, opts.arch, parseModel(tree, opts.arch, opts));
 }

@@ -12,6 +12,46 @@ export function licenseIsGplCompatible(license: string): boolean {
 }
 
 type Def = SymbolDef & { object: string };
+interface DefPair {
+  d: SymbolDef;
+  o: string;
+}
+
+/** vmlinux's definitions by name, each made into a `Def` when first read (most never are). */
+class DefinedView implements ReadonlyMap<string, Def> {
+  private readonly made = new Map<string, Def>();
+  constructor(private readonly pairs: ReadonlyMap<string, DefPair>) {}
+  get size(): number {
+    return this.pairs.size;
+  }
+  has(name: string): boolean {
+    return this.pairs.has(name);
+  }
+  get(name: string): Def | undefined {
+    let d = this.made.get(name);
+    if (!d) {
+      const p = this.pairs.get(name);
+      if (!p) return undefined;
+      this.made.set(name, (d = extend(p.d, { object: p.o })));
+    }
+    return d;
+  }
+  *entries(): MapIterator<[string, Def]> {
+    for (const k of this.pairs.keys()) yield [k, this.get(k)!];
+  }
+  *keys(): MapIterator<string> {
+    yield* this.pairs.keys();
+  }
+  *values(): MapIterator<Def> {
+    for (const k of this.pairs.keys()) yield this.get(k)!;
+  }
+  [Symbol.iterator](): MapIterator<[string, Def]> {
+    return this.entries();
+  }
+  forEach(fn: (value: Def, key: string, map: ReadonlyMap<string, Def>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  }
+}
 
 /**
  * Link resolution for one configuration, the way the kernel's final link and modpost see it: vmlinux is the
@@ -29,13 +69,14 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
   };
 
   // ---- vmlinux ----
-  const defined = new Map<string, Def>();
+  // definitions are kept as (definition, object) until the end: one object per symbol that wins, not per definition
+  const defPairs = new Map<string, DefPair>();
   const addDefs = (o: string, f: UnitFacts) => {
     for (const d of f.defs) {
       if (d.binding === 'local') continue;
-      const prev = defined.get(d.name);
+      const prev = defPairs.get(d.name);
       // a strong definition overrides a weak one; the first strong one wins (a second is a link error)
-      if (!prev || (prev.binding === 'weak' && d.binding === 'global')) defined.set(d.name, extend(d, { object: o }));
+      if (!prev || (prev.d.binding === 'weak' && d.binding === 'global')) defPairs.set(d.name, { d, o });
     }
   };
   const builtin: string[] = [];
@@ -64,7 +105,7 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
   const pulled: string[] = [];
   const undefinedNow = (): Set<string> => {
     const u = new Set<string>();
-    for (const o of linked) for (const r of facts.get(o)!.refs) if (!r.weak && !defined.has(r.name)) u.add(r.name);
+    for (const o of linked) for (const r of facts.get(o)!.refs) if (!r.weak && !defPairs.has(r.name)) u.add(r.name);
     return u;
   };
   const remaining = libs.filter((o) => facts.has(o));
@@ -88,7 +129,7 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
   }
 
   const vmExports: (ExportFact & { object: string })[] = [];
-  const exportTable = new Map<string, { x: ExportFact; provider: string; object: string }>();
+  const exportTable = new Map<string, { x: ExportFact; provider: string; object: string; provided?: ResolvedRef['export'] }>();
   const duplicateExports: { name: string; first: string; second: string }[] = [];
   const addExport = (x: ExportFact, provider: string, object: string) => {
     const prev = exportTable.get(x.name);
@@ -110,11 +151,11 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
     name: string;
     objects: string[];
     facts: { o: string; f: UnitFacts }[];
-    defs: Map<string, Def>;
+    defs: Map<string, DefPair>;
   }
   const mods: ModState[] = graph.modules.map((m) => {
     const fs: { o: string; f: UnitFacts }[] = [];
-    const defs = new Map<string, Def>();
+    const defs = new Map<string, DefPair>();
     for (const o of m.objects) {
       const f = factsOf(o);
       if (!f) continue;
@@ -122,14 +163,27 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
       for (const d of f.defs) {
         if (d.binding === 'local') continue;
         const prev = defs.get(d.name);
-        if (!prev || (prev.binding === 'weak' && d.binding === 'global')) defs.set(d.name, extend(d, { object: o }));
+        if (!prev || (prev.d.binding === 'weak' && d.binding === 'global')) defs.set(d.name, { d, o });
       }
     }
     return { name: m.name, objects: m.objects, facts: fs, defs };
   });
   for (const m of mods) for (const { o, f } of m.facts) for (const x of f.exports) addExport(x, m.name, o);
-  const moduleDefs = new Map<string, { def: Def; module: string }>();
+  const moduleDefs = new Map<string, { def: DefPair; module: string; provided?: ResolvedRef['definition'] }>();
   for (const m of mods) for (const [n, d] of m.defs) if (!moduleDefs.has(n)) moduleDefs.set(n, { def: d, module: m.name });
+  // what a reference resolved to, one object per symbol however many references share it
+  const vmDefinition = new Map<string, NonNullable<ResolvedRef['definition']>>();
+  const definitionIn = (name: string): ResolvedRef['definition'] => {
+    let r = vmDefinition.get(name);
+    if (!r) {
+      const p = defPairs.get(name);
+      if (!p) return undefined;
+      vmDefinition.set(name, (r = extend(p.d, { object: p.o, provider: 'vmlinux' })));
+    }
+    return r;
+  };
+  const moduleDefinition = (md: { def: DefPair; module: string; provided?: ResolvedRef['definition'] }) =>
+    (md.provided ??= extend(md.def.d, { object: md.def.o, provider: md.module }));
 
   const classify = (symbol: string, uses: SymbolRef[], self: string | undefined): ResolvedRef => {
     const r: ResolvedRef = { symbol, status: 'undefined', uses };
@@ -137,19 +191,19 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
     const x = exportTable.get(symbol);
     if (x && x.provider !== self && self !== undefined) {
       r.status = 'exported';
-      r.export = extend(x.x, { provider: x.provider });
+      r.export = x.provided ??= extend(x.x, { provider: x.provider });
       return r;
     }
-    const d = defined.get(symbol);
+    const d = definitionIn(symbol);
     if (d) {
       r.status = 'defined-unexported';
-      r.definition = extend(d, { provider: 'vmlinux' });
+      r.definition = d;
       return r;
     }
     const md = moduleDefs.get(symbol);
     if (md && md.module !== self) {
       r.status = 'defined-unexported';
-      r.definition = extend(md.def, { provider: md.module });
+      r.definition = moduleDefinition(md);
     }
     return r;
   };
@@ -189,7 +243,7 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
   const unresolvedUses = new Map<string, SymbolRef[]>();
   for (const o of linked) {
     for (const r of facts.get(o)!.refs) {
-      if (defined.has(r.name) || r.weak) continue;
+      if (r.weak || defPairs.has(r.name)) continue;
       let u = unresolvedUses.get(r.name);
       if (!u) unresolvedUses.set(r.name, (u = []));
       u.push(r);
@@ -200,14 +254,14 @@ export function resolveLink(graph: ObjectGraph, facts: ReadonlyMap<string, UnitF
     const md = moduleDefs.get(s);
     if (md) {
       r.status = 'defined-unexported';
-      r.definition = extend(md.def, { provider: md.module });
+      r.definition = moduleDefinition(md);
     }
     return r;
   });
 
   const result: LinkResult = {
     modules,
-    vmlinux: { exports: vmExports, defined, unresolved, libObjects: pulled, duplicateExports },
+    vmlinux: { exports: vmExports, defined: new DefinedView(defPairs), unresolved, libObjects: pulled, duplicateExports },
   };
   if (missingFacts.length) result.missingFacts = [...new Set(missingFacts)];
   return result;

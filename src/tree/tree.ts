@@ -115,14 +115,60 @@ export class KernelTree {
   abs(rel: string): string {
     const r = this.rel(rel);
     const a = path.join(this.root, r);
-    if (!this.memoryOnly && fs.existsSync(a)) {
-      const real = fs.realpathSync.native(a);
-      this.realRoot ??= fs.realpathSync.native(this.root);
-      if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
-        throw new InputError(`path escapes the tree root through a symlink: ${r}`);
-      }
+    if (!this.memoryOnly && this.onDisk(r, a) === false) {
+      throw new InputError(`path escapes the tree root through a symlink: ${r}`);
     }
     return a;
+  }
+
+  /** whether each directory (tree-relative) that exists lies inside the root once symlinks are resolved */
+  private readonly dirInside = new Map<string, boolean>();
+
+  /**
+   * What is at tree path `r` (absolute `a`) on disk: its stat (symlinks followed), `undefined` when nothing is there
+   * (or a dangling link), `false` when it resolves outside the root. One lstat for a plain file in a known directory
+   * (each directory is resolved once): kbuild's cached graph asks thousands of existence questions per run.
+   */
+  private onDisk(r: string, a: string): fs.Stats | undefined | false {
+    let l: fs.Stats | undefined;
+    try {
+      l = fs.lstatSync(a, { throwIfNoEntry: false });
+    } catch {
+      return undefined; // ENOTDIR (a file used as a directory), EACCES, …: nothing readable there
+    }
+    if (!l) return undefined;
+    if (l.isSymbolicLink()) {
+      let real: string;
+      try {
+        real = fs.realpathSync.native(a);
+      } catch {
+        return undefined;
+      }
+      if (!this.isInsideReal(real)) return false;
+      try {
+        return fs.statSync(a, { throwIfNoEntry: false });
+      } catch {
+        return undefined;
+      }
+    }
+    const slash = r.lastIndexOf('/');
+    if (slash < 0) return l;
+    const dir = r.slice(0, slash);
+    let inside = this.dirInside.get(dir);
+    if (inside === undefined) {
+      try {
+        inside = this.isInsideReal(fs.realpathSync.native(path.join(this.root, dir)));
+      } catch {
+        inside = true;
+      }
+      this.dirInside.set(dir, inside);
+    }
+    return inside ? l : false;
+  }
+
+  private isInsideReal(real: string): boolean {
+    this.realRoot ??= fs.realpathSync.native(this.root);
+    return real === this.realRoot || real.startsWith(this.realRoot + path.sep);
   }
 
   exists(rel: string): boolean {
@@ -141,11 +187,8 @@ export class KernelTree {
     const o = this.overlay.get(r);
     if (o !== undefined) return o !== null;
     if (this.memoryOnly) return false;
-    try {
-      return fs.statSync(this.abs(r)).isFile();
-    } catch {
-      return false;
-    }
+    const st = this.onDisk(r, path.join(this.root, r));
+    return st ? st.isFile() : false;
   }
 
   isDir(rel: string): boolean {
@@ -161,11 +204,8 @@ export class KernelTree {
     const prefix = r + '/';
     for (const [k, v] of this.overlay) if (v !== null && k.startsWith(prefix)) return true;
     if (this.memoryOnly) return false;
-    try {
-      return fs.statSync(this.abs(r)).isDirectory();
-    } catch {
-      return false;
-    }
+    const st = this.onDisk(r, path.join(this.root, r));
+    return st ? st.isDirectory() : false;
   }
 
   /** Entries (names, not paths) of a directory, sorted. */

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
-import { explain, loadKconfig, resolveConfig, runMakeTargets } from '../../src/kconfig/index.js';
+import { autoconfHeader, dotConfig, explain, loadKconfig, resolveConfig, runMakeTargets } from '../../src/kconfig/index.js';
 import { KernelTree, bundledTreePath } from '../../src/tree/tree.js';
 import { LINUX_SKIP_REASON, linuxDir } from '../support/linux.js';
 
@@ -56,6 +57,64 @@ describe('Kconfig model cache', () => {
     expect(runMakeTargets(m2, ['alldefconfig']).dotconfig).toContain('CONFIG_B=y');
     // another architecture is another entry
     expect(loadKconfig(t2, { arch: 'arm', cacheDir: dir }).timings.restore).toBeUndefined();
+  });
+});
+
+describe('resolved-configuration cache', () => {
+  const rdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-rcache-'));
+  afterAll(() => fs.rmSync(rdir, { recursive: true, force: true }));
+  const entries = (d = rdir) => fs.readdirSync(path.join(d, 'resolved')).filter((f) => f.endsWith('.v8'));
+  const v7 = { kind: 'defconfig', name: 'multi_v7_defconfig' } as const;
+
+  it('gives what conf gives: values, .config, autoconf.h, warnings, explanations', () => {
+    const tree = new KernelTree(bundledTreePath());
+    const plain = loadKconfig(tree, { arch: 'arm' });
+    const want = resolveConfig(plain, v7, { SMP: 'n' });
+    const first = resolveConfig(loadKconfig(tree, { arch: 'arm', cacheDir: rdir }), v7, { SMP: 'n' });
+    expect(entries()).toHaveLength(1);
+    const m = loadKconfig(tree, { arch: 'arm', cacheDir: rdir });
+    const again = resolveConfig(m, v7, { SMP: 'n' });
+    expect(entries()).toHaveLength(1);
+    for (const r of [first, again]) {
+      expect([...r.config.values]).toEqual([...want.config.values]);
+      expect(r.config.ref).toEqual(want.config.ref);
+      expect(r.diagnostics).toEqual(want.diagnostics);
+    }
+    expect(autoconfHeader(m, again.config)).toBe(autoconfHeader(plain, want.config));
+    expect(dotConfig(m, again.config)).toBe(dotConfig(plain, want.config));
+    // explain needs conf's state: computed again for a configuration that came from the cache
+    expect(explain(m, again.config, 'CPU_TLB_V7')).toEqual(explain(plain, want.config, 'CPU_TLB_V7'));
+    expect(explain(m, again.config, 'SMP')).toEqual(explain(plain, want.config, 'SMP'));
+  });
+
+  it('takes a stored entry as stored, and keys it by overrides, base text and every Kconfig file', () => {
+    const files = {
+      Kconfig: 'config A\n\tbool "a"\n\tdefault y\nsource "b/Kconfig"\n',
+      'b/Kconfig': 'config B\n\tbool "b"\n',
+      'arch/x86/configs/x_defconfig': 'CONFIG_B=y\n',
+    };
+    const base = { kind: 'defconfig', name: 'x_defconfig' } as const;
+    const own = path.join(rdir, 'second');
+    const t1 = KernelTree.fromFiles(files, '/mem-rcache');
+    const r1 = resolveConfig(loadKconfig(t1, { arch: 'x86', cacheDir: own }), base, {});
+    expect(r1.config.values.get('B')).toBe(2);
+    expect(entries(own)).toHaveLength(1);
+    // the entry is what a later run gets (here doctored, to see that it is read, not recomputed)
+    const file = path.join(own, 'resolved', entries(own)[0]!);
+    const s = v8.deserialize(fs.readFileSync(file)) as { autoconf: string };
+    fs.writeFileSync(file, v8.serialize({ ...s, autoconf: '/* stored */\n' }));
+    const m1 = loadKconfig(t1, { arch: 'x86', cacheDir: own });
+    expect(autoconfHeader(m1, resolveConfig(m1, base, {}).config)).toBe('/* stored */\n');
+    // another override, another defconfig text, another Kconfig file: computed, not taken
+    expect(resolveConfig(m1, base, { B: 'n' }).config.values.get('B')).toBe(0);
+    const t2 = KernelTree.fromFiles({ ...files, 'arch/x86/configs/x_defconfig': '# CONFIG_B is not set\n' }, '/mem-rcache');
+    expect(resolveConfig(loadKconfig(t2, { arch: 'x86', cacheDir: own }), base, {}).config.values.get('B')).toBe(0);
+    const t3 = KernelTree.fromFiles({ ...files, 'b/Kconfig': 'config B\n\tbool "b"\n\tdepends on !A\n' }, '/mem-rcache');
+    const m3 = loadKconfig(t3, { arch: 'x86', cacheDir: own });
+    const r3 = resolveConfig(m3, base, {});
+    expect(r3.config.values.get('B')).toBe(0);
+    expect(autoconfHeader(m3, r3.config)).not.toBe('/* stored */\n');
+    expect(entries(own)).toHaveLength(4);
   });
 });
 
