@@ -64,19 +64,27 @@ export const kconfigUndefinedSymbol: Rule<MessageId, { ignore: string[]; maxSite
 
     // C and assembler: the sources and headers the run read
     const cFiles = new Set<string>();
-    for (const v of ctx.configs) for (const f of v.files) if (take(f)) cFiles.add(f);
+    for (const v of ctx.configs) {
+      if (only) for (const f of only) v.files.has(f) && cFiles.add(f);
+      else for (const f of v.files) cFiles.add(f);
+    }
     for (const f of [...cFiles].sort()) {
       const s = scanC(ctx.tree, f);
       sites.push(...s.refs);
       for (const d of s.localDefs) local.add(d);
     }
-    // -D flags of the compile commands
+    // -D flags of the compile commands (objects of a directory mostly share one command object)
+    const seen = new Set<object>();
     for (const v of ctx.configs) {
-      for (const o of v.graph.objects.values()) for (const [name] of o.cmd.defines) if (name.startsWith('CONFIG_')) local.add(name.slice(7));
+      for (const o of v.graph.objects.values()) {
+        if (seen.has(o.cmd)) continue;
+        seen.add(o.cmd);
+        for (const [name] of o.cmd.defines) if (name.startsWith('CONFIG_')) local.add(name.slice(7));
+      }
     }
     // Makefiles: those that built something, and the directory makefiles above them
     const makefiles = new Set<string>();
-    for (const v of ctx.configs) makefilesOf(ctx.tree, v, makefiles);
+    for (const v of ctx.configs) makefilesOf(ctx.tree, v, makefiles, only);
     for (const f of [...makefiles].sort()) {
       if (!take(f)) continue;
       const s = scanMake(ctx.tree, f);
@@ -150,13 +158,26 @@ export const kconfigUndefinedSymbol: Rule<MessageId, { ignore: string[]; maxSite
   },
 };
 
-function makefilesOf(tree: KernelTree, v: ConfigView, out: Set<string>): void {
+/** `only`: just those of these files (a staged run asks about its changed files, not about every directory) */
+function makefilesOf(tree: KernelTree, v: ConfigView, out: Set<string>, only?: ReadonlySet<string>): void {
   const dirs = new Set<string>();
+  const dirOf = (f: string) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '');
   for (const o of v.graph.objects.values()) {
-    out.add(o.span.file);
-    dirs.add(o.span.file.includes('/') ? o.span.file.slice(0, o.span.file.lastIndexOf('/')) : '');
+    if (!only || only.has(o.span.file)) out.add(o.span.file);
+    dirs.add(dirOf(o.span.file));
   }
-  for (const m of v.graph.modules) out.add(m.span.file);
+  for (const m of v.graph.modules) if (!only || only.has(m.span.file)) out.add(m.span.file);
+  if (only) {
+    // a directory makefile counts when it lies above a directory that built something
+    for (const f of only) {
+      const base = f.slice(f.lastIndexOf('/') + 1);
+      if (base !== 'Kbuild' && base !== 'Makefile') continue;
+      const d = dirOf(f);
+      const above = (x: string) => (d === '' ? x !== '' : x.startsWith(d + '/'));
+      if ([...dirs].some(above) && tree.isFile(f)) out.add(f);
+    }
+    return;
+  }
   // the directory makefiles above (they hold the obj-$(CONFIG_…) += dir/ lines that reached these)
   for (let d of dirs) {
     while (d) {

@@ -85,6 +85,24 @@ describe('kvlint check --staged / --since', () => {
     fs.writeFileSync(zram(), text);
   });
 
+  it('tree-wide rules (K004) read a staged directory Makefile above built objects, and not one above none', async () => {
+    const mk = path.join(repo, 'drivers/staging/Makefile');
+    const text = fs.readFileSync(mk, 'utf8');
+    fs.writeFileSync(mk, text + 'obj-$(CONFIG_STAGING_NO_SUCH_DIR)\t+= nosuch/\n');
+    const orphan = path.join(repo, 'drivers/staging/zram/unused/Makefile');
+    fs.mkdirSync(path.dirname(orphan));
+    fs.writeFileSync(orphan, 'obj-$(CONFIG_ORPHAN_NO_SUCH_OPTION) += x.o\n');
+    git('add', 'drivers/staging/Makefile', 'drivers/staging/zram/unused/Makefile');
+    const r = await runCli(['check', '--staged', '--format', 'gcc', repo]);
+    expect(r.stdout).toMatch(/drivers\/staging\/Makefile:\d+:\d+: warning: symbol STAGING_NO_SUCH_DIR is referenced but not defined in any Kconfig file \[K004\]/);
+    // (a makefile kbuild never reads is not part of what the run read)
+    expect(r.stdout).not.toContain('ORPHAN_NO_SUCH_OPTION');
+    expect(r.stdout.match(/\[K004\]/g)).toHaveLength(1);
+    git('reset', '-q', 'HEAD', '--', 'drivers/staging/Makefile', 'drivers/staging/zram/unused/Makefile');
+    fs.writeFileSync(mk, text);
+    fs.rmSync(path.dirname(orphan), { recursive: true });
+  });
+
   it('--since REV reports what the working tree introduced after REV', async () => {
     const text = fs.readFileSync(zram(), 'utf8');
     fs.writeFileSync(zram(), text.replace('static void __exit zram_exit(void)\n{', 'extern void setup_arch(char **);\n\nstatic void __exit zram_exit(void)\n{\n\tsetup_arch(0);'));
