@@ -56,4 +56,34 @@ describe('Kbuild graph cache', () => {
     const smpN = resolveConfig(loadKconfig(tree, { arch: 'arm' }), { kind: 'defconfig', name: 'multi_v7_defconfig' }, { SMP: 'n' }).config;
     expect(cache.get(JSON.stringify([smpN.arch, autoConf(smpN), null, null]), tree)).toBeUndefined();
   });
+
+  it('stores every field of a graph: lib and derived objects, -U, assembler commands, modules, link order', () => {
+    const t = KernelTree.fromFiles({ Makefile: 'obj-y += a.o\n' }, '/mem-kbuild-fields');
+    const shared = ['include', 'arch/arm/include'];
+    const c1 = { includes: shared, systemIncludes: [], defines: [['__KERNEL__', '1'], ['X', null]] as [string, string | null][], forcedIncludes: ['include/linux/kconfig.h'], flags: ['-O2'], language: 'c' as const };
+    const c2 = { ...c1, includes: [...shared], language: 'assembler-with-cpp' as const, defines: [['__ASSEMBLY__', '1']] as [string, string | null][] };
+    const span = (line: number) => ({ file: 'Makefile', line, col: 1 });
+    const graph = {
+      arch: 'arm',
+      objects: new Map([
+        ['a.o', { path: 'a.o', source: 'a.c', builtin: true, span: span(1), cmd: c1 }],
+        ['lib/b.o', { path: 'lib/b.o', source: 'lib/b.S', builtin: true, lib: true, span: span(2), cmd: c2 }],
+        ['m/c.o', { path: 'm/c.o', source: 'm/c.c', module: 'm/mod', builtin: false, span: { ...span(3), endLine: 4, endCol: 9 }, cmd: c1 }],
+        ['m/d.o', { path: 'm/d.o', module: 'm/mod', builtin: false, derivedFrom: 'm/c.o', span: span(5), cmd: c1 }],
+      ]),
+      modules: [{ name: 'm/mod', objects: ['m/c.o', 'm/d.o'], span: span(3) }],
+      builtin: ['a.o', 'lib/b.o'],
+    };
+    const c = new KbuildCache(cacheDir, t.root);
+    c.put('fields', t, { graph, diagnostics: [] }, new Set(['Makefile']), new Map());
+    const back = c.get('fields', t)!.graph;
+    expect(back.arch).toBe('arm');
+    expect([...back.objects.keys()]).toEqual([...graph.objects.keys()]);
+    for (const [k, o] of graph.objects) expect(back.objects.get(k)).toEqual(o);
+    expect(back.modules).toEqual(graph.modules);
+    expect(back.builtin).toEqual(graph.builtin);
+    // one command object per command, as built
+    expect(back.objects.get('a.o')!.cmd).toBe(back.objects.get('m/d.o')!.cmd);
+    expect(back.objects.get('a.o')!.cmd).not.toBe(back.objects.get('lib/b.o')!.cmd);
+  });
 });
