@@ -65,8 +65,9 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
       const key = JSON.stringify([config.arch, autoConf(config), o.objtree ?? null, o.profile ?? null]);
       const hit = cache?.get(key, t);
       if (hit) return hit;
+      const since = Date.now();
       const { value: r, read, probes } = t.recordReads(() => evalKbuild(t, config, o), true);
-      cache?.put(key, t, r, read, probes);
+      cache?.put(key, t, r, read, probes, since);
       return { graph: r.graph, diagnostics: r.diagnostics };
     },
     compiler: (arch: string, cmd: CompileCommand) => {

@@ -5,7 +5,7 @@ import * as v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { BuiltObject, CompileCommand, ModuleInfo, ObjectGraph } from '../core/graph.js';
 import type { Diagnostic, Span } from '../core/types.js';
-import type { KernelTree } from '../tree/tree.js';
+import type { KernelTree, ProbeStamps } from '../tree/tree.js';
 import { treeCacheDir } from './unit-cache.js';
 
 /**
@@ -23,6 +23,8 @@ interface Stored {
   diagnostics: Diagnostic[];
   read: [string, string][];
   probes: [string, string][];
+  /** directory stamps that vouch for most of `probes` (KernelTree.stampProbes) */
+  stamps: ProbeStamps;
 }
 
 export interface KbuildResultLike {
@@ -31,7 +33,7 @@ export interface KbuildResultLike {
 }
 
 /** version of PackedGraph: bump when it changes shape */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * An object graph as stored: every distinct string once, every distinct string list and -D pair once, objects as
@@ -217,11 +219,12 @@ export class KbuildCache {
     }
     if (s.code !== kbuildCodeHash() || s.format !== FORMAT) return undefined;
     for (const [f, h] of s.read) if (tree.hash(f) !== h) return undefined;
-    for (const [k, a] of s.probes) if (tree.probeAnswer(k) !== a) return undefined;
+    if (!tree.probesHold(s.probes, s.stamps)) return undefined;
     return { graph: unpackGraph(s.graph), diagnostics: s.diagnostics };
   }
 
-  put(key: string, tree: KernelTree, r: KbuildResultLike, read: Set<string>, probes: Map<string, string>): void {
+  /** `askedSince`: when the evaluation started (ms since the epoch; its existence answers are no older) */
+  put(key: string, tree: KernelTree, r: KbuildResultLike, read: Set<string>, probes: Map<string, string>, askedSince: number): void {
     const s: Stored = {
       code: kbuildCodeHash(),
       format: FORMAT,
@@ -229,6 +232,7 @@ export class KbuildCache {
       diagnostics: r.diagnostics,
       read: [...read].map((f) => [f, tree.hash(f)]),
       probes: [...probes],
+      stamps: tree.stampProbes(probes, askedSince),
     };
     try {
       fs.mkdirSync(this.dir, { recursive: true });

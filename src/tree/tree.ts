@@ -348,6 +348,83 @@ export class KernelTree {
     for (const p of this.probeRecorders) p.set(key, answer);
   }
 
+  /**
+   * Stamps of the directories that existence answers depend on, to check them later with one stat per directory
+   * instead of one question each (`probesHold`): a file appears, disappears or changes kind only through its
+   * directory, which changes its mtime. Not stamped, so always asked again: answers given by a symlink (its target
+   * may change alone), directories changed in the last two seconds (an mtime can stay equal across a change made
+   * within its granularity: git's "racy" case), and everything of a tree in memory. `askedSince`: when the answers
+   * were first asked (ms since the epoch); a directory changed after that, or shortly before, is not stamped.
+   */
+  stampProbes(probes: ReadonlyMap<string, string>, askedSince: number): ProbeStamps {
+    const dirs = new Map<string, string>();
+    const racy = new Set<string>();
+    const always: string[] = [];
+    if (this.memoryOnly) return { dirs: [], always: [...probes.keys()] };
+    const recent = BigInt(Math.floor(askedSince) - 2000) * 1000000n;
+    for (const k of probes.keys()) {
+      const rel = k.slice(2);
+      if (k[0] !== 'l') {
+        let l: fs.Stats | undefined;
+        try {
+          l = fs.lstatSync(path.join(this.root, rel), { throwIfNoEntry: false });
+        } catch {
+          l = undefined;
+        }
+        if (l?.isSymbolicLink()) {
+          always.push(k);
+          continue;
+        }
+      }
+      const dir = k[0] === 'l' ? rel : parentRel(rel);
+      if (dirs.has(dir)) continue;
+      if (!racy.has(dir)) {
+        const st = this.dirStamp(dir);
+        if (st !== undefined && (st === '-' || BigInt(st.slice(st.indexOf(':') + 1)) < recent)) {
+          dirs.set(dir, st);
+          continue;
+        }
+        racy.add(dir);
+      }
+      always.push(k);
+    }
+    return { dirs: [...dirs], always };
+  }
+
+  /** "ino:mtime in ns" of a directory on disk, '-' when it does not exist, undefined when it cannot be told */
+  private dirStamp(dir: string): string | undefined {
+    try {
+      const st = fs.statSync(path.join(this.root, dir), { bigint: true, throwIfNoEntry: false });
+      if (!st) return '-';
+      return st.isDirectory() ? `${st.ino}:${st.mtimeNs}` : undefined;
+    } catch {
+      return '-';
+    }
+  }
+
+  /**
+   * Whether every recorded existence answer still holds: those under a directory whose stamp is unchanged (and that
+   * no overlay entry touches) are taken as they are, the others asked again.
+   */
+  probesHold(probes: Iterable<[string, string]>, stamps: ProbeStamps | undefined): boolean {
+    const same = new Set<string>();
+    if (stamps && !this.memoryOnly) for (const [d, st] of stamps.dirs) if (this.dirStamp(d) === st) same.add(d);
+    const always = new Set(stamps?.always ?? []);
+    // an overlay (a staged change, a test's files) answers for its paths and their directories, not the disk
+    let overlayDirs: Set<string> | undefined;
+    if (this.overlay.size) {
+      overlayDirs = new Set();
+      for (const k of this.overlay.keys()) for (let d = k; d !== ''; ) overlayDirs.add((d = parentRel(d)));
+    }
+    for (const [k, a] of probes) {
+      const rel = k.slice(2);
+      const dir = k[0] === 'l' ? rel : parentRel(rel);
+      const trusted = same.has(dir) && !always.has(k) && !this.overlay.has(rel) && !overlayDirs?.has(rel);
+      if (!trusted && this.probeAnswer(k) !== a) return false;
+    }
+    return true;
+  }
+
   /** The answer this tree gives now to a recorded existence question (see recordReads). */
   probeAnswer(key: string): string {
     const rel = key.slice(2);
@@ -426,6 +503,20 @@ function safeRel(tree: KernelTree, rel: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The directory of a tree-relative path ('' for the root's entries). */
+function parentRel(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
+}
+
+/** See KernelTree.stampProbes. */
+export interface ProbeStamps {
+  /** directory (tree-relative) and its stamp then */
+  dirs: [string, string][];
+  /** probe keys that are always asked again */
+  always: string[];
 }
 
 /** Normalise a relative path: '/' separators, no '.', resolved '..', no leading './' or trailing '/'. */

@@ -75,7 +75,7 @@ describe('Kbuild graph cache', () => {
       builtin: ['a.o', 'lib/b.o'],
     };
     const c = new KbuildCache(cacheDir, t.root);
-    c.put('fields', t, { graph, diagnostics: [] }, new Set(['Makefile']), new Map());
+    c.put('fields', t, { graph, diagnostics: [] }, new Set(['Makefile']), new Map(), Date.now());
     const back = c.get('fields', t)!.graph;
     expect(back.arch).toBe('arm');
     expect([...back.objects.keys()]).toEqual([...graph.objects.keys()]);
