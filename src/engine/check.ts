@@ -47,8 +47,11 @@ export interface CheckOptions {
   onlyFiles?: Set<string>;
   /** staged runs: the base's run, whose configurations and Kbuild graphs the change may take over */
   reuse?: RunOptions['reuse'];
-  /** the base run of a staged run: analyse the change's units (in `tree`) early, beside this run */
-  prefetchFor?: { tree: KernelTree; changed: Set<string>; addedOrRemoved: boolean };
+  /**
+   * the base run of a staged run: analyse the change's units (in `tree`) early, beside this run; `early`: a
+   * prefetch started before git had said everything (earlyPrefetch), taken over when it was for this same change
+   */
+  prefetchFor?: { tree: KernelTree; changed: Set<string>; addedOrRemoved: boolean; early?: UnitPrefetch };
   /** the change run of a staged run: units the base run started analysing (closed at the end of this run) */
   prefetched?: UnitPrefetch;
   /**
@@ -76,6 +79,32 @@ export function prefetchHints(cacheDir: string, root: string): PrefetchHints {
 
 /** Below this many units per configuration, starting workers costs more than it saves. */
 const WORKER_THRESHOLD = 400;
+
+/** How a worker rebuilds `tree` (and the compile environment it analyses units in). */
+function workerSpec(tree: KernelTree, objtree: string | undefined, profile: ToolchainProfile | undefined): WorkerTreeSpec {
+  const spec: WorkerTreeSpec = { root: tree.root, overlay: tree.overlayEntries(), overlayId: overlayId(tree) };
+  if (objtree) spec.objtree = objtree;
+  if (profile) spec.profile = profile;
+  return spec;
+}
+
+/**
+ * Start the units the previous prefetch analysed for `changed` sources (UnitPrefetch.speculate) as soon as git has
+ * named the changed files, in the tree as it is on disk: what the change tree is whenever no file has unstaged
+ * changes (--staged) and always for --since. The base run takes it over when its change tree, environment and
+ * changed files turn out the same (runCheck), else stops it. `settings`: those of the tree on disk.
+ */
+export function earlyPrefetch(
+  tree: KernelTree,
+  o: { cacheDir: string; changed: string[]; settings: Settings; profile?: ToolchainProfile; objtree?: string; jobs?: number },
+): UnitPrefetch | undefined {
+  if (tree.inMemory) return undefined;
+  const profile = o.profile ?? loadToolchain(o.settings, tree);
+  const threshold = o.jobs !== undefined ? 1 : WORKER_THRESHOLD;
+  const p = new UnitPrefetch(workerSpec(tree, o.objtree, profile), new Set(o.changed), false, threshold, prefetchHints(o.cacheDir, tree.root));
+  p.speculate();
+  return p;
+}
 
 /** The main job: every configuration of the matrix through every stage and every enabled rule. */
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
@@ -112,12 +141,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   if (opts.known) runOpts.known = opts.known;
   if (opts.onlyFiles) runOpts.onlyFiles = opts.onlyFiles;
   const jobs = opts.jobs ?? Math.max(1, Math.min(os.availableParallelism(), 8));
-  const specOf = (tree: KernelTree): WorkerTreeSpec => {
-    const spec: WorkerTreeSpec = { root: tree.root, overlay: tree.overlayEntries(), overlayId: overlayId(tree) };
-    if (opts.objtree) spec.objtree = opts.objtree;
-    if (profile) spec.profile = profile;
-    return spec;
-  };
+  const specOf = (tree: KernelTree): WorkerTreeSpec => workerSpec(tree, opts.objtree, profile);
   // in-memory trees cannot be rebuilt in a worker from their root
   // an explicit --jobs uses workers whatever the size of the run
   const threshold = opts.jobs !== undefined ? 1 : WORKER_THRESHOLD;
@@ -126,9 +150,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   let prefetch: UnitPrefetch | undefined;
   if (opts.prefetchFor && !opts.prefetchFor.tree.inMemory) {
     const p = opts.prefetchFor;
-    const hints = disk ? prefetchHints(cacheDir!, opts.tree.root) : undefined;
-    runOpts.prefetch = prefetch = new UnitPrefetch(specOf(p.tree), p.changed, p.addedOrRemoved, threshold, hints);
-    prefetch.speculate();
+    const spec = specOf(p.tree);
+    if (p.early?.isFor(spec, p.changed, p.addedOrRemoved, threshold)) prefetch = p.early;
+    else {
+      void p.early?.close();
+      const hints = disk ? prefetchHints(cacheDir!, opts.tree.root) : undefined;
+      prefetch = new UnitPrefetch(spec, p.changed, p.addedOrRemoved, threshold, hints);
+      prefetch.speculate();
+    }
+    runOpts.prefetch = prefetch;
   }
   try {
     const run = await runMatrix(opts.tree, matrix, stages, runOpts);

@@ -128,21 +128,56 @@ function without(m: Map<string, string>, paths: string[]): Map<string, string> {
   return r;
 }
 
+/**
+ * What a run may start on before git has said everything (see earlyPrefetch): the changed paths, and the change
+ * tree it most likely is — for --staged the tree on disk with the index's version of each staged file that differs
+ * on disk, which is the change tree unless other files have unstaged changes.
+ */
+export interface EarlyChange {
+  changed: string[];
+  tree: KernelTree;
+}
+
+function tell(onChanged: ((e: EarlyChange) => void) | undefined, e: EarlyChange): void {
+  try {
+    onChanged?.(e);
+  } catch {
+    /* an early start is only an optimisation */
+  }
+}
+
 /** --staged: base = HEAD, change = the index (what would be committed). */
-export async function stagedTrees(treeRoot: string): Promise<ChangeTrees> {
+export async function stagedTrees(treeRoot: string, onChanged?: (e: EarlyChange) => void): Promise<ChangeTrees> {
   const repo = repoOf(treeRoot);
+  const disk = new KernelTree(treeRoot);
+  const early = async (out: Buffer) => {
+    const staged = pathsIn(out, repo);
+    const index = await readObjects(repo, '', staged);
+    const overlay = new Map<string, string | null>();
+    for (const p of staged) {
+      const c = index.get(p) ?? null;
+      if (c !== (disk.tryReadText(p) ?? null)) overlay.set(p, c);
+    }
+    tell(onChanged, { changed: staged, tree: disk.withOverlay(overlay) });
+  };
+  // (the early start is awaited with the rest: whoever starts something there sees it before this returns)
+  let told: Promise<void> = Promise.resolve();
   const [unstagedOut, stagedOut, head, ids] = await Promise.all([
     // files whose index content differs from the working tree: the change tree must show the index version
     git(repo.top, ['diff', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']),
     // files the commit changes: the base tree must show HEAD's version
-    git(repo.top, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']),
+    git(repo.top, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']).then((out) => {
+      if (onChanged) told = early(out).catch(() => undefined);
+      return out;
+    }),
     run(repo.top, ['rev-parse', '--verify', '-q', 'HEAD']),
     // every tracked file outside `unstaged` has the index's content on disk, and outside `staged` HEAD's too
     blobIds(repo, undefined),
   ]);
   const unstaged = pathsIn(unstagedOut, repo);
   const staged = pathsIn(stagedOut, repo);
-  const [indexContent, headContent] = await Promise.all([
+  const [, indexContent, headContent] = await Promise.all([
+    told,
     readObjects(repo, '', [...new Set([...unstaged, ...staged])]),
     head.status === 0 ? readObjects(repo, 'HEAD', staged) : new Map<string, string | null>(),
   ]);
@@ -150,7 +185,6 @@ export async function stagedTrees(treeRoot: string): Promise<ChangeTrees> {
   for (const p of unstaged) changeOverlay.set(p, indexContent.get(p) ?? null);
   const baseOverlay = new Map(changeOverlay);
   for (const p of staged) baseOverlay.set(p, headContent.get(p) ?? null);
-  const disk = new KernelTree(treeRoot);
   return {
     base: disk.withOverlay(baseOverlay, without(ids, staged)),
     change: disk.withOverlay(changeOverlay, ids),
@@ -159,17 +193,21 @@ export async function stagedTrees(treeRoot: string): Promise<ChangeTrees> {
 }
 
 /** --since REV: base = REV, change = the working tree. */
-export async function sinceTrees(treeRoot: string, rev: string): Promise<ChangeTrees> {
+export async function sinceTrees(treeRoot: string, rev: string, onChanged?: (e: EarlyChange) => void): Promise<ChangeTrees> {
   const repo = repoOf(treeRoot);
   await git(repo.top, ['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
+  const disk = new KernelTree(treeRoot);
   const [diff, ids] = await Promise.all([
-    git(repo.top, ['diff', rev, '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']),
+    git(repo.top, ['diff', rev, '--name-only', '-z', '--no-renames', '--', repo.prefix || '.']).then((out) => {
+      // the change is the working tree: the tree on disk
+      tell(onChanged, { changed: pathsIn(out, repo), tree: disk });
+      return out;
+    }),
     // tracked files outside `changed` have REV's content on disk
     blobIds(repo, rev),
   ]);
   const changed = pathsIn(diff, repo);
   const old = await readObjects(repo, rev, changed);
-  const disk = new KernelTree(treeRoot);
   return {
     base: disk.withOverlay(new Map(changed.map((p) => [p, old.get(p) ?? null])), ids),
     change: disk.withOverlay(new Map(), without(ids, changed)),

@@ -308,6 +308,12 @@ function newPrefetchWorker(): Worker {
   return new Worker(prefetchWorkerFile(), { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
 }
 
+function sameOverlay(a: [string, string | null][], b: [string, string | null][]): boolean {
+  if (a.length !== b.length) return false;
+  const m = new Map(a);
+  return b.every(([p, c]) => m.has(p) && m.get(p) === c);
+}
+
 let prestarted: Worker | undefined;
 
 function takePrestarted(): Worker | undefined {
@@ -427,6 +433,22 @@ export class UnitPrefetch {
     const jobs = h.jobs.filter((j) => this.changed.has(j.source));
     if (jobs.length) this.post(jobs, { arch: h.arch, autoconf: h.autoconf }, h.units);
     this.speculated = jobs.length;
+  }
+
+  /** Whether this prefetch analyses units for the change a run with these arguments would prefetch for. */
+  isFor(spec: WorkerTreeSpec, changed: ReadonlySet<string>, addedOrRemoved: boolean, minUnits: number): boolean {
+    const a = this.spec;
+    return (
+      !addedOrRemoved &&
+      !this.addedOrRemoved &&
+      minUnits === this.minUnits &&
+      a.root === spec.root &&
+      sameOverlay(a.overlay, spec.overlay) &&
+      a.objtree === spec.objtree &&
+      JSON.stringify(a.profile) === JSON.stringify(spec.profile) &&
+      changed.size === this.changed.size &&
+      [...changed].every((f) => this.changed.has(f))
+    );
   }
 
   /** jobs started by `speculate`, and jobs given to the thread in all (each unit at most once) */

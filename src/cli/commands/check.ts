@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../core/types.js';
-import { type CheckOptions, type CheckResult, prefetchHints, runCheck } from '../../engine/check.js';
+import { type CheckOptions, type CheckResult, earlyPrefetch, prefetchHints, runCheck } from '../../engine/check.js';
 import { defaultCacheDir } from '../../engine/unit-cache.js';
-import { prestartPrefetchWorker } from '../../engine/unit-runner.js';
+import { type UnitPrefetch, prestartPrefetchWorker } from '../../engine/unit-runner.js';
 import { loadUserRules, userRulesEnabled } from '../../engine/user-rules.js';
-import { type ChangeTrees, sinceTrees, stagedTrees } from '../../engine/git.js';
+import { type ChangeTrees, type EarlyChange, sinceTrees, stagedTrees } from '../../engine/git.js';
 import { FORMAT_NAMES, type FormatName, finishRun, pathPrefixFor, toolVersion } from '../../report/index.js';
 import { loadSettings } from '../../settings/index.js';
 import { readBaselineFile, writeBaselineFile } from '../../settings/baseline.js';
@@ -54,9 +54,8 @@ export const checkCommand: KvCommand = (ctx) => ({
     // the thread that analyses a change's units ahead of time loads its code while git, Kconfig and Kbuild run — on a
     // tree whose earlier runs used one (a small tree's never do)
     const cacheDirArg = argv.cache === false ? null : argv['cache-dir'] ? path.resolve(io.cwd, argv['cache-dir']) : defaultCacheDir(io.env);
-    if ((argv.staged || argv.since !== undefined) && argv.jobs !== 1 && !tree.inMemory && cacheDirArg && prefetchHints(cacheDirArg, tree.root).exists()) {
-      prestartPrefetchWorker();
-    }
+    const prefetching = (argv.staged || argv.since !== undefined) && argv.jobs !== 1 && !tree.inMemory && cacheDirArg !== null && prefetchHints(cacheDirArg, tree.root).exists();
+    if (prefetching) prestartPrefetchWorker();
     // users' own rules (.kvlint/rules/*.ts) only when asked: running them runs code from the tree
     const user = userRulesEnabled(argv['user-rules'], io.env)
       ? await loadUserRules(tree, { cacheDir: cacheDirArg ?? defaultCacheDir(io.env), taken: rules })
@@ -77,7 +76,14 @@ export const checkCommand: KvCommand = (ctx) => ({
     let change: ChangeTrees | undefined;
     try {
       if (argv.staged || argv.since !== undefined) {
-        change = argv.staged ? await stagedTrees(tree.root) : await sinceTrees(tree.root, argv.since!);
+        // the changed units start in the prefetch thread once git has named the changed files (earlyPrefetch)
+        let early: UnitPrefetch | undefined;
+        const onChanged = prefetching
+          ? (e: EarlyChange) => {
+              early = earlyPrefetch(e.tree, { cacheDir: cacheDirArg!, changed: e.changed, settings, ...where, ...(argv.jobs !== undefined ? { jobs: argv.jobs } : {}) });
+            }
+          : undefined;
+        change = argv.staged ? await stagedTrees(tree.root, onChanged) : await sinceTrees(tree.root, argv.since!, onChanged);
         // the change's settings decide (a staged .kvlint.json applies to its own commit)
         const changeSettings = loadSettings(change.change, { rules: allRules });
         // tree-wide rules look only at the changed files, in both trees: what they report elsewhere cannot be new
@@ -89,9 +95,11 @@ export const checkCommand: KvCommand = (ctx) => ({
           settings: changeSettings,
           tree: change.base,
           onlyFiles: changed,
-          prefetchFor: { tree: change.change, changed, addedOrRemoved },
+          prefetchFor: { tree: change.change, changed, addedOrRemoved, ...(early ? { early } : {}) },
           fingerprintsOnly: true,
         });
+        // (runCheck took the early prefetch over or stopped it; one git started after it returned is stopped here)
+        if (early && early !== base.prefetch) await early.close();
         // units that read none of the changed files are the same in both trees
         const cache = base.run.cache.derive(change.change, change.changed);
         // the base's link rules may have been taken from an earlier run: their fingerprints, not findings
