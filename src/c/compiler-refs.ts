@@ -2,7 +2,7 @@ import type { Expr, Init, LocalVar, Stmt } from './ast.js';
 import type { Evaluator } from './consteval.js';
 import type { Parser } from './parser.js';
 import { typeOf } from './sema.js';
-import { type Target, asInt, commonInt, decay, promote, sizeOf, targetFor } from './types.js';
+import { type IntType, type Target, asInt, commonInt, decay, promote, sizeOf, targetFor } from './types.js';
 
 /**
  * References the compiler introduces that the source does not show, and the thresholds that decide them. The ARM
@@ -100,6 +100,7 @@ export function divisionCall(p: Parser, m: CompilerModel, e: Expr & { k: 'bin' |
     t = l && r ? commonInt(l, r) : l ? promote(l) : undefined;
   }
   if (!t) return undefined;
+  if (e.k === 'bin' && t.size === 8) t = shortenedDivision(p, e, t, ev) ?? t;
   if (t.size <= 4 && !tg.softDiv32) return undefined;
   if (t.size === 8 && !tg.softDiv64) return undefined;
   if (t.size > 8) return undefined;
@@ -113,6 +114,59 @@ export function divisionCall(p: Parser, m: CompilerModel, e: Expr & { k: 'bin' |
   const n = tg.divNames;
   if (t.size === 8) return t.signed ? (op === '/' ? n.sdiv64 : n.smod64) : op === '/' ? n.udiv64 : n.umod64;
   return t.signed ? (op === '/' ? n.sdiv : n.smod) : op === '/' ? n.udiv : n.umod;
+}
+
+/**
+ * The operand under the conversions that widen it, as gcc's get_narrower sees it (c-family, tree.cc): its type, and
+ * whether it is zero-extended (the signedness of the type inside the outermost widening; an inner widening of the
+ * other signedness stops the walk). Without a conversion, the operand's own type.
+ */
+function narrowed(p: Parser, e: Expr): { t: IntType; unsigned: boolean } | undefined {
+  const own = asInt(typeOf(p, e));
+  if (!own) return undefined;
+  let cur = e;
+  let uns = !own.signed;
+  let first = true;
+  while (cur.k === 'cast') {
+    const outer = asInt(typeOf(p, cur));
+    const inner = asInt(decay(typeOf(p, cur.e)));
+    if (!outer || !inner || inner.size > outer.size) break;
+    if (inner.size < outer.size) {
+      if (first) uns = !inner.signed;
+      else if (uns !== !inner.signed) break;
+    } else if (first) uns = !inner.signed;
+    first = false;
+    cur = cur.e;
+  }
+  return { t: asInt(decay(typeOf(p, cur)))!, unsigned: uns };
+}
+
+function fitsInt(v: bigint, size: number, unsigned: boolean): boolean {
+  const bits = BigInt(size * 8);
+  return unsigned ? v >= 0n && v < 1n << bits : v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n);
+}
+
+/**
+ * The narrower type gcc's C front end does a 64-bit division or remainder in (c-typeck.cc build_binary_op and
+ * c-common.cc shorten_binary_op), or undefined: `(u64)a / 1000` with a 32-bit unsigned `a` is a 32-bit division by a
+ * constant (inline), `2000000000ULL / b` a 32-bit __aeabi_uidiv — no __aeabi_uldivmod. It shortens only when the
+ * dividend's type is unsigned or the divisor a constant other than -1, and when both operands are extensions of
+ * the same narrower width the same way (or one is a constant that fits the other's narrower type).
+ */
+function shortenedDivision(p: Parser, e: Expr & { k: 'bin' }, result: IntType, ev: Evaluator): IntType | undefined {
+  const l = asInt(decay(typeOf(p, e.l)));
+  const divisor = ev.int(e.r);
+  if (!l || !(!l.signed || (divisor !== undefined && divisor !== -1n))) return undefined;
+  const a = narrowed(p, e.l);
+  const b = narrowed(p, e.r);
+  if (!a || !b) return undefined;
+  const uns = !result.signed;
+  const typed = (size: number, unsigned: boolean): IntType => ({ k: 'int', size, signed: !unsigned, rank: size >= 4 ? 4 : size === 2 ? 3 : 2 });
+  if (a.t.size < result.size && b.t.size === a.t.size && a.unsigned === b.unsigned && (a.unsigned || !uns)) return typed(a.t.size, a.unsigned);
+  const dividend = ev.int(e.l);
+  if (dividend !== undefined && (b.unsigned || !uns) && b.t.size < result.size && fitsInt(dividend, b.t.size, b.unsigned)) return typed(b.t.size, b.unsigned);
+  if (divisor !== undefined && (a.unsigned || !uns) && a.t.size < result.size && fitsInt(divisor, a.t.size, a.unsigned)) return typed(a.t.size, a.unsigned);
+  return undefined;
 }
 
 /**

@@ -323,6 +323,21 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     expect(undef(cFacts(`unsigned long long d(unsigned long long x) { return x / 1024; }`))).toEqual([]);
   });
 
+  it('64-bit division of operands extended from 32 bits is done in 32 bits (the C front end shortens it)', () => {
+    // (u64)u32 / constant: a 32-bit division by a constant, inline; constant / (u64)u32: __aeabi_uidiv
+    expect(undef(cFacts(`unsigned long long a(unsigned int x) { return (unsigned long long)x / 1000ULL; }`))).toEqual([]);
+    expect(undef(cFacts(`unsigned long long b(unsigned int x) { return 2000000000ULL / x; }`))).toEqual(['__aeabi_uidiv']);
+    expect(undef(cFacts(`unsigned long long c(unsigned int x, unsigned int y) { return (unsigned long long)x / y; }`))).toEqual(['__aeabi_uidiv']);
+    expect(undef(cFacts(`long long d(int x) { return (long long)x / 1000; }`))).toEqual([]);
+    expect(undef(cFacts(`unsigned long long g(unsigned int x) { return (unsigned long long)x % 1000; }`))).toEqual([]);
+    expect(undef(cFacts(`unsigned long long h(unsigned short x, unsigned short y) { return (unsigned long long)x / (unsigned long long)y; }`))).toEqual(['__aeabi_uidiv']);
+    // not shortened: a signed dividend over a variable (INT_MIN / -1), operands extended differently, a 64-bit operand
+    expect(undef(cFacts(`long long e(int x, int y) { return (long long)x / y; }`))).toEqual(['__aeabi_ldivmod']);
+    expect(undef(cFacts(`long long l(int x, int y) { return (long long)x / (long long)(unsigned int)y; }`))).toEqual(['__aeabi_ldivmod']);
+    expect(undef(cFacts(`unsigned long long j(unsigned long long x, unsigned int y) { return x / y; }`))).toEqual(['__aeabi_uldivmod']);
+    expect(undef(cFacts(`unsigned long long k(int x) { return (unsigned long long)x / 1000U; }`))).toEqual(['__aeabi_uldivmod']);
+  });
+
   it('no division helper on a 64-bit target', () => {
     expect(undef(cFacts(`unsigned long a(unsigned long x, unsigned long y) { return x / y; }`, { arch: 'arm64' }))).toEqual([]);
   });
