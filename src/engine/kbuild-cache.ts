@@ -61,46 +61,29 @@ interface PackedGraph {
 }
 const OBJECT_FIELDS = 7;
 
-function packGraph(g: ObjectGraph): PackedGraph {
-  const strings: string[] = [];
-  const sid = new Map<string, number>();
-  const str = (x: string | undefined): number => {
-    if (x === undefined) return -1;
-    let i = sid.get(x);
-    if (i === undefined) sid.set(x, (i = strings.push(x) - 1));
-    return i;
-  };
-  const lists: number[][] = [];
-  const lid = new Map<string, number>();
-  const list = (xs: string[]): number => {
-    const ids = xs.map(str);
-    const k = ids.join(',');
-    let i = lid.get(k);
-    if (i === undefined) lid.set(k, (i = lists.push(ids) - 1));
-    return i;
-  };
-  const pairs: number[] = [];
-  const pid = new Map<string, number>();
-  const pairLists: number[][] = [];
-  const plid = new Map<string, number>();
-  const pairList = (ds: [string, string | null][]): number => {
-    const ids = ds.map(([n, v]) => {
-      const a = str(n);
-      const b = v === null ? -1 : str(v);
-      const k = `${a},${b}`;
-      let i = pid.get(k);
-      if (i === undefined) {
-        i = pairs.length / 2;
-        pairs.push(a, b);
-        pid.set(k, i);
-      }
+/** Distinct values in first-seen order, and each value's index among them (values equal when their keys are). */
+function table<T>(key: (x: T) => string): { rows: T[]; id(x: T): number } {
+  const rows: T[] = [];
+  const ids = new Map<string, number>();
+  return {
+    rows,
+    id(x: T): number {
+      const k = key(x);
+      let i = ids.get(k);
+      if (i === undefined) ids.set(k, (i = rows.push(x) - 1));
       return i;
-    });
-    const k = ids.join(',');
-    let i = plid.get(k);
-    if (i === undefined) plid.set(k, (i = pairLists.push(ids) - 1));
-    return i;
+    },
   };
+}
+
+function packGraph(g: ObjectGraph): PackedGraph {
+  const strings = table<string>((x) => x);
+  const str = (x: string | undefined): number => (x === undefined ? -1 : strings.id(x));
+  const lists = table<number[]>((ids) => ids.join(','));
+  const list = (xs: string[]): number => lists.id(xs.map(str));
+  const pairs = table<[number, number]>((pr) => pr.join(','));
+  const pairLists = table<number[]>((ids) => ids.join(','));
+  const pairList = (ds: [string, string | null][]): number => pairLists.id(ds.map(([n, v]) => pairs.id([str(n), v === null ? -1 : str(v)])));
   const cmds: number[] = [];
   const cid = new Map<CompileCommand, number>();
   const cmd = (c: CompileCommand): number => {
@@ -124,7 +107,18 @@ function packGraph(g: ObjectGraph): PackedGraph {
     objects[at + 5] = str(o.derivedFrom);
     objects[at + 6] = cmd(o.cmd);
   });
-  return { arch: g.arch, strings, lists, pairs, pairLists, cmds, objects, spans: objs.map((o) => o.span), modules: g.modules, builtin: g.builtin };
+  return {
+    arch: g.arch,
+    strings: strings.rows,
+    lists: lists.rows,
+    pairs: pairs.rows.flat(),
+    pairLists: pairLists.rows,
+    cmds,
+    objects,
+    spans: objs.map((o) => o.span),
+    modules: g.modules,
+    builtin: g.builtin,
+  };
 }
 
 function unpackGraph(p: PackedGraph): ObjectGraph {
