@@ -302,7 +302,7 @@ export class Reach {
   /** value of a call for the evaluator (conditions that depend on an inlined function's result) */
   private callValue(e: Expr & { k: 'call' }, ev: Evaluator): Val | undefined {
     const fn = e.fn;
-    if (fn.k !== 'id' || !fn.sym || !fn.sym.body || !fn.sym.isStatic) return undefined;
+    if (fn.k !== 'id' || !fn.sym || !fn.sym.body || !(fn.sym.isStatic || this.constantGlobal(fn.sym))) return undefined;
     if (this.valueDepth >= MAX_INLINE_DEPTH) return undefined;
     const args = e.args.map((a) => ev.val(a));
     const ctx: Ctx = { fn: undefined, ev, returns: undefined, via: [], record: false, def: undefined };
@@ -315,6 +315,19 @@ export class Reach {
   }
   private valueDepth = 0;
   private nesting = 0;
+
+  /**
+   * A global function of this unit whose body is one `return` of a constant (e.g. a stub `bool f(...) { return
+   * false; }` for a disabled feature): gcc -O2 inlines it at every call in the unit (non-PIC code cannot have it
+   * interposed; a weak or aliased one can be replaced, so not those), and code behind a test of its result folds.
+   */
+  private constantGlobal(g: GSym): boolean {
+    if (g.weak || g.alias !== undefined || g.kind !== 'func') return false;
+    const def = this.funcDef(g);
+    const body = def?.body;
+    const only = body?.k === 'block' && body.items.length === 1 ? body.items[0] : undefined;
+    return only?.k === 'return' && only.e !== undefined && new Evaluator(this.p, new Map()).int(only.e) !== undefined;
+  }
 
   // ---- environment ----
 

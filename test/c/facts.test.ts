@@ -338,6 +338,17 @@ describe('compiler-introduced references (ARM, gcc 12 -O2)', () => {
     expect(undef(cFacts(`unsigned long long k(int x) { return (unsigned long long)x / 1000U; }`))).toEqual(['__aeabi_uldivmod']);
   });
 
+  it('a global stub of the unit returning a constant is inlined: code behind a test of its result folds (a weak one is not)', () => {
+    const f = cFacts(`
+      extern int vma_thp(void *v); extern void other(void);
+      _Bool is_huge(void *v, int i) { return 0; }
+      __attribute__((weak)) _Bool maybe_huge(void *v) { return 0; }
+      int f(void *v, int i) { if (!is_huge(v, i)) goto nohuge; return vma_thp(v); nohuge: return 1; }
+      int g(void *v) { if (maybe_huge(v)) other(); return 0; }
+    `);
+    expect(undef(f)).toEqual(['other']);
+  });
+
   it('no division helper on a 64-bit target', () => {
     expect(undef(cFacts(`unsigned long a(unsigned long x, unsigned long y) { return x / y; }`, { arch: 'arm64' }))).toEqual([]);
   });
