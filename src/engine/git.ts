@@ -160,7 +160,8 @@ export async function stagedTrees(treeRoot: string, onChanged?: (e: EarlyChange)
     }
     tell(onChanged, { changed: staged, tree: disk.withOverlay(overlay) });
   };
-  // (the early start is awaited with the rest: whoever starts something there sees it before this returns)
+  // (the early start is awaited with the rest, failed or not: whoever starts something there sees it before this
+  // returns or throws)
   let told: Promise<void> = Promise.resolve();
   const [unstagedOut, stagedOut, head, ids] = await Promise.all([
     // files whose index content differs from the working tree: the change tree must show the index version
@@ -173,7 +174,7 @@ export async function stagedTrees(treeRoot: string, onChanged?: (e: EarlyChange)
     run(repo.top, ['rev-parse', '--verify', '-q', 'HEAD']),
     // every tracked file outside `unstaged` has the index's content on disk, and outside `staged` HEAD's too
     blobIds(repo, undefined),
-  ]);
+  ]).finally(() => told);
   const unstaged = pathsIn(unstagedOut, repo);
   const staged = pathsIn(stagedOut, repo);
   const [, indexContent, headContent] = await Promise.all([

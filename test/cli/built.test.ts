@@ -23,8 +23,13 @@ describe('compiled kvlint', () => {
   }, 300_000);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function kvlint(args: string[]) {
-    const r = spawnSync(process.execPath, [path.join(dir, 'bin/kvlint.js'), ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, KVLINT_CACHE_DIR: path.join(dir, 'cache') } });
+  function kvlint(args: string[], timeout?: number) {
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin/kvlint.js'), ...args], {
+      encoding: 'utf8',
+      cwd: dir,
+      env: { ...process.env, KVLINT_CACHE_DIR: path.join(dir, 'cache') },
+      ...(timeout ? { timeout } : {}),
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
@@ -80,6 +85,21 @@ describe('compiled kvlint', () => {
       ]);
       expect(r.code).toBe(1);
     }
+  });
+
+  it('--staged that fails after the change units started early still ends (exit 2, the reason, no thread left running)', () => {
+    const { repo, git } = repoWithNewCall('early-fail-repo');
+    git('add', 'drivers/staging/zram/zram_drv.c');
+    // a first run leaves the hints that make the next one start the changed unit as soon as git names it
+    expect(kvlint(['check', '--staged', '--jobs', '2', '--format', 'gcc', repo], 120_000).code).toBe(1);
+    // the staged settings are invalid (the ones on disk are not): the run fails once git has answered
+    const settings = path.join(repo, '.kvlint.json');
+    fs.writeFileSync(settings, '{ "bogusKey": 1 }\n');
+    git('add', '.kvlint.json');
+    fs.writeFileSync(settings, '{}\n');
+    const r = kvlint(['check', '--staged', '--jobs', '2', '--format', 'gcc', repo], 60_000);
+    expect(r.stderr).toContain("unknown key 'bogusKey'");
+    expect(r.code).toBe(2);
   });
 
   it('UnitPrefetch: the change unit comes from the prefetch thread, the same as analysed in the change run', () => {

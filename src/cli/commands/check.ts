@@ -74,10 +74,12 @@ export const checkCommand: KvCommand = (ctx) => ({
     let result: CheckResult;
     let diagnostics: Diagnostic[];
     let change: ChangeTrees | undefined;
+    // the changed units start in the prefetch thread once git has named the changed files (earlyPrefetch); unless the
+    // base run takes it over, it is stopped here whatever happens (a thread left running keeps the process alive)
+    let early: UnitPrefetch | undefined;
+    let taken: UnitPrefetch | undefined;
     try {
       if (argv.staged || argv.since !== undefined) {
-        // the changed units start in the prefetch thread once git has named the changed files (earlyPrefetch)
-        let early: UnitPrefetch | undefined;
         const onChanged = prefetching
           ? (e: EarlyChange) => {
               early = earlyPrefetch(e.tree, { cacheDir: cacheDirArg!, changed: e.changed, settings, ...where, ...(argv.jobs !== undefined ? { jobs: argv.jobs } : {}) });
@@ -98,8 +100,7 @@ export const checkCommand: KvCommand = (ctx) => ({
           prefetchFor: { tree: change.change, changed, addedOrRemoved, ...(early ? { early } : {}) },
           fingerprintsOnly: true,
         });
-        // (runCheck took the early prefetch over or stopped it; one git started after it returned is stopped here)
-        if (early && early !== base.prefetch) await early.close();
+        taken = base.prefetch;
         // units that read none of the changed files are the same in both trees
         const cache = base.run.cache.derive(change.change, change.changed);
         // the base's link rules may have been taken from an earlier run: their fingerprints, not findings
@@ -121,6 +122,7 @@ export const checkCommand: KvCommand = (ctx) => ({
       }
     } finally {
       progress?.stop();
+      if (early && early !== taken) await early.close();
     }
 
     const fmt = (argv.format ?? 'stylish') as FormatName;
