@@ -32,7 +32,7 @@ export interface KbuildResultLike {
   diagnostics: Diagnostic[];
 }
 
-/** version of PackedGraph: bump when it changes shape */
+/** version of what is stored (Stored, PackedGraph): bump when it changes shape */
 const FORMAT = 3;
 
 /**

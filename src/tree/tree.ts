@@ -130,12 +130,7 @@ export class KernelTree {
    * (each directory is resolved once): kbuild's cached graph asks thousands of existence questions per run.
    */
   private onDisk(r: string, a: string): fs.Stats | undefined | false {
-    let l: fs.Stats | undefined;
-    try {
-      l = fs.lstatSync(a, { throwIfNoEntry: false });
-    } catch {
-      return undefined; // ENOTDIR (a file used as a directory), EACCES, …: nothing readable there
-    }
+    const l = lstatQuiet(a);
     if (!l) return undefined;
     if (l.isSymbolicLink()) {
       let real: string;
@@ -364,17 +359,9 @@ export class KernelTree {
     const recent = BigInt(Math.floor(askedSince) - 2000) * 1000000n;
     for (const k of probes.keys()) {
       const rel = k.slice(2);
-      if (k[0] !== 'l') {
-        let l: fs.Stats | undefined;
-        try {
-          l = fs.lstatSync(path.join(this.root, rel), { throwIfNoEntry: false });
-        } catch {
-          l = undefined;
-        }
-        if (l?.isSymbolicLink()) {
-          always.push(k);
-          continue;
-        }
+      if (k[0] !== 'l' && lstatQuiet(path.join(this.root, rel))?.isSymbolicLink()) {
+        always.push(k);
+        continue;
       }
       const dir = k[0] === 'l' ? rel : parentRel(rel);
       if (dirs.has(dir)) continue;
@@ -500,6 +487,15 @@ export function blobId(text: string): string {
 function safeRel(tree: KernelTree, rel: string): string | undefined {
   try {
     return tree.rel(rel);
+  } catch {
+    return undefined;
+  }
+}
+
+/** lstat, or undefined when nothing readable is there (missing, ENOTDIR for a path through a file, EACCES, …) */
+function lstatQuiet(a: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(a, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
