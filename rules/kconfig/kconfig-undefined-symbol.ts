@@ -6,6 +6,9 @@
  * file of the tree defines (for any architecture) — what scripts/checkkconfigsymbols.py reports, without its false
  * positives: references in comments and string literals, `CONFIG_FOO_MODULE` (autoconf.h's name for FOO=m),
  * partial names glued with `##`, and names the code defines itself (`#define CONFIG_X`, `-DCONFIG_X`, enumerators).
+ * A definition in a header, a Makefile or a -D flag covers every file; one in a unit's own .c/.S file covers that file
+ * only (another unit never sees it: `#define CONFIG_SYS_ISDBT` in one tuner driver does not make the `#ifdef` of
+ * another driver live).
  *
  * It is tree-wide, not per configuration, and runs once per run over the files the run read: the sources and
  * headers of every configuration's units, the Makefiles that built their objects, and the Kconfig files of each
@@ -60,18 +63,27 @@ export const kconfigUndefinedSymbol: Rule<MessageId, { ignore: string[]; maxSite
     const only = ctx.onlyFiles;
     const take = (f: string) => !only || only.has(f);
     const sites: ConfigRefSite[] = [];
+    /** names defined where every file may see them (headers, Makefiles, -D flags) */
     const local = new Set<string>();
+    /** names a translation unit's own source defines: only that file sees them (another unit never includes it) */
+    const own = new Map<string, Set<string>>();
 
     // C and assembler: the sources and headers the run read
     const cFiles = new Set<string>();
+    const sources = new Set<string>();
     for (const v of ctx.configs) {
       if (only) for (const f of only) v.files.has(f) && cFiles.add(f);
       else for (const f of v.files) cFiles.add(f);
+      for (const o of v.graph.objects.values()) if (o.source) sources.add(o.source);
     }
     for (const f of [...cFiles].sort()) {
       const s = scanC(ctx.tree, f);
       sites.push(...s.refs);
-      for (const d of s.localDefs) local.add(d);
+      if (!s.localDefs.length) continue;
+      // a unit's main source: its #defines and enumerators reach that unit only (a .c file another one includes
+      // is not a main source, and counts like a header)
+      if (sources.has(f) && !f.endsWith('.h')) own.set(f, new Set(s.localDefs));
+      else for (const d of s.localDefs) local.add(d);
     }
     // -D flags of the compile commands (objects of a directory mostly share one command object)
     const seen = new Set<object>();
@@ -121,11 +133,13 @@ export const kconfigUndefinedSymbol: Rule<MessageId, { ignore: string[]; maxSite
     const bySymbol = new Map<string, Span[]>();
     for (const s of sites) {
       let name = s.name;
-      if (local.has(name) || ignore.has(name)) continue;
+      const mine = own.get(s.span.file);
+      const isLocal = (n: string) => local.has(n) || (mine !== undefined && mine.has(n));
+      if (isLocal(name) || ignore.has(name)) continue;
       if (isDefined(name)) continue;
       if (name.endsWith('_MODULE')) {
         const base = name.slice(0, -7);
-        if (isDefined(base) || local.has(base)) continue;
+        if (isDefined(base) || isLocal(base)) continue;
         name = base;
       }
       let l = bySymbol.get(name);
