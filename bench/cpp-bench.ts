@@ -12,7 +12,8 @@
  * 3. With --second OBJTREE (the same tree configured differently, e.g. SMP=n; its autoconf.h and generated headers):
  *    the same units again in that configuration, reusing unit results whose footprint agrees (the engine's unit
  *    cache) and header memos whose dependencies agree; prints its cost as a share of the first configuration's, and
- *    checks the first K units of it against gcc -E in that objtree.
+ *    checks the first K units of it against gcc -E in that objtree. The memo store's policy decides whether the second
+ *    configuration can record its own variants (src/cpp/memo.ts MemoStore: KVLINT_MEMO_POLICY=config|stop|lru).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -80,13 +81,33 @@ interface Stored {
   hash: string;
 }
 
-import { createHash } from 'node:crypto';
 let hashMs = 0;
-function streamHash(r: { tokens: { length: number; text(i: number): string } }): string {
+/**
+ * A hash of the token texts, to tell whether config B's output really differs from config A's. Its CPU time is left
+ * out of the figures; it allocates nothing (a sha1 over `text + '\n'` made a string per token, 25 M per
+ * configuration, and the collector's time for them was charged to the preprocessor).
+ */
+function streamHash(r: { tokens: { length: number; text(i: number): string; identId?(i: number): number } }): string {
   const t0 = selfCpuMs();
-  const h = createHash('sha1');
-  for (let i = 0; i < r.tokens.length; i++) h.update(r.tokens.text(i) + '\n');
-  const d = h.digest('hex');
+  let a = 0x811c9dc5;
+  let b = 0x1b873593;
+  const t = r.tokens;
+  for (let i = 0; i < t.length; i++) {
+    const id = t.identId ? t.identId(i) : 0;
+    if (id !== 0) {
+      a = Math.imul(a ^ id, 0x01000193);
+      b = Math.imul(b ^ id, 0x5bd1e995);
+    } else {
+      const x = t.text(i);
+      for (let k = 0; k < x.length; k++) {
+        a = Math.imul(a ^ x.charCodeAt(k), 0x01000193);
+        b = Math.imul(b ^ x.charCodeAt(k), 0x5bd1e995);
+      }
+    }
+    a = Math.imul(a ^ 10, 0x01000193);
+    b = Math.imul(b ^ 10, 0x5bd1e995);
+  }
+  const d = `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
   hashMs += selfCpuMs() - t0;
   return d;
 }
@@ -97,6 +118,7 @@ function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<st
   const autoconf = parseAutoconf(autoconfText);
   let reused = 0;
   let first = 0;
+  let outTokens = 0;
   hashMs = 0;
   const t0 = selfCpuMs();
   const w = performance.now();
@@ -123,6 +145,7 @@ function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<st
       cmd: u.cmd, autoconf: autoconfText, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache,
       extraRoots: [tree0], srcPrefix: srctree + '/',
     });
+    outTokens += r.tokens.length;
     const hash = streamHash(r);
     if (!reuse) results.set(u.object, { footprint: r.footprint, tokens: r.tokens.length, hash });
     else if (prev && prev.hash !== hash) differing++;
@@ -134,12 +157,14 @@ function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<st
   console.log(`  heap ${(mu.heapUsed / 1e6).toFixed(0)} MB used, ${(mu.arrayBuffers / 1e6).toFixed(0)} MB array buffers; GC ${gcMs.toFixed(0)} ms so far`);
   console.log(`kvlint ${label}: CPU ${(cpu / 1000).toFixed(1)} s = ${(cpu / us.length).toFixed(1)} ms/unit (wall ${((performance.now() - w) / 1000).toFixed(1)} s); ` +
     `units reused by footprint: ${reused}; header memo: ${ms.hits - m0.hits} replayed, ${ms.misses - m0.misses} preprocessed; first unit ${first.toFixed(0)} ms`);
+  console.log(`  output ${outTokens} tokens, ${((100 * (ms.replayedTokens - m0.replayedTokens)) / Math.max(1, outTokens)).toFixed(1)}% of them replayed from header/segment memos`);
   return { cpu, reused, first };
 }
 
 const results = new Map<string, Stored>();
 const a = runConfig('cold (config A)', objtree, units, null);
 console.log(`ratio kvlint/gcc (cold, CPU): ${(a.cpu / gccCpu).toFixed(2)}; without the first unit: ${((a.cpu - a.first) / (units.length - 1) / (gccCpu / units.length)).toFixed(2)}`);
+console.log(`memo store: ${cache.memo.maxTokens} tokens, policy ${cache.memo.policy} (keep ${cache.memo.keep}); KVLINT_MEMO_TOKENS / _POLICY / _KEEP change them`);
 console.log(`lexed ${cache.stats.lexedFiles} files, ${(cache.stats.lexedBytes / 1e6).toFixed(1)} MB, ${cache.stats.lexMs.toFixed(0)} ms; memo holds ${cache.memo.tokens} tokens`);
 
 const second = get('--second');

@@ -152,7 +152,9 @@ export const kconfigUndefinedSymbol: Rule<MessageId, { ignore: string[]; maxSite
       const primary = spans[0]!;
       const rest = spans.slice(1);
       const max = Math.max(0, ctx.options.maxSites);
-      const trace = rest.slice(0, max).map((span) => ({ kind: 'use' as const, label: `CONFIG_${name} is also referenced here`, span }));
+      // (a Kconfig file spells the symbol without the prefix: `default CONFIG_STM` there is the symbol CONFIG_STM)
+      const spelt = (file: string) => (/(^|\/)Kconfig[^/]*$/.test(file) ? name : `CONFIG_${name}`);
+      const trace = rest.slice(0, max).map((span) => ({ kind: 'use' as const, label: `${spelt(span.file)} is also referenced here`, span }));
       const notes = rest.length > max ? [`… and ${rest.length - max} more references`] : undefined;
       // (the names of every arch are suggested when they were looked at)
       pool ??= everywhere ? new Set([...defined, ...everywhere]) : defined;

@@ -45,11 +45,14 @@ export class CppCache {
   readonly guards = new WeakMap<Lexed, number>();
   /** canonical definitions of configuration / command-line / predefined macros, by their #define text */
   readonly canonical = new Map<string, unknown>();
-  /** header memo (src/cpp/memo.ts) */
-  readonly memo = new MemoStore();
   stats = { lexedFiles: 0, lexedBytes: 0, lexMs: 0 };
 
-  constructor(readonly tree: KernelTree, readonly extraRoots: string[] = []) {}
+  constructor(
+    readonly tree: KernelTree,
+    readonly extraRoots: string[] = [],
+    /** header memo (src/cpp/memo.ts) */
+    readonly memo: MemoStore = new MemoStore(),
+  ) {}
 
   /** a tree file (rel) or an absolute file under an extra root; null if missing */
   file(ref: { tree: boolean; path: string }): SourceFile | null {

@@ -120,6 +120,14 @@ export class MemoEntry {
     readonly seg: SegEffect | null = null,
   ) {}
   hits = 0;
+  /** the store's clock when it was last recorded or replayed (eviction drops the least recently used) */
+  lastUse = 0;
+  /** output tokens of its own runs (what the store counts for it) */
+  own = 0;
+}
+
+function memoPolicy(v: string | undefined): 'config' | 'stop' | 'lru' {
+  return v === 'stop' || v === 'lru' ? v : 'config';
 }
 
 /** the memo store of a run (inside CppCache) */
@@ -127,12 +135,43 @@ export class MemoStore {
   readonly entries = new Map<string, MemoEntry[]>();
   /** output tokens held by all entries' own runs */
   tokens = 0;
-  stats = { hits: 0, misses: 0, recorded: 0, unmemoizable: 0, replayedTokens: 0, badProvenance: 0 };
-  /** budgets measured on 200 units of multi_v7 (bench/cpp-bench.ts): a bigger store costs more in GC than it saves */
+  /**
+   * tokens of variants dropped for the 8-per-key limit since the last makeRoom: still counted against the budget, as
+   * the store always did (its budget was measured that way; counting only what is held made the whole ARM check
+   * 3–6% slower and 7% bigger)
+   */
+  private dropped = 0;
+  stats = { hits: 0, misses: 0, recorded: 0, unmemoizable: 0, replayedTokens: 0, badProvenance: 0, evicted: 0 };
+  /**
+   * Budgets measured on 200 units of multi_v7 (bench/cpp-bench.ts): a bigger store costs more in GC than it saves.
+   *
+   * What a full store does (KVLINT_MEMO_POLICY; measured 2026-11-26, src/cpp/README.md):
+   * - 'config' (the default): it stops recording, until a unit of another configuration starts (another autoconf.h:
+   *   a run checks its configurations one after the other); then the least recently used entries are dropped down to
+   *   `keep` of the budget (KVLINT_MEMO_KEEP, 0.25), so that the new configuration records its own variants. One
+   *   configuration alone runs as with 'stop'.
+   * - 'stop': it stops recording for good (before 2026-11-26): a second configuration finds only the first one's
+   *   variants, and each of its units preprocesses again what the previous one did (SMP=n after SMP=y, 200 units:
+   *   175% of the first configuration's time; 'config': 94%).
+   * - 'lru': every entry that does not fit drops the least recently used ones (down to 3/4 of the budget). As good
+   *   as 'config' for a second configuration, but recording never stops: the cold ARM multi_v7 check took 14% longer.
+   */
   constructor(
     readonly maxTokens = Number(process.env.KVLINT_MEMO_TOKENS ?? 3_000_000),
     readonly maxVariants = Number(process.env.KVLINT_MEMO_VARIANTS ?? 8),
+    readonly policy: 'config' | 'stop' | 'lru' = memoPolicy(process.env.KVLINT_MEMO_POLICY),
+    readonly keep = Number(process.env.KVLINT_MEMO_KEEP ?? 0.25),
   ) {}
+
+  private configKey: string | undefined;
+
+  /** a unit of configuration `key` (its autoconf.h) starts */
+  enterConfig(key: string): void {
+    if (this.configKey === key) return;
+    const first = this.configKey === undefined;
+    this.configKey = key;
+    if (!first && this.policy === 'config' && this.tokens + this.dropped > this.maxTokens * this.keep) this.makeRoom(this.keep);
+  }
 
   private readonly keyIds = new Map<string, number>();
 
@@ -146,9 +185,16 @@ export class MemoStore {
     return id;
   }
 
+  private clock = 0;
+
+  /** the next instant of the store's clock (an entry replayed inside another one is used too) */
+  tick(): number {
+    return ++this.clock;
+  }
+
   /** no room for more entries: stop recording (replaying goes on) */
   get full(): boolean {
-    return this.tokens >= this.maxTokens;
+    return this.policy === 'lru' ? this.maxTokens <= 0 : this.tokens + this.dropped >= this.maxTokens;
   }
 
   find(key: string, valid: (e: MemoEntry) => boolean): MemoEntry | undefined {
@@ -158,20 +204,53 @@ export class MemoStore {
       const e = list[i]!;
       if (valid(e)) {
         e.hits++;
+        e.lastUse = this.tick();
         return e;
       }
     }
     return undefined;
   }
 
+  /**
+   * Drop the least recently used entries until the store holds `keep` of its budget. (An entry dropped here may live
+   * on inside a kept entry that includes it, and is replayed with it: it is no longer found by its own key.)
+   */
+  private makeRoom(keep: number): void {
+    this.dropped = 0;
+    const all: MemoEntry[] = [];
+    for (const list of this.entries.values()) for (const e of list) all.push(e);
+    all.sort((a, b) => a.lastUse - b.lastUse);
+    const goal = this.maxTokens * keep;
+    const drop = new Set<MemoEntry>();
+    for (const e of all) {
+      if (this.tokens <= goal) break;
+      drop.add(e);
+      this.tokens -= e.own;
+    }
+    for (const [k, list] of this.entries) {
+      const keep = list.filter((e) => !drop.has(e));
+      if (keep.length === 0) this.entries.delete(k);
+      else if (keep.length !== list.length) this.entries.set(k, keep);
+    }
+    this.stats.evicted += drop.size;
+  }
+
   add(e: MemoEntry, ownTokens: number): boolean {
-    if (this.tokens + ownTokens > this.maxTokens) return false;
+    if (this.tokens + this.dropped + ownTokens > this.maxTokens) {
+      // (an entry bigger than what makeRoom frees is not kept: it would empty the store for itself)
+      if (this.policy !== 'lru' || ownTokens > this.maxTokens / 4) return false;
+      this.makeRoom(0.75);
+    }
+    e.own = ownTokens;
+    e.lastUse = this.tick();
     let list = this.entries.get(e.key);
     if (!list) this.entries.set(e.key, (list = []));
     if (list.length >= this.maxVariants) {
       // drop the least used variant
       let worst = 0;
       for (let i = 1; i < list.length; i++) if (list[i]!.hits < list[worst]!.hits) worst = i;
+      this.tokens -= list[worst]!.own;
+      this.dropped += list[worst]!.own;
       list.splice(worst, 1);
     }
     list.push(e);
@@ -538,6 +617,9 @@ export class MemoRecorder {
 
   private replayOutput(e: MemoEntry): void {
     const h = this.host;
+    // nested entries are used with their parent: eviction keeps them while it is kept (what the store counts stays
+    // what it holds)
+    e.lastUse = this.store.tick();
     const base = h.prov.appendNodes(e.nodes);
     for (const p of e.pieces) {
       if (p instanceof MemoEntry) this.replayOutput(p);

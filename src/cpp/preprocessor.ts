@@ -183,6 +183,7 @@ export class Preprocessor implements MemoHost {
     this.asm = s.mode === 'asm';
     this.out = new OutBuilder(this.asm);
     this.memo = s.memo ? new MemoRecorder(this, s.memo) : null;
+    s.memo?.enterConfig(this.autoconfKey);
     this.memoKeyId = s.memo ? s.memo.keyId(s.memoKey) : 0;
     for (const [id, m] of BUILTIN_MACROS) this.setMacro(id, m);
   }

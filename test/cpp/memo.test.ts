@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CppResult } from '../../src/cpp/index.js';
 import { CppCache, preprocess } from '../../src/cpp/index.js';
+import { MemoStore } from '../../src/cpp/memo.js';
 import { evalKbuild } from '../../src/kbuild/index.js';
 import { autoconfHeader, loadKconfig, resolveConfig } from '../../src/kconfig/index.js';
 import { bundledTreePath, KernelTree } from '../../src/tree/tree.js';
@@ -39,6 +40,55 @@ describe('header memoization', () => {
       }
     }
     expect(shared.memo.stats.hits).toBeGreaterThan(50);
+  });
+
+  it('a full store makes room for another configuration (or, under the lru policy, for any entry); replay stays exact', () => {
+    // six headers whose output depends on CONFIG_MODE (~60 tokens each); the units of MODE 1's configuration, then
+    // those of MODE 2's; the store holds one configuration's variants, not both
+    const files: Record<string, string> = {};
+    const vars = (p: string) => Array.from({ length: 30 }, (_, i) => `${p}${i}`).join(', ');
+    const hs = [1, 2, 3, 4, 5, 6].map((k) => `h${k}.h`);
+    hs.forEach((h, k) => {
+      files[h] = `#ifndef H${k}\n#define H${k}\n#if CONFIG_MODE == 1\nint ${vars(`a${k}_`)};\n#else\nlong ${vars(`b${k}_`)};\n#endif\n#endif\n`;
+    });
+    for (const u of [1, 2, 3]) files[`u${u}.c`] = `#include <generated/autoconf.h>\n${hs.map((h) => `#include "${h}"`).join('\n')}\nint unit${u};\n`;
+    const t = KernelTree.fromFiles(files);
+    const o = (mode: number) => ({ cmd: cmd(), autoconf: `#define CONFIG_MODE ${mode}\n`, predefined: new Map<string, string>(), srcPrefix: '' });
+    // the budget: what one unit of MODE 1 records (its six header variants)
+    const one = new CppCache(t, [], new MemoStore(1e9, 8, 'stop'));
+    preprocess(t, 'u1.c', { ...o(1), cache: one });
+    const budget = one.memo.tokens;
+    expect(budget).toBeGreaterThanOrEqual(6 * 60);
+    const run = (store: MemoStore) => {
+      const shared = new CppCache(t, [], store);
+      const replayed: number[] = [];
+      for (const mode of [1, 2]) {
+        for (const main of ['u1.c', 'u2.c', 'u3.c']) {
+          const before = store.stats.replayedTokens;
+          same(preprocess(t, main, { ...o(mode), cache: shared }), preprocess(t, main, { ...o(mode), cache: new CppCache(t), memo: false }));
+          replayed.push(store.stats.replayedTokens - before);
+          expect(store.tokens).toBeLessThanOrEqual(budget);
+        }
+      }
+      return { replayed, evicted: store.stats.evicted };
+    };
+    const stop = run(new MemoStore(budget, 8, 'stop'));
+    const byConfig = run(new MemoStore(budget, 8, 'config', 0));
+    const lru = run(new MemoStore(budget, 8, 'lru'));
+    for (const r of [stop, byConfig, lru]) {
+      // MODE 1's later units replay the six headers
+      expect(r.replayed[1]).toBeGreaterThanOrEqual(6 * 60);
+      expect(r.replayed[2]).toBeGreaterThanOrEqual(6 * 60);
+    }
+    // MODE 2: the store that stops recording when full still holds MODE 1's variants only; the others recorded
+    // MODE 2's (dropping MODE 1's) in its first unit and replay them in the next ones
+    expect(stop.evicted).toBe(0);
+    expect(stop.replayed[4]).toBeLessThan(6 * 60);
+    for (const r of [byConfig, lru]) {
+      expect(r.evicted).toBeGreaterThan(0);
+      expect(r.replayed[4]).toBeGreaterThanOrEqual(6 * 60);
+      expect(r.replayed[5]).toBeGreaterThanOrEqual(6 * 60);
+    }
   });
 
   it('a header is replayed only when the macros it consulted are the same', () => {
