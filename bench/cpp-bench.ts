@@ -2,7 +2,7 @@
  * Preprocessor benchmark against gcc -E on a real kernel build (CPU time, so that other load on the machine does not
  * distort the ratio):
  *
- *   node dist/bench/cpp-bench.js --objtree /work/kbuild/arm --list test/data/cpp/arm-multi_v7.sample \
+ *   scripts/ground-truth/run-ts.sh bench/cpp-bench.ts --objtree /work/kbuild/arm --list test/data/cpp/arm-multi_v7.sample \
  *        [--second ~/.cache/kvlint/oracle/arm-multi_v7-smp-n] [--every N] [--limit N] [--verify K]
  *   (the objtrees: a full build's, or the prepared ones of scripts/cpp-ci-prepare.sh [--full])
  *

@@ -6,7 +6,7 @@
  *   # 2. kvlint on the same tree and build
  *   kvlint check --format json --arch arm --defconfig multi_v7_defconfig --objtree $OBJ $TREE > /tmp/kvlint.json
  *   # 3. the comparison
- *   node dist/bench/k004-vs-checkkconfigsymbols.js --oracle /tmp/cks.txt --kvlint /tmp/kvlint.json --objtree $OBJ \
+ *   scripts/ground-truth/run-ts.sh bench/k004-vs-checkkconfigsymbols.ts --oracle /tmp/cks.txt --kvlint /tmp/kvlint.json --objtree $OBJ \
  *        --srctree $TREE [-v]
  *
  * The script greps every tracked file of the tree; K004 looks at the files the run read. The files the build read are
