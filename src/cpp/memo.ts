@@ -120,7 +120,7 @@ export class MemoEntry {
     readonly seg: SegEffect | null = null,
   ) {}
   hits = 0;
-  /** the store's clock when it was last recorded or replayed (eviction drops the least recently used) */
+  /** the store's clock when it was last recorded or replayed (MemoRecorder.replayOutput; eviction drops the oldest) */
   lastUse = 0;
   /** output tokens of its own runs (what the store counts for it) */
   own = 0;
@@ -204,7 +204,6 @@ export class MemoStore {
       const e = list[i]!;
       if (valid(e)) {
         e.hits++;
-        e.lastUse = this.tick();
         return e;
       }
     }
