@@ -425,6 +425,55 @@ export function pointerWriteOnly(body: Stmt, param: LocalVar): boolean {
   return ok;
 }
 
+/**
+ * The pointer parameter is used only to reach fields (`p->f`, read or written), never as a value and never to take
+ * a field's address: the pointed-to object does not escape through this function (scoped_seqlock_read's helpers).
+ */
+export function pointerFieldsOnly(body: Stmt, param: LocalVar): boolean {
+  let ok = true;
+  const walk = (n: Stmt | Expr): void => {
+    if (!ok) return;
+    if (n.k === 'un' && n.op === '&' && addressedBase(n.e) === param) {
+      ok = false;
+      return;
+    }
+    if (n.k === 'member' && n.arrow && n.e.k === 'id' && n.e.local === param) return;
+    if (n.k === 'id') {
+      if (n.local === param) ok = false;
+      return;
+    }
+    for (const c of children(n)) walk(c);
+  };
+  walk(body);
+  return ok;
+}
+
+/** the local whose storage `&e` addresses (through fields, elements and casts; `p->f` counts as p's) */
+function addressedBase(e: Expr): LocalVar | undefined {
+  for (;;) {
+    if (e.k === 'member' || e.k === 'index' || e.k === 'cast') e = e.e;
+    else return e.k === 'id' ? e.local : undefined;
+  }
+}
+
+/** how many times the body takes the address of v or of a part of it (`&v`, `&v.f`, `&v[i]`) */
+export function addressTakenCount(body: Stmt, v: LocalVar): number {
+  let n = 0;
+  const walk = (x: Stmt | Expr): void => {
+    if (x.k === 'un' && x.op === '&' && addressedBase(x.e) === v) n++;
+    for (const c of children(x)) walk(c);
+  };
+  walk(body);
+  return n;
+}
+
+/** whether a statement holds a goto label (its code is reachable from outside it) */
+export function hasGotoLabel(s: Stmt | Expr): boolean {
+  if (s.k === 'label') return true;
+  for (const c of children(s)) if (hasGotoLabel(c)) return true;
+  return false;
+}
+
 /** `&v` of a local passed directly as a call argument: v -> the calls and argument positions */
 export function addrArgsOf(body: Stmt): Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]> {
   const out = new Map<LocalVar, { call: Expr & { k: 'call' }; arg: number }[]>();

@@ -2,7 +2,7 @@ import type { AsmStmt, Expr, FuncDef, GSym, Init, LocalVar, Stmt } from './ast.j
 import type { Gas } from './asm/gas.js';
 import { type CompilerModel, type Use, divisionCall, initCall, libCallSymbol, loopLibCall, memcpyCallNeeded } from './compiler-refs.js';
 import { type Env, Evaluator, type Val, globalInit } from './consteval.js';
-import { assignedIn, deadWhenDiscarded, estimateInsns, operandKey, pointerWriteOnly } from './mutation.js';
+import { addressTakenCount, assignedIn, children, deadWhenDiscarded, estimateInsns, hasGotoLabel, operandKey, pointerFieldsOnly, pointerWriteOnly } from './mutation.js';
 import { parseFunction } from './parse-stmt.js';
 import { isPure } from './pure.js';
 import { type Range, narrow, rangeOf, typeRange } from './ranges.js';
@@ -43,6 +43,13 @@ interface Ctx {
   remDone?: Set<string>;
 }
 
+/** what a loop condition says about a field of a local aggregate: its interval, and values it cannot have */
+interface FieldFact {
+  lo: bigint;
+  hi: bigint;
+  not: bigint[];
+}
+
 const MAX_INLINE_DEPTH = 24;
 /** gcc 12's max-inline-insns-auto at -O2 (our insns are a rough estimate of its) */
 const SMALL_FUNCTION_INSNS = 15;
@@ -71,6 +78,14 @@ export class Reach {
   private uses: Map<string, number> | undefined;
   private byAsmName: Map<string, GSym> | undefined;
   readonly gaps: string[] = [];
+  /**
+   * Facts about fields of local aggregates that hold where the walk is: local -> field -> fact. Set only around the
+   * walk of a `for` step whose body leaves the aggregate alone (the condition held when the body started), removed
+   * after it, forgotten at any write to the aggregate; read by a `switch` on the field, also in functions inlined
+   * there through a pointer argument bound to the local's address (scoped_seqlock_read's step).
+   */
+  private fieldFacts = new Map<LocalVar, Map<string, FieldFact>>();
+  private fieldsTracked = new WeakMap<LocalVar, boolean>();
 
   /** development aid: called with a line per decision in functions whose name matches */
   debug: { match: RegExp; log: (s: string) => void } | undefined;
@@ -226,7 +241,8 @@ export class Reach {
     if (args && !root && !this.inlinable(g)) args = undefined;
     if (!args || !argRanges || argRanges.every((r) => r === undefined)) argRanges = undefined;
     if (args && args.every((a) => a === undefined) && !argRanges) args = undefined;
-    const sig = (args ? args.map(sigOf).join(',') : '*') + (argRanges ? '|' + argRanges.map((r) => (r ? `${r[0]}..${r[1]}` : '?')).join(',') : '');
+    const sig = (args ? args.map(sigOf).join(',') : '*') + (argRanges ? '|' + argRanges.map((r) => (r ? `${r[0]}..${r[1]}` : '?')).join(',') : '') +
+      (args && this.fieldFacts.size ? this.factSig(args) : '');
     const key = `${record ? 'w' : 'v'}|${g.name}|${sig}`;
     const m = this.memo.get(key);
     if (m) return m.done ? m.value : undefined;
@@ -454,13 +470,18 @@ export class Reach {
         this.loopCall(s, ctx);
         // the condition is checked once with the initial values: a loop that cannot start is dead
         const first = s.c ? ctx.ev.truth(s.c) : true;
+        // what the condition says about fields of a local the body leaves alone still holds when the step runs
+        const held = s.c && s.step ? this.loopFieldFacts(s, ctx) : undefined;
         this.kill(ctx, s.body);
         if (s.step) this.kill(ctx, s.step);
         if (s.c) this.kill(ctx, s.c);
         if (s.c) this.walkExpr(s.c, ctx, 'eqz');
         if (first !== false) {
           this.walkStmt(s.body, ctx);
-          if (s.step) this.walkExpr(s.step, ctx, 'void');
+          if (s.step) {
+            if (held) this.withFieldFacts(held, () => this.walkExpr(s.step!, ctx, 'void'));
+            else this.walkExpr(s.step, ctx, 'void');
+          }
         }
         this.kill(ctx, s.body);
         return true;
@@ -525,6 +546,19 @@ export class Reach {
       }
       if (this.allCasesKnown(items, ctx)) return true; // no case matches and no default
     }
+    const fact = v === undefined && s.body.k === 'block' ? this.fieldFactOf(s.c, ctx) : undefined;
+    if (fact && s.body.k === 'block' && !s.body.items.some((it) => nestedCase(labelled(it)))) {
+      // a field whose value the walk knows something about: cases it cannot have are entered only by falling through
+      this.dbg(ctx, () => `switch @${s.tok} on a field in ${fact.lo}..${fact.hi}${fact.not.length ? ` except ${fact.not.join(',')}` : ''}`);
+      this.kill(ctx, s.body);
+      let live = false;
+      for (const it of s.body.items) {
+        if (!live && !this.mayEnter(it, fact, ctx)) continue;
+        live = this.walkStmt(it, ctx);
+      }
+      this.kill(ctx, s.body);
+      return true;
+    }
     this.kill(ctx, s.body);
     this.walkStmt(s.body, ctx);
     this.kill(ctx, s.body);
@@ -546,6 +580,137 @@ export class Reach {
       }
     }
     return dflt;
+  }
+
+  /** can control enter this switch item by its labels, the switched field's fact given? */
+  private mayEnter(it: Stmt, fact: FieldFact, ctx: Ctx): boolean {
+    for (let s: Stmt | undefined = it; s && (s.k === 'case' || s.k === 'default' || s.k === 'label'); s = s.s) {
+      if (s.k !== 'case') return true; // default, or a goto label
+      const lo = ctx.ev.int(s.lo);
+      const hi = s.hi ? ctx.ev.int(s.hi) : lo;
+      if (lo === undefined || hi === undefined) return true;
+      const a = lo > fact.lo ? lo : fact.lo;
+      const b = hi < fact.hi ? hi : fact.hi;
+      if (a > b) continue;
+      if (a === b && fact.not.includes(a)) continue;
+      return true;
+    }
+    return false;
+  }
+
+  /** the fact known for `v.f` or `p->f` (p bound to v's address) at this point of the walk */
+  private fieldFactOf(e: Expr, ctx: Ctx): FieldFact | undefined {
+    if (this.fieldFacts.size === 0) return undefined;
+    while (e.k === 'cast') e = e.e;
+    if (e.k !== 'member') return undefined;
+    let v: LocalVar | undefined;
+    if (!e.arrow) v = e.e.k === 'id' ? e.e.local : undefined;
+    else {
+      const a = ctx.ev.val(e.e);
+      v = a && a.k === 'a' && a.off === 0n ? a.local : undefined;
+    }
+    return v ? this.fieldFacts.get(v)?.get(e.name) : undefined;
+  }
+
+  /**
+   * `for (…; v.f != K; step)` (also ==, and && of such tests): the fact about v.f that holds when the step runs —
+   * if the body neither writes v nor takes its address and cannot be entered by goto, and v's address goes only to
+   * functions that use it to reach fields (so nothing else can write v behind the walk's back).
+   */
+  private loopFieldFacts(s: Stmt & { k: 'for' }, ctx: Ctx): { v: LocalVar; field: string; fact: FieldFact }[] | undefined {
+    const out: { v: LocalVar; field: string; fact: FieldFact }[] = [];
+    const test = (c: Expr): void => {
+      while (c.k === 'builtin' && (c.name === '__builtin_expect' || c.name === '__builtin_expect_with_probability') && c.args[0]) c = c.args[0];
+      if (c.k !== 'bin') return;
+      if (c.op === '&&') {
+        test(c.l);
+        test(c.r);
+        return;
+      }
+      if (c.op !== '!=' && c.op !== '==') return;
+      let x = c.l;
+      let k = c.r;
+      while (x.k === 'cast') x = x.e;
+      if (x.k !== 'member') {
+        x = c.r;
+        k = c.l;
+        while (x.k === 'cast') x = x.e;
+      }
+      if (x.k !== 'member' || x.arrow || x.e.k !== 'id' || !x.e.local) return;
+      const v = x.e.local;
+      const n = ctx.ev.int(k);
+      const t = typeRange(typeOf(this.p, x), this.p.tg.ptrSize);
+      if (n === undefined || !t || n < t[0] || n > t[1] || !ctx.def || !this.fieldsTrackable(v, ctx.def)) return;
+      if (assignedIn(s.body).has(v) || assignedIn(c).has(v) || hasGotoLabel(s.body)) return;
+      out.push({ v, field: x.name, fact: c.op === '==' ? { lo: n, hi: n, not: [] } : { lo: t[0], hi: t[1], not: [n] } });
+    };
+    test(s.c!);
+    return out.length ? out : undefined;
+  }
+
+  /** can every write to the local aggregate v be seen by the walk? (its address reaches only field-using functions) */
+  private fieldsTrackable(v: LocalVar, def: FuncDef): boolean {
+    const known = this.fieldsTracked.get(v);
+    if (known !== undefined) return known;
+    let ok = !v.isStatic && !v.global && v.type.k === 'record' && def.localSet.has(v);
+    if (ok) {
+      const passed = def.addrArgs.get(v) ?? [];
+      ok = addressTakenCount(def.body, v) === passed.length && passed.every(({ call, arg }) => {
+        const f = call.fn.k === 'id' ? call.fn.sym : undefined;
+        const callee = f && f.kind === 'func' && f.body && (f.isStatic || !this.emitsExternal(f)) ? this.funcDef(f) : undefined;
+        const param = callee?.params[arg];
+        return !!param && pointerFieldsOnly(callee!.body, param);
+      });
+    }
+    if (ok && v.cleanup) {
+      const b = this.p.globals.get(v.cleanup);
+      const d = b && b.kind === 'func' && b.body ? this.funcDef(b) : undefined;
+      ok = !!d && d.params.length >= 1 && pointerFieldsOnly(d.body, d.params[0]!);
+    }
+    this.fieldsTracked.set(v, ok);
+    return ok;
+  }
+
+  private withFieldFacts(held: { v: LocalVar; field: string; fact: FieldFact }[], walk: () => void): void {
+    const saved = new Map<LocalVar, Map<string, FieldFact> | undefined>();
+    for (const h of held) {
+      if (!saved.has(h.v)) saved.set(h.v, this.fieldFacts.get(h.v));
+      const m = new Map(this.fieldFacts.get(h.v) ?? []);
+      m.set(h.field, h.fact);
+      this.fieldFacts.set(h.v, m);
+    }
+    try {
+      walk();
+    } finally {
+      for (const [v, m] of saved) {
+        if (m) this.fieldFacts.set(v, m);
+        else this.fieldFacts.delete(v);
+      }
+    }
+  }
+
+  /** a write to `v…`, `p->…` or `*p` (p bound to v's address): what was known about v's fields no longer holds */
+  private forgetFields(l: Expr, ctx: Ctx): void {
+    for (;;) {
+      if ((l.k === 'member' && l.arrow) || (l.k === 'un' && l.op === '*')) {
+        const a = ctx.ev.val(l.e);
+        if (a && a.k === 'a' && a.local) this.fieldFacts.delete(a.local);
+        return;
+      }
+      if (l.k === 'member' || l.k === 'index' || l.k === 'cast') l = l.e;
+      else break;
+    }
+    if (l.k === 'id' && l.local) this.fieldFacts.delete(l.local);
+  }
+
+  /** the facts an instance's pointer arguments carry (part of its memo key) */
+  private factSig(args: (Val | undefined)[]): string {
+    let out = '';
+    for (const a of args) {
+      const m = a && a.k === 'a' && a.local ? this.fieldFacts.get(a.local) : undefined;
+      if (m) for (const [f, x] of m) out += `|${sigOf(a)}.${f}:${x.lo}..${x.hi}!${x.not.join(',')}`;
+    }
+    return out;
   }
 
   private allCasesKnown(items: Stmt[], ctx: Ctx): boolean {
@@ -633,6 +798,7 @@ export class Reach {
     s.operands.forEach((e, i) => {
       this.walkExpr(e, ctx, 'value');
       if (i < s.nout && e.k === 'id' && e.local) ctx.ev.env?.delete(e.local);
+      if (i < s.nout && this.fieldFacts.size) this.forgetFields(e, ctx);
     });
     if (!ctx.record || s.template.length === 0) return;
     let text = '';
@@ -794,6 +960,7 @@ export class Reach {
 
   /** an lvalue was written: update or forget what is known about it */
   private assigned(l: Expr, value: Expr | undefined, ctx: Ctx): void {
+    if (this.fieldFacts.size) this.forgetFields(l, ctx);
     const env = ctx.ev.env;
     if (!env) return;
     // `a = (b += x)`: b already holds the new value
@@ -1096,6 +1263,20 @@ function sameVal(a: Val, b: Val): boolean {
 
 function hasLabel(s: Stmt): boolean {
   return s.k === 'label' || s.k === 'case' || s.k === 'default';
+}
+
+/** a case or default label inside a statement (below the top level of a switch body: Duff's device) */
+function nestedCase(s: Stmt | Expr): boolean {
+  if (s.k === 'case' || s.k === 'default') return true;
+  if (s.k === 'switch') return false;
+  for (const c of children(s)) if (nestedCase(c)) return true;
+  return false;
+}
+
+/** the statement under an item's labels */
+function labelled(s: Stmt): Stmt {
+  while (s.k === 'case' || s.k === 'default' || s.k === 'label') s = s.s;
+  return s;
 }
 
 function hasBreak(s: Stmt): boolean {

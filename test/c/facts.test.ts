@@ -231,6 +231,57 @@ describe('references from kept code only', () => {
     expect(undef(f)).toEqual(['ok', 'rd']);
   });
 
+  it('a loop condition on a field of a local struct prunes a switch on that field in the inlined loop step (scoped_seqlock_read canary)', () => {
+    // the shape of 6.1.192's scoped_seqlock_read(): the state checked by the loop condition is read, unchanged, by
+    // the always-inline step's switch; gcc drops the impossible case and its canary call
+    const src = (body: string) => `
+      enum st { st_done = 0, st_a, st_b, st_c };
+      struct tmp { enum st state; unsigned long data; int *lock; };
+      extern void canary(void); extern void bad_target(void); extern unsigned long begin(void); extern int retry(unsigned long);
+      extern void take(int *); extern void drop(int *); extern void leak(struct tmp *);
+      static inline __attribute__((__always_inline__)) void done_fn(struct tmp *t) { if (t->lock) drop(t->lock); }
+      static inline __attribute__((__always_inline__)) void next(struct tmp *t, int *l, enum st target) {
+        switch (t->state) {
+        case st_done: canary(); return;
+        case st_a: case st_b: t->state = st_done; return;
+        case st_c: if (!retry(t->data)) { t->state = st_done; return; } break;
+        }
+        switch (target) {
+        case st_done: bad_target(); return;
+        case st_a: t->lock = l; take(l); t->state = st_a; return;
+        case st_b: t->lock = l; take(l); t->state = st_b; return;
+        case st_c: t->data = begin(); return;
+        }
+      }
+      extern int shared, out; int lk;
+      void read_it(void) {
+        for (struct tmp s __attribute__((__cleanup__(done_fn))) = { .state = st_c, .data = begin() }; s.state != st_done; next(&s, &lk, st_a)) {
+          ${body}
+        }
+      }
+    `;
+    expect(undef(cFacts(src('out = shared;')))).toEqual(['begin', 'drop', 'out', 'retry', 'shared', 'take']);
+    // the body writes the state, or lets its address escape: the case stays (gcc keeps the call)
+    expect(undef(cFacts(src('out = shared; if (out) s.state = st_done;')))).toContain('canary');
+    expect(undef(cFacts(src('out = shared; leak(&s);')))).toContain('canary');
+  });
+
+  it('a case the loop condition excludes is still reached by falling through from a possible one', () => {
+    const f = cFacts(`
+      struct tmp { int state; }; extern void canary(void); extern void work(void); extern int more(void);
+      static inline __attribute__((__always_inline__)) void next(struct tmp *t) {
+        switch (t->state) {
+        case 2: work(); /* fall through */
+        case 0: canary(); t->state = more(); return;
+        case 1: t->state = 0; return;
+        }
+      }
+      extern int out;
+      void api(void) { for (struct tmp s = { .state = more() }; s.state != 0; next(&s)) out++; }
+    `);
+    expect(undef(f)).toEqual(['canary', 'more', 'out', 'work']);
+  });
+
   it('a switch on a known value keeps only the matching case', () => {
     const f = cFacts(`
       extern void one(void); extern void two(void); extern void other(void);
