@@ -3,7 +3,7 @@
  * distort the ratio):
  *
  *   scripts/ground-truth/run-ts.sh bench/cpp-bench.ts --objtree /work/kbuild/arm --list test/data/cpp/arm-multi_v7.sample \
- *        [--second ~/.cache/kvlint/oracle/arm-multi_v7-smp-n] [--every N] [--limit N] [--verify K]
+ *        [--second ~/.cache/kvlint/oracle/arm-multi_v7-smp-n] [--every N] [--limit N] [--verify K] [--no-unit-reuse]
  *   (the objtrees: a full build's, or the prepared ones of scripts/cpp-ci-prepare.sh [--full])
  *
  * 1. gcc -E of every unit (kbuild's saved command line): child CPU time.
@@ -14,6 +14,8 @@
  *    cache) and header memos whose dependencies agree; prints its cost as a share of the first configuration's, and
  *    checks the first K units of it against gcc -E in that objtree. The memo store's policy decides whether the second
  *    configuration can record its own variants (src/cpp/memo.ts MemoStore: KVLINT_MEMO_POLICY=config|stop|lru).
+ *    --no-unit-reuse re-preprocesses every unit in config B; with --second naming the first objtree again it
+ *    measures the memo floor: what a configuration costs when every header and segment replays.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -127,7 +129,7 @@ function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<st
     const u0 = selfCpuMs();
     const pre = predefinedFor(profiles.get(u.argv[0]!)!, u.cmd);
     const prev = reuse?.get(u.object);
-    if (prev) {
+    if (prev && !noUnitReuse) {
       const env = macroEnv(pre.macros, u.cmd, autoconf);
       let agree = true;
       for (const [n, v] of prev.footprint) {
@@ -161,6 +163,8 @@ function runConfig(label: string, tree0: string, us: KbuildUnit[], reuse: Map<st
   return { cpu, reused, first };
 }
 
+/** --no-unit-reuse: config B never reuses a whole unit (to measure what the header/segment memos alone cost) */
+const noUnitReuse = args.includes('--no-unit-reuse');
 const results = new Map<string, Stored>();
 const a = runConfig('cold (config A)', objtree, units, null);
 console.log(`ratio kvlint/gcc (cold, CPU): ${(a.cpu / gccCpu).toFixed(2)}; without the first unit: ${((a.cpu - a.first) / (units.length - 1) / (gccCpu / units.length)).toFixed(2)}`);
