@@ -314,6 +314,42 @@ export class Evaluator {
     }
   }
 
+  /**
+   * can the (non-constant) operand e of `e & mask` have none of mask's bits? Both are seen as bit patterns of the
+   * operation's type `top` (an int constant like `1 << 31` is negative, its pattern is what is ANDed)
+   */
+  private disjoint(e: Expr, mask: bigint, top: Expr): boolean {
+    const t = this.intOf(typeOf(this.p, top));
+    if (!t) return false;
+    const w = BigInt(t.size * 8);
+    const m = this.possibleBits(e, w, 0);
+    return m !== undefined && (m & mask & ((1n << w) - 1n)) === 0n;
+  }
+
+  /** the bits an integer expression can have set, as a pattern of w bits (its value converted to w bits); undefined when unbounded */
+  private possibleBits(e: Expr, w: bigint, d: number): bigint | undefined {
+    if (d > 16) return undefined;
+    const all = (1n << w) - 1n;
+    const v = this.val(e);
+    if (v) return v.k === 'i' ? v.v & all : undefined;
+    const t = this.intOf(typeOf(this.p, e));
+    if (!t) return undefined;
+    const tw = BigInt(t.size * 8);
+    if (tw > w) return undefined;
+    let m: bigint | undefined;
+    if (e.k === 'cast') m = this.possibleBits(e.e, tw, d + 1);
+    else if (e.k === 'bin') {
+      const l = this.possibleBits(e.l, tw, d + 1);
+      const r = this.possibleBits(e.r, tw, d + 1);
+      if (e.op === '&') m = l !== undefined && r !== undefined ? l & r : (l ?? r);
+      else if (e.op === '|' || e.op === '^') m = l !== undefined && r !== undefined ? l | r : undefined;
+    }
+    if (m === undefined) return undefined;
+    // widening a signed value whose sign bit may be set copies it into the new bits
+    if (tw < w && t.signed && m & (1n << (tw - 1n))) return undefined;
+    return m;
+  }
+
   private binary(e: Expr & { k: 'bin' }): Val | undefined {
     const op = e.op;
     if (op === '&&' || op === '||') {
@@ -332,16 +368,18 @@ export class Evaluator {
     }
     const lv = this.val(e.l);
     if (!lv) {
-      // 0 * x, x & 0
+      // 0 * x, x & 0, and (x & C1) & C2 with no bit in common (tlb_flag(): `__tlb_flag & possible & f`)
       if (op === '*' || op === '&') {
         const rv = this.val(e.r);
         if (rv && rv.k === 'i' && rv.v === 0n) return rv;
+        if (op === '&' && rv && rv.k === 'i' && rv.v !== 0n && this.disjoint(e.l, rv.v, e)) return { k: 'i', v: 0n };
       }
       return undefined;
     }
     const rv = this.val(e.r);
     if (!rv) {
       if ((op === '*' || op === '&') && lv.k === 'i' && lv.v === 0n) return lv;
+      if (op === '&' && lv.k === 'i' && lv.v !== 0n && this.disjoint(e.r, lv.v, e)) return { k: 'i', v: 0n };
       return undefined;
     }
     if (lv.k === 'a' || rv.k === 'a') return addrArith(op, lv, rv);

@@ -41,6 +41,11 @@ interface Ctx {
   cancelled?: Set<Expr>;
   /** `a % b` computed on this path (a following `a / b` reuses the divmod call) */
   remDone?: Set<string>;
+  /**
+   * scalar locals whose side-effect-free initialiser is walked only when kept code first reads them (gcc drops the
+   * loads of a value nothing uses: `const unsigned int __tlb_flag = cpu_tlb.tlb_flags;` behind folded tests)
+   */
+  lazyInit?: Map<LocalVar, Expr>;
 }
 
 /** what a loop condition says about a field of a local aggregate: its interval, and values it cannot have */
@@ -741,7 +746,9 @@ export class Reach {
         if (val) env.set(v, val);
         return;
       }
-      this.walkInit(v.init, ctx);
+      if (ctx.record && v.init.k === 'expr' && !v.addrTaken && v.type.k !== 'record' && v.type.k !== 'array' && !v.type.vq && isPure(this.p, v.init.e)) {
+        (ctx.lazyInit ??= new Map()).set(v, v.init.e);
+      } else this.walkInit(v.init, ctx);
       ctx.ev.ranges?.delete(v);
       if (v.init.k === 'expr' && v.type.k !== 'record' && v.type.k !== 'array') {
         const val = ctx.ev.convert(ctx.ev.val(v.init.e), v.type);
@@ -824,6 +831,11 @@ export class Reach {
         if (e.sym) this.useSym(e.sym, e.tok, ctx);
         else if (e.local) {
           if (e.local.global) this.useSym(e.local.global, e.tok, ctx);
+          const init = ctx.lazyInit?.get(e.local);
+          if (init) {
+            ctx.lazyInit!.delete(e.local);
+            this.walkExpr(init, ctx, 'value');
+          }
         } else if (!e.ec && ctx.record) {
           // an undeclared identifier (implicit declaration or a name the parser missed)
           this.addRef(e.name, e.tok, ctx, false);
@@ -847,6 +859,8 @@ export class Reach {
           if (l === undefined) this.kill(ctx, e.r);
           return;
         }
+        // an arithmetic expression gcc folds to a constant (`h * 0`, `(x & C1) & C2` with C1 & C2 == 0) loads nothing
+        if (ctx.ev.int(e) !== undefined && isPure(this.p, e)) return;
         if ((e.op === '+' || e.op === '-') && !this.linearInner.has(e)) {
           const gone = this.cancelled(e);
           if (gone.length) {

@@ -282,6 +282,31 @@ describe('references from kept code only', () => {
     expect(undef(f)).toEqual(['canary', 'more', 'out', 'work']);
   });
 
+  it('a local initialised from a global is loaded only if kept code reads it (ARM tlb_flag() with SMP=n: no cpu_tlb)', () => {
+    // the shape of arch/arm/include/asm/tlbflush.h's local_flush_*(): `const unsigned int __tlb_flag =
+    // cpu_tlb.tlb_flags;` read only behind `always & f ||` (already true) or `& possible & f` (always 0)
+    const src = (extra: string) => `
+      struct fns { unsigned long flags; void (*f)(void); };
+      extern struct fns tab; extern int g, h; extern void use(int);
+      static inline __attribute__((__always_inline__)) void a(void) {
+        const int zero = 0;
+        const unsigned int fl = tab.flags;
+        if ((((-1UL) & (-1UL) & 0x90011010UL) & (1 << 23)) || (fl & (0 | 0 | 0x90011010UL) & (1 << 23)))
+          asm volatile("mcr p15, 0, %0, c7, c5, 6" : : "r" (zero));
+      }
+      static inline __attribute__((__always_inline__)) void b(void) {
+        const unsigned int fl = tab.flags;
+        if ((((-1UL) & 0x90011010UL) & (1 << 19)) || (fl & 0x90011010UL & (1 << 19))) asm volatile("nop");
+      }
+      void api(void) { a(); b(); }
+      void unread(void) { int x = g; int y = h * 0; if (0) use(x); use(y); }
+      ${extra}
+    `;
+    expect(undef(cFacts(src('')))).toEqual(['use']);
+    // read where it decides kept code: loaded
+    expect(undef(cFacts(src('void used(void) { const unsigned int fl = tab.flags; if (fl & (1 << 4)) asm volatile("nop"); }')))).toEqual(['tab', 'use']);
+  });
+
   it('a switch on a known value keeps only the matching case', () => {
     const f = cFacts(`
       extern void one(void); extern void two(void); extern void other(void);
