@@ -406,23 +406,28 @@ export function estimateInsns(body: Stmt): number {
   return n;
 }
 
-/** is a pointer parameter only ever stored through (`*p = …`), never read or passed on? */
-export function pointerWriteOnly(body: Stmt, param: LocalVar): boolean {
+/**
+ * Is every occurrence of `param` in the body inside a use `accept` allows? accept(n) returns the parts of n still to
+ * check when n is an allowed use, false when it is a forbidden one, undefined when it is neither (look inside).
+ */
+function usedOnlyAs(body: Stmt, param: LocalVar, accept: (n: Stmt | Expr) => (Stmt | Expr)[] | false | undefined): boolean {
   let ok = true;
   const walk = (n: Stmt | Expr): void => {
     if (!ok) return;
-    if (n.k === 'assign' && n.op === '=' && n.l.k === 'un' && n.l.op === '*' && n.l.e.k === 'id' && n.l.e.local === param) {
-      walk(n.r);
-      return;
-    }
-    if (n.k === 'id') {
-      if (n.local === param) ok = false;
-      return;
-    }
-    for (const c of children(n)) walk(c);
+    const parts = accept(n);
+    if (parts === false) ok = false;
+    else if (parts) for (const c of parts) walk(c);
+    else if (n.k === 'id') ok = n.local !== param;
+    else for (const c of children(n)) walk(c);
   };
   walk(body);
   return ok;
+}
+
+/** is a pointer parameter only ever stored through (`*p = …`), never read or passed on? */
+export function pointerWriteOnly(body: Stmt, param: LocalVar): boolean {
+  return usedOnlyAs(body, param, (n) =>
+    n.k === 'assign' && n.op === '=' && n.l.k === 'un' && n.l.op === '*' && n.l.e.k === 'id' && n.l.e.local === param ? [n.r] : undefined);
 }
 
 /**
@@ -430,22 +435,10 @@ export function pointerWriteOnly(body: Stmt, param: LocalVar): boolean {
  * a field's address: the pointed-to object does not escape through this function (scoped_seqlock_read's helpers).
  */
 export function pointerFieldsOnly(body: Stmt, param: LocalVar): boolean {
-  let ok = true;
-  const walk = (n: Stmt | Expr): void => {
-    if (!ok) return;
-    if (n.k === 'un' && n.op === '&' && addressedBase(n.e) === param) {
-      ok = false;
-      return;
-    }
-    if (n.k === 'member' && n.arrow && n.e.k === 'id' && n.e.local === param) return;
-    if (n.k === 'id') {
-      if (n.local === param) ok = false;
-      return;
-    }
-    for (const c of children(n)) walk(c);
-  };
-  walk(body);
-  return ok;
+  return usedOnlyAs(body, param, (n) => {
+    if (n.k === 'un' && n.op === '&' && addressedBase(n.e) === param) return false;
+    return n.k === 'member' && n.arrow && n.e.k === 'id' && n.e.local === param ? [] : undefined;
+  });
 }
 
 /** the local whose storage `&e` addresses (through fields, elements and casts; `p->f` counts as p's) */
