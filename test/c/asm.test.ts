@@ -203,4 +203,34 @@ ___EXPORT_SYMBOL __aeabi_uidiv, __aeabi_uidiv, _gpl
     expect(f.defs.map((d) => [d.name, d.binding])).toEqual([['cpu_elf_name', 'local'], ['cpu_v7m_name', 'local']]);
     expect(undef(f)).toEqual([]);
   });
+
+  it('x86 (AT&T): `$` immediates are numbers or a symbol\'s address, prefixes come before the instruction', () => {
+    const src = `
+	.text
+	.globl clear_it
+clear_it:
+	movl $4096/8, %ecx
+	movq $0x123456789abcdef0, %rax
+	movq $saved_context, %rdi
+	cmpl $64, %edx; jb short_copy
+	rep stosq
+	lock; incl counter(%rip)
+	rep movsb
+	/* output condition code z*/
+	jmp *%rax
+`;
+    const f = rawAsmFacts(src, { arch: 'x86' });
+    expect(undef(f)).toEqual(['counter', 'saved_context', 'short_copy']);
+    if (haveCommand('as')) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-as-'));
+      try {
+        fs.writeFileSync(path.join(dir, 't.s'), src);
+        execFileSync('as', ['--64', '-o', path.join(dir, 't.o'), path.join(dir, 't.s')], { stdio: 'pipe' });
+        const real = parseNm(execFileSync('nm', [path.join(dir, 't.o')], { encoding: 'latin1' }));
+        expect(undef(f), 'undefined symbols vs gas').toEqual([...real.undefined.keys()].sort());
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
 });

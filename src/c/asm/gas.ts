@@ -83,7 +83,9 @@ export class Gas {
     // ARM and AArch64 gas: '#' at the start of a line (after blanks) comments the whole line — cpp passes such
     // non-directive lines of a .S file through (arch/arm/mach-tegra/reset-handler.S: "# Tegra20 is a Cortex-A9 r1p1")
     const hashLine = this.arch === 'arm' || this.arch === 'arm64';
-    this.run(lines.map((l) => ({ ...l, text: hashLine && /^\s*#/.test(l.text) ? '' : stripComment(l.text, this.commentChar()) })), 0);
+    // gas strips C comments on every target; within a line is what inline asm templates hold (x86 CC_SET():
+    // `/* output condition code z*/`); cpp has already removed those of .S files
+    this.run(lines.map((l) => ({ ...l, text: hashLine && /^\s*#/.test(l.text) ? '' : stripComment(stripCComments(l.text), this.commentChar()) })), 0);
   }
 
   /** feed asm text (a C asm statement's template): lines split at newlines */
@@ -319,6 +321,12 @@ export class Gas {
       this.equ(op, eq[1]!, tok);
       return;
     }
+    // x86 instruction prefixes (`rep stosq`, `lock xaddl %0, %1`): the instruction is the next word
+    if (this.arch === 'x86' && X86_PREFIXES.has(lop)) {
+      const m = /^(\S+)\s*(.*)$/s.exec(rest.trim());
+      if (m) this.statement(m[1]!, m[1]!.toLowerCase(), m[2]!, tok);
+      return;
+    }
     // an instruction: every symbol in its operands is a reference
     this.operandRefs(rest, tok, lop);
   }
@@ -442,7 +450,12 @@ export class Gas {
     const re = /(:[a-z0-9_]+:)|([A-Za-z_.$][\w.$]*)|(\d[\w]*)/g;
     for (let m = re.exec(cleaned); m; m = re.exec(cleaned)) {
       if (!m[2]) continue;
-      const id = m[2];
+      let id = m[2];
+      // AT&T syntax: `$` starts an immediate (`$80` a number, `$saved_context` the symbol's address)
+      if (this.arch === 'x86' && id.startsWith('$')) {
+        id = id.slice(1);
+        if (!id || /^\d/.test(id)) continue;
+      }
       const before = cleaned[m.index - 1];
       const after = cleaned.slice(m.index + id.length).match(/^\s*(\S)/)?.[1];
       if (before === '%' || before === '\\' || before === '#' && /^(object|function)$/.test(id)) continue;
@@ -570,6 +583,31 @@ export class Gas {
   }
 }
 
+/** remove complete C comments of a line, outside strings */
+function stripCComments(text: string): string {
+  if (!text.includes('/*')) return text;
+  let out = '';
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inStr && ch === '\\') {
+      out += ch + (text[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (ch === '"') inStr = !inStr;
+    if (!inStr && ch === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) break;
+      out += ' ';
+      i = end + 1;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
 function stripComment(text: string, c: string | undefined): string {
   if (!c || !text.includes(c)) return text;
   let inStr = false;
@@ -584,6 +622,9 @@ function stripComment(text: string, c: string | undefined): string {
   }
   return text;
 }
+
+/** x86 instruction prefixes gas accepts as a word of their own before the instruction */
+const X86_PREFIXES = new Set(['rep', 'repe', 'repz', 'repne', 'repnz', 'lock', 'notrack', 'data16', 'data32', 'addr16', 'addr32', 'rex', 'rex64', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);
 
 /** split a line into statements at ';' outside strings; `rest` is the text after the first statement */
 function splitStatements(text: string): { text: string; rest: string }[] {
