@@ -746,7 +746,8 @@ export class Reach {
         if (val) env.set(v, val);
         return;
       }
-      if (ctx.record && v.init.k === 'expr' && !v.addrTaken && v.type.k !== 'record' && v.type.k !== 'array' && !v.type.vq && isPure(this.p, v.init.e)) {
+      // (only initialisers that name no local: walked later, they must walk as they would here)
+      if (ctx.record && v.init.k === 'expr' && !v.addrTaken && v.type.k !== 'record' && v.type.k !== 'array' && !v.type.vq && isPure(this.p, v.init.e) && !namesLocal(v.init.e)) {
         (ctx.lazyInit ??= new Map()).set(v, v.init.e);
       } else this.walkInit(v.init, ctx);
       ctx.ev.ranges?.delete(v);
@@ -859,8 +860,9 @@ export class Reach {
           if (l === undefined) this.kill(ctx, e.r);
           return;
         }
-        // an arithmetic expression gcc folds to a constant (`h * 0`, `(x & C1) & C2` with C1 & C2 == 0) loads nothing
-        if (ctx.ev.int(e) !== undefined && isPure(this.p, e)) return;
+        // a product or mask gcc folds to a constant although an operand is not one (`h * 0`, `(x & C1) & C2` with
+        // C1 & C2 == 0) loads nothing
+        if ((e.op === '*' || e.op === '&') && ctx.ev.int(e) !== undefined && isPure(this.p, e)) return;
         if ((e.op === '+' || e.op === '-') && !this.linearInner.has(e)) {
           const gone = this.cancelled(e);
           if (gone.length) {
@@ -1284,6 +1286,13 @@ function nestedCase(s: Stmt | Expr): boolean {
   if (s.k === 'case' || s.k === 'default') return true;
   if (s.k === 'switch') return false;
   for (const c of children(s)) if (nestedCase(c)) return true;
+  return false;
+}
+
+/** does the expression name a local variable (whose value may change before a deferred walk)? */
+function namesLocal(e: Stmt | Expr): boolean {
+  if (e.k === 'id') return e.local !== undefined && !e.local.global;
+  for (const c of children(e)) if (namesLocal(c)) return true;
   return false;
 }
 
