@@ -100,3 +100,15 @@ export interface LinkResult {
   /** objects of the graph without facts (no source, or not preprocessed): their symbols are unknown */
   missingFacts?: string[];
 }
+
+/**
+ * One line of an offsets unit (asm-offsets.c, bounds.c) as scripts/Makefile.lib's sed-offsets turns the compiler's
+ * `.ascii "->…"` output into C: what src/c computes (offsets.ts) and src/prepare writes into the generated header.
+ */
+export type OffsetLine =
+  /** DEFINE(sym, val): `value` undefined when kvlint could not compute it (`why` says what stopped it) */
+  | { kind: 'define'; name: string; value: bigint | undefined; expr: string; span: Span; why?: string }
+  /** BLANK() */
+  | { kind: 'blank' }
+  /** COMMENT(x) */
+  | { kind: 'comment'; text: string };

@@ -53,4 +53,37 @@ export interface ObjectGraph {
   modules: ModuleInfo[];
   /** built-in objects in link order */
   builtin: string[];
+  /** what `make prepare` generates, in the order make makes it (src/kbuild/prepare.ts); absent for old caches */
+  prepare?: GenerateRule[];
+  /** values of the top Makefile the generated files are made of (VERSION, PATCHLEVEL, UTS_MACHINE, …) */
+  top?: Record<string, string>;
+}
+
+/**
+ * A file kbuild makes by running a command before (or while) it compiles: found by following the `prepare` goal
+ * of the tree's own Makefiles (src/kbuild/prepare.ts). src/prepare synthesises its content where kvlint knows the
+ * command; where it does not, the file is a named gap.
+ */
+export interface GenerateRule {
+  /** the file made, objtree-relative (e.g. include/generated/bounds.h) */
+  target: string;
+  /** how the recipe runs the command: `$(call filechk,NAME,…)` or `$(call if_changed|cmd|…,NAME)` */
+  kind: 'filechk' | 'cmd';
+  /** the command's name: filechk_NAME / cmd_NAME */
+  name: string;
+  /** extra arguments of `$(call filechk,NAME,ARG…)` */
+  args: string[];
+  /**
+   * the command as make expands it for this target ($@, $<, $*, target-specific variables applied); for filechk
+   * commands the definition as written (their $(shell …) parts are never expanded)
+   */
+  command: string;
+  /** prerequisites as make spells them (FORCE dropped), objtree-relative or under $(srctree) */
+  prereqs: string[];
+  /** the directory whose make process has the rule ('.' for the top Makefile and the top Kbuild) */
+  dir: string;
+  span: Span;
+  /** for kbuild's own `%.s: %.c` (asm-offsets.s, bounds.s): the C source and its compile command */
+  source?: string;
+  cmd?: CompileCommand;
 }

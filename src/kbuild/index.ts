@@ -10,6 +10,7 @@ import type { ToolchainProfile } from './profile.js';
 import { profileFor } from './profiles.js';
 import { type PathModel, TreeHost } from './treehost.js';
 import { KbuildWalker } from './walk.js';
+import { prepareRules } from './prepare.js';
 
 export type { ToolchainProfile } from './profile.js';
 export { parseDotConfig, autoConf } from './config.js';
@@ -44,6 +45,9 @@ export interface KbuildStats {
   walkSeconds: number;
 }
 
+/** Values of the top Makefile that generated files are made of (src/prepare: version.h, utsrelease.h, compile.h). */
+const TOP_VARS = ['VERSION', 'PATCHLEVEL', 'SUBLEVEL', 'EXTRAVERSION', 'NAME', 'KERNELVERSION', 'UTS_MACHINE', 'SRCARCH', 'ARCH', 'LOCALVERSION', 'LD', 'CC'];
+
 /** Variables the later stages need even when a (fixture) top Makefile does not export them. */
 const INTERFACE_VARS = [
   'srctree', 'objtree', 'SRCARCH', 'ARCH', 'building_out_of_srctree', 'KBUILD_CPPFLAGS', 'KBUILD_CFLAGS',
@@ -76,6 +80,7 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
   // ---- the top Makefile, as the second (sub-make) pass of `make O=… ARCH=… CROSS_COMPILE=…` evaluates it
   const t0 = performance.now();
   const top = new MakeEvaluator(host);
+  top.keepRules = true;
   top.define('sub_make_done', '1', 'environment', 'simple', true);
   top.define('abs_srctree', realRoot, 'environment', 'simple', true);
   top.define('abs_objtree', paths.curdir, 'environment', 'simple', true);
@@ -181,6 +186,8 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
     objects: walker.objects,
     modules: [...new Set(modorder)].map((m) => walker.modules.get(m)).filter((m) => m !== undefined),
     builtin: order,
+    prepare: prepareRules(top, walker, env),
+    top: Object.fromEntries(TOP_VARS.map((v) => [v, top.value(v)])),
   };
   return {
     graph,

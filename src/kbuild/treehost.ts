@@ -104,7 +104,9 @@ export class TreeHost implements MakeHost {
   /** the source tree's path in a command or flag, written as $(srctree) (profile keys do not depend on it) */
   private srctreeKey(s: string): string {
     const st = this.paths.srctree;
-    return st !== '.' ? s.split(st + '/').join('$(srctree)/') : s;
+    // in the source tree kbuild spells it '.': a word (or a flag's value) starting with './' (-fmacro-prefix-map=./=)
+    if (st === '.') return s.replace(/(^|[\s=])\.\//g, '$1$(srctree)/');
+    return s.split(st + '/').join('$(srctree)/');
   }
 
   shell(command: string): string | undefined {

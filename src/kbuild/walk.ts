@@ -102,26 +102,7 @@ export class KbuildWalker {
     const t0 = performance.now();
     this.visiting.add(dir);
     this.visited.push(dir);
-
-    // the sub-make: environment over the shared definitions, then Makefile.build's own initialisation
-    const envScope = new Scope(this.defs);
-    for (const [k, v] of env) envScope.set(k, { flavor: 'simple', value: v, origin: 'environment', exported: true });
-    const ev = new MakeEvaluator(this.host, envScope);
-    ev.define('obj', dir, 'command line');
-    ev.define('need-builtin', needBuiltin ? '1' : '', 'command line');
-    ev.define('need-modorder', needModorder ? '1' : '', 'command line');
-    ev.define('src', dir);
-    for (const v of INIT_EMPTY) ev.define(v, '');
-    ev.define('kbuild-dir', dir === '.' ? `${ev.value('srctree')}/.` : `${ev.value('srctree')}/${dir}`);
-    const text = this.tree.readText(file);
-    ev.evalFile(text, file);
-
-    // scripts/Makefile.lib, first part
-    ev.assign('asflags-y', '+=', '$(EXTRA_AFLAGS)');
-    ev.assign('ccflags-y', '+=', '$(EXTRA_CFLAGS)');
-    ev.assign('cppflags-y', '+=', '$(EXTRA_CPPFLAGS)');
-    ev.assign('KBUILD_AFLAGS', '+=', '$(subdir-asflags-y)');
-    ev.assign('KBUILD_CFLAGS', '+=', '$(subdir-ccflags-y)');
+    const { ev, text } = this.subMake(dir, file, env, needBuiltin, needModorder);
 
     const L = (n: string): string[] => words(ev.value(n));
     const objY = L('obj-y');
@@ -278,6 +259,61 @@ export class KbuildWalker {
     this.visiting.delete(dir);
     this.dirSeconds.set(dir, (performance.now() - t0) / 1000);
     return outcome;
+  }
+
+  /**
+   * The make process scripts/Makefile.build runs for a directory (`$(MAKE) $(build)=dir`): the environment over the
+   * shared definitions, Makefile.build's own initialisation, the directory's kbuild file, then the first part of
+   * scripts/Makefile.lib. `keepRules` keeps the directory's rules with their recipes (src/kbuild/prepare.ts).
+   */
+  subMake(
+    dir: string,
+    file: string | undefined,
+    env: Map<string, string>,
+    needBuiltin: boolean,
+    needModorder: boolean,
+    keepRules = false,
+    /** further command-line variables of the sub-make (`generic=…`) */
+    cmdVars?: Map<string, string>,
+  ): { ev: MakeEvaluator; text: string } {
+    const envScope = new Scope(this.defs);
+    for (const [k, v] of env) envScope.set(k, { flavor: 'simple', value: v, origin: 'environment', exported: true });
+    const ev = new MakeEvaluator(this.host, envScope);
+    ev.keepRules = keepRules;
+    ev.define('obj', dir, 'command line');
+    ev.define('need-builtin', needBuiltin ? '1' : '', 'command line');
+    ev.define('need-modorder', needModorder ? '1' : '', 'command line');
+    ev.define('src', dir);
+    for (const v of INIT_EMPTY) ev.define(v, '');
+    ev.define('kbuild-dir', dir === '.' ? `${ev.value('srctree')}/.` : `${ev.value('srctree')}/${dir}`);
+    for (const [k, v] of cmdVars ?? []) if (k !== 'obj') ev.define(k, v, 'command line');
+    const text = file === undefined ? '' : this.tree.readText(file);
+    if (file !== undefined) ev.evalFile(text, file);
+
+    // scripts/Makefile.lib, first part
+    ev.assign('asflags-y', '+=', '$(EXTRA_AFLAGS)');
+    ev.assign('ccflags-y', '+=', '$(EXTRA_CFLAGS)');
+    ev.assign('cppflags-y', '+=', '$(EXTRA_CPPFLAGS)');
+    ev.assign('KBUILD_AFLAGS', '+=', '$(subdir-asflags-y)');
+    ev.assign('KBUILD_CFLAGS', '+=', '$(subdir-ccflags-y)');
+    return { ev, text };
+  }
+
+  /** the kbuild file of a directory (Kbuild before Makefile), if it has one */
+  kbuildFileOf(dir: string): string | undefined {
+    return this.kbuildFile(dir);
+  }
+
+  /**
+   * The compile command of `rel` (a path in directory `dir`, e.g. kernel/bounds.s of '.') as kbuild composes it for
+   * an object of that directory: what Makefile.build's `%.s: %.c` and `%.o: %.c` rules both use.
+   */
+  commandFor(ev: MakeEvaluator, dir: string, relObject: string, kind: 'c' | 'S'): BuiltObject['cmd'] {
+    const path = normalizePath(dir === '.' ? relObject : `${dir}/${relObject}`);
+    const fw = this.withTargets(ev, dir, [dir === '.' ? relObject : `${dir}/${relObject}`], () =>
+      objectFlagWords(ev, { target: path, rel: relObject, obj: dir, kind, partOfModule: false, modnames: [], parents: [], outOfTree: this.host.paths.outOfTree }),
+    );
+    return toCompileCommand(fw, kind, this.mapPath);
   }
 
   /**

@@ -73,6 +73,11 @@ describe('Kbuild graph cache', () => {
       ]),
       modules: [{ name: 'm/mod', objects: ['m/c.o', 'm/d.o'], span: span(3) }],
       builtin: ['a.o', 'lib/b.o'],
+      prepare: [
+        { target: 'include/generated/bounds.h', kind: 'filechk' as const, name: 'offsets', args: ['__LINUX_BOUNDS_H__'], command: '', prereqs: ['kernel/bounds.s'], dir: '.', span: span(9) },
+        { target: 'kernel/bounds.s', kind: 'cmd' as const, name: 'cc_s_c', args: [], command: '', prereqs: ['kernel/bounds.c'], dir: '.', span: span(8), source: 'kernel/bounds.c', cmd: c1 },
+      ],
+      top: { VERSION: '6', PATCHLEVEL: '1' },
     };
     const c = new KbuildCache(cacheDir, t.root);
     c.put('fields', t, { graph, diagnostics: [] }, new Set(['Makefile']), new Map(), Date.now());
@@ -82,6 +87,8 @@ describe('Kbuild graph cache', () => {
     for (const [k, o] of graph.objects) expect(back.objects.get(k)).toEqual(o);
     expect(back.modules).toEqual(graph.modules);
     expect(back.builtin).toEqual(graph.builtin);
+    expect(back.prepare).toEqual(graph.prepare);
+    expect(back.top).toEqual(graph.top);
     // one command object per command, as built
     expect(back.objects.get('a.o')!.cmd).toBe(back.objects.get('m/d.o')!.cmd);
     expect(back.objects.get('a.o')!.cmd).not.toBe(back.objects.get('lib/b.o')!.cmd);

@@ -38,6 +38,17 @@ export interface FileRule {
   span: Span;
 }
 
+/** a rule with its recipe, kept when MakeEvaluator.keepRules is set (src/kbuild/prepare.ts reads them) */
+export interface MakeRule {
+  /** the targets as expanded (a pattern rule's targets contain '%') */
+  targets: string[];
+  /** normal and order-only prerequisites, expanded, in order ('|' dropped) */
+  prereqs: string[];
+  /** recipe lines as written (the leading tab removed, continuations joined), unexpanded */
+  recipe: string[];
+  span: Span;
+}
+
 export type AssignOp = '=' | ':=' | '::=' | '+=' | '?=' | '!=';
 
 interface CondFrame {
@@ -70,6 +81,10 @@ export class MakeEvaluator {
    * so Kbuild can tell where an object without a same-named source comes from
    */
   readonly fileRules: FileRule[] = [];
+  /** keep every rule with its recipe in `rules` (off for the directory walk: only the prepare stage needs them) */
+  keepRules = false;
+  readonly rules: MakeRule[] = [];
+  private lastRule: MakeRule | undefined;
   /** the span of the line being evaluated (for diagnostics and for spans of values) */
   span: Span = { file: '<command line>', line: 0, col: 1 };
   private readonly expanding = new Set<string>();
@@ -151,6 +166,7 @@ export class MakeEvaluator {
 
       // recipe lines: a tab-led line after a rule line
       if (raw.startsWith('\t') && inRule) {
+        if (this.lastRule && !ignoring()) this.lastRule.recipe.push(collapseContinuations(raw.slice(1)));
         // recipes never run; one that changes variables with $(eval …) changes what later commands get
         if (!ignoring() && raw.includes('$(eval ')) {
           this.host.report('B007', `recipe-time $(eval …) not modelled: '${truncate(raw.trim().replace(/\s+/g, ' '), 70)}'`, this.span);
@@ -213,6 +229,7 @@ export class MakeEvaluator {
         continue;
       }
       // trailing whitespace belongs to the value (make keeps it, even before a comment)
+      this.lastRule = undefined;
       const r = this.statement(line.replace(/^[ \t]+/, ''));
       if (r === 'rule') inRule = true;
       else if (r === 'assign') inRule = false;
@@ -384,6 +401,12 @@ export class MakeEvaluator {
       const pat = this.expand(after.slice(0, second)).trim();
       prereqs = this.expand(after.slice(second + 1));
       tlist = tlist.filter((t) => matchPattern(compilePattern(pat), t) !== undefined).length > 0 ? [pat] : tlist;
+    }
+    if (this.keepRules && tlist.length > 0) {
+      const r: MakeRule = { targets: tlist, prereqs: prereqs.split(/\s+/).filter((w) => w !== '' && w !== '|'), recipe: [], span: this.span };
+      if (semi >= 0) r.recipe.push(line.slice(semi + 1).trim());
+      this.rules.push(r);
+      this.lastRule = r;
     }
     const interesting = tlist.filter((t) => /\.(o|c|S)$/.test(t));
     if (interesting.length > 0) {
