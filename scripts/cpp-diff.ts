@@ -2,7 +2,10 @@
  * Differential test of kvlint's preprocessor against gcc -E on a real kernel build directory.
  *
  *   node dist/scripts/cpp-diff.js --objtree /work/kbuild/arm [--sample 200 --seed 1 | --list FILE] [--write-list FILE]
- *                                 [--show 5] [--json FILE]
+ *                                 [--show 5] [--json FILE] [--pristine]
+ *
+ * --pristine: kvlint as a user without an objtree runs it — its own Kconfig resolution of the objtree's .config, its
+ * own Kbuild command of each object (in-tree), the generated files of src/prepare; only gcc -E uses the objtree.
  *
  * Units come from kbuild's .cmd files (exact flags); kvlint preprocesses each with those flags (autoconf.h and the
  * generated headers read from the objtree, predefined macros from `gcc -dM` with the same flags), gcc -E runs the
@@ -12,7 +15,11 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CppCache, preprocess, renderGccE } from '../src/cpp/index.js';
+import type { CompileCommand } from '../src/core/graph.js';
+import { CppCache, type GeneratedSet, preprocess, renderGccE } from '../src/cpp/index.js';
+import { defaultStages } from '../src/engine/default-stages.js';
+import { evalKbuild } from '../src/kbuild/index.js';
+import { autoconfHeader, loadKconfig, resolveConfig } from '../src/kconfig/index.js';
 import { KernelTree } from '../src/tree/tree.js';
 import { listUnits, oracleArgv, sample, type KbuildUnit } from './cpp-kbuild-cmd.js';
 import { compareTokens, outputTokens } from './cpp-oracle.js';
@@ -27,6 +34,11 @@ export interface DiffOptions {
   log?: (s: string) => void;
   /** skip running gcc (kvlint only, for timing) */
   noGcc?: boolean;
+  /**
+   * kvlint as on a pristine tree: its own configuration (from the objtree's .config), Kbuild commands and generated
+   * files (src/prepare), nothing read from the objtree; gcc -E still runs the objtree's saved command
+   */
+  pristine?: boolean;
 }
 
 export interface UnitOutcome {
@@ -68,12 +80,27 @@ export function selectUnits(objtree: string, srctree: string, opts: { list?: str
   return [...mods, ...rest].sort((a, b) => (a.object < b.object ? -1 : 1));
 }
 
+/** kvlint's own view of a pristine tree for the configuration of an objtree: commands by object, generated files */
+export function pristineView(tree: KernelTree, objtree: string): { autoconf: string; generated: GeneratedSet; cmdOf: Map<string, CompileCommand>; gaps: string[] } {
+  const dotConfig = fs.readFileSync(path.join(objtree, '.config'), 'latin1');
+  const arch = /^# Linux\/(\S+) /m.exec(dotConfig)?.[1] ?? 'x86';
+  const model = loadKconfig(tree, { arch: arch === 'x86' && /^CONFIG_64BIT=y$/m.test(dotConfig) ? 'x86_64' : arch === 'x86' ? 'i386' : arch });
+  const { config } = resolveConfig(model, { kind: 'file', path: path.join(objtree, '.config') }, {});
+  const autoconf = autoconfHeader(model, config);
+  const { graph } = evalKbuild(tree, config);
+  const prepared = defaultStages(tree).prepare!(tree, config, graph, autoconf);
+  const cmdOf = new Map([...graph.objects.values()].map((b) => [b.path, b.cmd]));
+  return { autoconf, generated: prepared.generated, cmdOf, gaps: prepared.gaps };
+}
+
 export function runDiff(o: DiffOptions): UnitOutcome[] {
   const srctree = o.srctree ?? srctreeOf(o.objtree);
   const tree = new KernelTree(srctree);
-  const cache = new CppCache(tree, [o.objtree]);
-  const autoconf = fs.readFileSync(path.join(o.objtree, 'include/generated/autoconf.h'), 'latin1');
+  const cache = new CppCache(tree, o.pristine ? [] : [o.objtree]);
+  const view = o.pristine ? pristineView(tree, o.objtree) : undefined;
+  const autoconf = view ? view.autoconf : fs.readFileSync(path.join(o.objtree, 'include/generated/autoconf.h'), 'latin1');
   const outcomes: UnitOutcome[] = [];
+  const outsideGraph: string[] = [];
   const log = o.log ?? (() => {});
   let shown = 0;
   const profiles = new Map<string, ToolchainProfile>();
@@ -83,12 +110,18 @@ export function runDiff(o: DiffOptions): UnitOutcome[] {
     // predefined macros and __has_attribute answers from the bundled toolchain profile, as the engine takes them
     const profile = profiles.get(u.argv[0]!);
     if (!profile) throw new Error(`no bundled toolchain profile for ${u.argv[0]}`);
-    const pre = predefinedFor(profile, u.cmd);
+    // an object kvlint's Kbuild graph lacks (built only as a prerequisite of another product, e.g. x86 realmode):
+    // its saved command, with the objtree's paths read as the tree's (where the generated layer serves them)
+    const cmd = view ? (view.cmdOf.get(u.object) ?? inTree(u.cmd, srctree, o.objtree)) : u.cmd;
+    if (view && !view.cmdOf.has(u.object)) outsideGraph.push(u.object);
+    const pre = predefinedFor(profile, cmd);
     const t0 = performance.now();
-    const r = preprocess(tree, u.source, {
-      cmd: u.cmd, autoconf, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache,
-      extraRoots: [o.objtree], srcPrefix: srctree + '/',
-    });
+    const r = view
+      ? preprocess(tree, u.source, { cmd, autoconf, generated: view.generated, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache, srcPrefix: './' })
+      : preprocess(tree, u.source, {
+          cmd, autoconf, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache,
+          extraRoots: [o.objtree], srcPrefix: srctree + '/',
+        });
     const mineText = renderGccE(r.tokens);
     const kvlintMs = performance.now() - t0;
     const errors = r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.primary.file}:${d.primary.line}: ${d.message}`);
@@ -108,7 +141,19 @@ export function runDiff(o: DiffOptions): UnitOutcome[] {
     }
     outcomes.push(outcome);
   }
+  if (outsideGraph.length) log(`${outsideGraph.length} units are not in kvlint's Kbuild graph (their saved command was used, read in-tree): ${outsideGraph.join(' ')}`);
   return outcomes;
+}
+
+/** a saved O= command as kbuild in the source tree would spell it: source and objtree paths tree-relative */
+function inTree(cmd: CompileCommand, srctree: string, objtree: string): CompileCommand {
+  const roots = [fs.realpathSync(srctree), path.resolve(srctree), fs.realpathSync(objtree), path.resolve(objtree)];
+  const rel = (p: string) => {
+    for (const r of roots) if (p === r) return '.';
+    for (const r of roots) if (p.startsWith(r + '/')) return p.slice(r.length + 1);
+    return p;
+  };
+  return { ...cmd, includes: cmd.includes.map(rel), systemIncludes: cmd.systemIncludes.map(rel), forcedIncludes: cmd.forcedIncludes.map(rel) };
 }
 
 export function summarize(outcomes: UnitOutcome[]): string {
@@ -138,7 +183,7 @@ function main(args: string[]): number {
   const units = selectUnits(objtree, srctree, { list: get('--list'), sample: Number(get('--sample') ?? 200), seed: Number(get('--seed') ?? 1), modules: Number(get('--modules') ?? 10) });
   const wl = get('--write-list');
   if (wl) fs.writeFileSync(wl, `# ${units.length} units sampled from ${objtree} (${units.filter((u) => u.module).length} in modules; scripts/cpp-diff.ts --sample ${get('--sample') ?? 200} --seed ${get('--seed') ?? 1})\n` + units.map((u) => u.object).join('\n') + '\n');
-  const outcomes = runDiff({ objtree, srctree, units, show: Number(get('--show') ?? 5), log: (s) => process.stdout.write(s + '\n'), noGcc: args.includes('--no-gcc') });
+  const outcomes = runDiff({ objtree, srctree, units, show: Number(get('--show') ?? 5), log: (s) => process.stdout.write(s + '\n'), noGcc: args.includes('--no-gcc'), pristine: args.includes('--pristine') });
   for (const x of outcomes) if (!x.identical) process.stdout.write(`differs: ${x.source}\n`);
   for (const x of outcomes) if (x.errors.length) process.stdout.write(`errors: ${x.source}: ${x.errors.slice(0, 3).join(' | ')}\n`);
   for (const x of outcomes) if (x.gaps.length) process.stdout.write(`gaps: ${x.source}: ${x.gaps.slice(0, 3).join(' | ')}\n`);

@@ -20,6 +20,66 @@ export interface SourceFile {
   hash: string;
 }
 
+/**
+ * Files kbuild would have generated before compiling (src/prepare): served where the tree (or the objtree) lacks
+ * them, at their objtree-relative paths, which in an in-tree build are tree-relative paths too. One set per
+ * configuration; its `id` is a content hash, so two configurations with the same generated files share every cached
+ * resolution and header memo, and ones that differ never mix.
+ */
+export interface GeneratedSet {
+  /** content identity of `files` ('' for an empty set) */
+  id: string;
+  /** objtree-relative path -> text */
+  files: Readonly<Record<string, string>>;
+}
+
+/** A GeneratedSet as the preprocessor reads it: virtual source files and the directories they make. */
+export class GeneratedLayer {
+  private readonly sources = new Map<string, SourceFile | null>();
+  readonly dirs = new Set<string>();
+
+  constructor(
+    readonly set: GeneratedSet,
+    /** the objtree's absolute path when there is one: its generated files answer first, this layer after them */
+    readonly objtree?: string,
+  ) {
+    for (const p of Object.keys(set.files)) for (let d = parentOf(p); d !== ''; d = parentOf(d)) this.dirs.add(d);
+  }
+
+  /** the objtree-relative form of a directory or file of a search: tree-relative, or absolute under the objtree */
+  relOf(isTree: boolean, p: string): string | undefined {
+    if (isTree) return p;
+    if (this.objtree === undefined) return undefined;
+    if (p === this.objtree) return '';
+    return p.startsWith(this.objtree + '/') ? p.slice(this.objtree.length + 1) : undefined;
+  }
+
+  file(cache: CppCache, rel: string): SourceFile | null {
+    let f = this.sources.get(rel);
+    if (f === undefined) {
+      const text = Object.hasOwn(this.set.files, rel) ? this.set.files[rel] : undefined;
+      f = text === undefined ? null : cache.virtualFile(rel, text);
+      this.sources.set(rel, f);
+    }
+    return f;
+  }
+}
+
+function parentOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+/** how a generated file is named in a unit's `includes`: content-addressed, so a cached unit sees it change */
+export function generatedIncludeName(display: string, hash: string): string {
+  return `//generated/${display}#${hash}`;
+}
+
+/** the content hash in a name made by generatedIncludeName, else undefined */
+export function generatedIncludeHash(name: string): string | undefined {
+  return name.startsWith('//generated/') ? name.slice(name.lastIndexOf('#') + 1) : undefined;
+}
+
 export interface SearchDir {
   /** tree-relative (tree === true) or absolute directory */
   dir: string;
@@ -46,6 +106,8 @@ export class CppCache {
   /** canonical definitions of configuration / command-line / predefined macros, by their #define text */
   readonly canonical = new Map<string, unknown>();
   stats = { lexedFiles: 0, lexedBytes: 0, lexMs: 0 };
+  /** the generated layers of this run, by GeneratedSet id (one per configuration that has its own) */
+  private readonly layers = new Map<string, GeneratedLayer>();
 
   constructor(
     readonly tree: KernelTree,
@@ -72,6 +134,17 @@ export class CppCache {
     f = text === undefined ? null : { key, display: ref.path, text, hash: '' };
     this.files.set(key, f);
     return f;
+  }
+
+  /** the layer of a generated set (one object per set id and run, so that its virtual files keep their identity) */
+  layer(set: GeneratedSet): GeneratedLayer {
+    let l = this.layers.get(set.id);
+    if (!l) {
+      const objtree = this.extraRoots[0];
+      l = new GeneratedLayer(set, objtree === undefined ? undefined : objtree.replace(/\/+$/, ''));
+      this.layers.set(set.id, l);
+    }
+    return l;
   }
 
   hashOf(f: SourceFile): string {
@@ -142,6 +215,8 @@ export interface ResolvedInclude {
   dirIdx: number;
   /** gcc's spelling of the path (dir + '/' + name), for __FILE__ */
   gcc: string;
+  /** the file is a generated one (src/prepare), served by the layer: not on disk */
+  gen?: SourceFile;
 }
 
 /** the directory part of a gcc path, as cpplib's dir_name_of_file: up to the last '/', '' if none */
@@ -167,18 +242,18 @@ export class SearchPath {
   /** a short number standing for `key` (equal chains, equal ids) */
   readonly id: number;
 
-  constructor(cache: CppCache, quote: SearchDir[], bracket: SearchDir[]) {
+  constructor(cache: CppCache, quote: SearchDir[], bracket: SearchDir[], readonly gen: GeneratedLayer | null = null) {
     const seen = new Set<string>();
     const keep = (d: SearchDir) => {
       const k = (d.tree ? 't:' : 'a:') + d.dir;
-      if (seen.has(k) || !cache.isDir(d)) return;
+      if (seen.has(k) || !(cache.isDir(d) || this.genDir(d))) return;
       seen.add(k);
       this.dirs.push(d);
     };
     for (const d of quote) keep(d);
     this.bracketStart = this.dirs.length;
     for (const d of bracket) keep(d);
-    this.key = this.dirs.map((d) => (d.tree ? 't:' : 'a:') + d.dir).join('|') + '#' + this.bracketStart;
+    this.key = this.dirs.map((d) => (d.tree ? 't:' : 'a:') + d.dir).join('|') + '#' + this.bracketStart + (gen && gen.set.id !== '' ? '#g' + gen.set.id : '');
     let id = cache.searchIds.get(this.key);
     if (id === undefined) {
       id = cache.searchIds.size + 1;
@@ -221,15 +296,30 @@ export class SearchPath {
     return r;
   }
 
+  /** a directory only the generated layer has (e.g. arch/arm/include/generated of a pristine tree) */
+  private genDir(d: SearchDir): boolean {
+    if (!this.gen) return false;
+    const rel = this.gen.relOf(d.tree, d.dir);
+    return rel !== undefined && this.gen.dirs.has(rel);
+  }
+
   private probe(cache: CppCache, tree: boolean, dir: string, name: string, dirIdx: number, gccDir: string): ResolvedInclude | null {
     if (tree) {
       const rel = normalizeRel(dir === '' ? name : dir + '/' + name);
       if (rel === '..' || rel.startsWith('../')) return null; // would escape the tree
-      if (!cache.exists({ tree: true, path: rel })) return null;
+      if (!cache.exists({ tree: true, path: rel })) return this.probeGenerated(cache, true, rel, dirIdx, gccDir, name);
       return { tree: true, path: rel, dirIdx, gcc: joinGcc(gccDir, name) };
     }
     const abs = path.normalize(path.join(dir, name));
-    if (!cache.exists({ tree: false, path: abs })) return null;
+    if (!cache.exists({ tree: false, path: abs })) return this.probeGenerated(cache, false, abs, dirIdx, gccDir, name);
     return { tree: false, path: abs, dirIdx, gcc: joinGcc(gccDir, name) };
+  }
+
+  /** the file the tree (or objtree) lacks, from the generated layer */
+  private probeGenerated(cache: CppCache, tree: boolean, p: string, dirIdx: number, gccDir: string, name: string): ResolvedInclude | null {
+    if (!this.gen) return null;
+    const rel = this.gen.relOf(tree, p);
+    const gen = rel === undefined ? null : this.gen.file(cache, rel);
+    return gen ? { tree, path: p, dirIdx, gcc: joinGcc(gccDir, name), gen } : null;
   }
 }

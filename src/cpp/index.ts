@@ -5,14 +5,14 @@ import type { Footprint, TokenStream } from '../core/tokens.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 import { normalizeRel } from '../tree/tree.js';
-import { CppCache, type SearchDir, SearchPath, type SourceFile } from './include.js';
+import { CppCache, type GeneratedSet, type SearchDir, SearchPath, type SourceFile, generatedIncludeName } from './include.js';
 import type { LexMode } from './lexer.js';
 import { O_CMDLINE, O_PREDEFINED } from './macro.js';
 import { CppTokens } from './output.js';
 import { type CppLimits, CppLimit, DEFAULT_LIMITS, Preprocessor } from './preprocessor.js';
 import { profileForPredefined, section } from '../toolchain/predefined.js';
 
-export { CppCache } from './include.js';
+export { CppCache, GeneratedLayer, generatedIncludeHash, type GeneratedSet } from './include.js';
 export { renderGccE, CppTokens } from './output.js';
 export { lex, idents, Lexed } from './lexer.js';
 export type { CppLimits } from './preprocessor.js';
@@ -25,6 +25,11 @@ export interface CppOptions {
   predefined: Map<string, string>;
   /** absolute directories outside the tree that may be read (an objtree with generated headers) */
   extraRoots?: string[];
+  /**
+   * the files kbuild generates before compiling (src/prepare), served where the tree and the objtree (the first
+   * of extraRoots) lack them
+   */
+  generated?: GeneratedSet;
   /** per-run cache: file texts, lexed tokens, include resolutions, parsed #defines */
   cache?: CppCache;
   limits?: Partial<CppLimits>;
@@ -117,7 +122,7 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
   const srcPrefix = opts.srcPrefix ?? (tree.root.endsWith('/') ? tree.root : tree.root + '/');
   const quote = fl.iquote.map((d) => searchDir(tree, srcPrefix, d));
   const bracket = [...cmd.includes, ...cmd.systemIncludes, ...fl.idirafter].map((d) => searchDir(tree, srcPrefix, d));
-  const search = new SearchPath(cache, quote, bracket);
+  const search = new SearchPath(cache, quote, bracket, opts.generated ? cache.layer(opts.generated) : null);
   const autoconf = cache.virtualFile('include/generated/autoconf.h', opts.autoconf);
   // __has_attribute / __has_builtin: given, or the answers of the compiler these predefined macros belong to
   let attrs = opts.attributes;
@@ -198,7 +203,9 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
     pp.diag('P007', 'cpp-limit', 'error', `${limit.message} (limit: ${limit.limit})`, pp.frame ? pp.spanOf(pp.frame.lf, Math.max(0, pp.frame.pos - 1)) : { file, line: 0, col: 0 });
   }
   pp.out.finish();
-  const display = (k: string) => displayOfKey(k, cache);
+  const autoconfKey = autoconf.key;
+  // generated files are content-addressed in `includes` (autoconf.h is not: the footprint says what of it was read)
+  const display = (k: string) => (k.startsWith('v:') && k !== autoconfKey && !k.startsWith('v:<') ? generatedIncludeName(displayOfKey(k, cache), k.slice(k.lastIndexOf('#') + 1)) : displayOfKey(k, cache));
   const tokens = new CppTokens(pp.out, pp.prov, (lf) => lf.file);
   return {
     tokens,

@@ -1108,7 +1108,7 @@ export class Preprocessor implements MemoHost {
     const r = sp.resolve(this.s.cache, name, start, from);
     if (this.memo !== null && this.memo.recording) this.memo.resolution(resDep(name, start, from, resultKey(r), sp.id));
     if (!r) return { file: null, r: null };
-    return { file: this.s.cache.file(r), r };
+    return { file: r.gen ?? this.s.cache.file(r), r };
   }
 
   get searchId(): number {
@@ -1265,7 +1265,7 @@ export class CppLimit extends Error {
 }
 
 function resultKey(r: ResolvedInclude | null): string {
-  return r ? `${r.tree ? 't' : 'a'}:${r.path}|${r.dirIdx}|${r.gcc}` : '-';
+  return r ? `${r.tree ? 't' : 'a'}:${r.path}|${r.dirIdx}|${r.gcc}${r.gen ? '|' + r.gen.key : ''}` : '-';
 }
 
 function quoteString(s: string): string {

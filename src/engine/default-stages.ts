@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompileCommand } from '../core/graph.js';
 import { extractFacts } from '../c/index.js';
+import { offsetsLines } from '../c/offsets.js';
+import { type OffsetsEvaluator, prepare } from '../prepare/index.js';
 import { CppCache, preprocess } from '../cpp/index.js';
 import { evalKbuild, kbuildProfileFrom } from '../kbuild/index.js';
 import { autoConf } from '../kbuild/config.js';
@@ -29,6 +31,9 @@ export interface StageOptions {
 export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages<KconfigModel> {
   const extraRoots = opts.objtree ? [fs.realpathSync(opts.objtree)] : [];
   const cppCache = new CppCache(tree, extraRoots);
+  // how gcc spells the tree's files (for __FILE__): kbuild in the source tree passes relative paths (-I./include),
+  // with an objtree the source tree's absolute path
+  const srcPrefix = opts.objtree ? undefined : './';
   const profiles = new Map<string, ToolchainProfile>();
   const profileOf = (arch: string): ToolchainProfile => {
     let p = profiles.get(arch);
@@ -78,6 +83,20 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
       viewOfCmd.set(cmd, { arch, view });
       return view;
     },
+    prepare: (t, config, graph, autoconf) => {
+      const srcarch = srcarchOf(config.arch);
+      const offsets: OffsetsEvaluator = (source, cmd, generated) => {
+        const compiler = compilerFor(config.arch, cmd);
+        const r = preprocess(t, source, {
+          cmd, autoconf, generated, predefined: compiler.macros, attributes: compiler.attributes, builtins: compiler.builtins, cache: cppCache, extraRoots,
+          ...(srcPrefix !== undefined ? { srcPrefix } : {}),
+        });
+        return { lines: offsetsLines(r.tokens, srcarch), diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
+      };
+      const srctree = opts.objtree ? realRoot(t) : '.';
+      const r = prepare({ tree: t, config, rules: graph.prepare ?? [], top: graph.top ?? {}, srctree, offsets });
+      return { generated: r.set, diagnostics: r.diagnostics, gaps: r.gaps };
+    },
     preprocess: (t, file, o) => {
       const r = preprocess(t, file, {
         cmd: o.cmd,
@@ -87,6 +106,8 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
         builtins: o.compiler.builtins,
         cache: cppCache,
         extraRoots,
+        ...(srcPrefix !== undefined ? { srcPrefix } : {}),
+        ...(o.generated ? { generated: o.generated } : {}),
         ...(o.memo === false ? { memo: false } : {}),
       });
       return { tokens: r.tokens, footprint: r.footprint, includes: r.includes, diagnostics: r.diagnostics, gaps: r.gaps };
@@ -94,4 +115,12 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
     extractFacts: (ts, unit) => extractFacts(ts, unit),
     resolveLink: (graph, facts) => resolveLink(graph, facts),
   };
+}
+
+function realRoot(t: KernelTree): string {
+  try {
+    return fs.realpathSync(t.root);
+  } catch {
+    return t.root;
+  }
 }

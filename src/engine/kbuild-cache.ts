@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
-import type { BuiltObject, CompileCommand, ModuleInfo, ObjectGraph } from '../core/graph.js';
+import type { BuiltObject, CompileCommand, GenerateRule, ModuleInfo, ObjectGraph } from '../core/graph.js';
 import type { Diagnostic, Span } from '../core/types.js';
 import type { KernelTree, ProbeStamps } from '../tree/tree.js';
 import { treeCacheDir } from './unit-cache.js';
@@ -33,7 +33,7 @@ export interface KbuildResultLike {
 }
 
 /** version of what is stored (Stored, PackedGraph): bump when it changes shape */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /**
  * An object graph as stored: every distinct string once, every distinct string list and -D pair once, objects as
@@ -58,6 +58,9 @@ interface PackedGraph {
   spans: Span[];
   modules: ModuleInfo[];
   builtin: string[];
+  /** what `make prepare` generates (tens of rules: stored as they are) */
+  prepare?: GenerateRule[];
+  top?: Record<string, string>;
 }
 const OBJECT_FIELDS = 7;
 
@@ -118,6 +121,8 @@ function packGraph(g: ObjectGraph): PackedGraph {
     spans: objs.map((o) => o.span),
     modules: g.modules,
     builtin: g.builtin,
+    ...(g.prepare ? { prepare: g.prepare } : {}),
+    ...(g.top ? { top: g.top } : {}),
   };
 }
 
@@ -150,7 +155,10 @@ function unpackGraph(p: PackedGraph): ObjectGraph {
     if (o[at + 5]! >= 0) obj.derivedFrom = S[o[at + 5]!]!;
     objects.set(obj.path, obj);
   }
-  return { arch: p.arch, objects, modules: p.modules, builtin: p.builtin };
+  const g: ObjectGraph = { arch: p.arch, objects, modules: p.modules, builtin: p.builtin };
+  if (p.prepare) g.prepare = p.prepare;
+  if (p.top) g.top = p.top;
+  return g;
 }
 
 let codeHash: string | undefined;

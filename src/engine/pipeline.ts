@@ -8,12 +8,15 @@ import { type ConfigView, type Rule, type RuleOptions, resolveOptions, toDiagnos
 import type { MatrixEntry } from './matrix.js';
 import { LinkFindingsCache, configLinkDigest, linkSigHash } from './link-findings.js';
 import { mergeAcrossConfigs } from './merge.js';
-import type { CompilerView, KconfigHandle, Stages } from './stages.js';
+import type { CompilerView, KconfigHandle, PrepareOutput, Stages } from './stages.js';
 import { type CachedUnit, UnitCache, macroEnv, parseAutoconf, readsAny } from './unit-cache.js';
 import { type LoadedPack, type PackedUnit, packedOf } from './unit-pack.js';
-import { type UnitJob, type UnitPrefetch, type UnitRunner, inProcessRunner } from './unit-runner.js';
+import { type UnitEnv, type UnitJob, type UnitPrefetch, type UnitRunner, inProcessRunner } from './unit-runner.js';
 
 const viewIds = new WeakMap<CompilerView, string>();
+
+/** stages without a prepare stage (tests substituting stages): no generated files */
+const NO_GENERATED: PrepareOutput = { generated: { id: '', files: {} }, diagnostics: [], gaps: [] };
 
 /** Cache key of a unit: the object, its command, and what the compiler predefines for that command. */
 function unitKey(object: string, cmd: CompileCommand, compiler: CompilerView): string {
@@ -75,6 +78,8 @@ export interface RunOptions {
 export interface StageInputs {
   config: Set<string>;
   kbuild: Set<string>;
+  /** what making the generated files read (syscall tables, asm-offsets.c and its headers, …) */
+  prepare: Set<string>;
 }
 
 /** Everything computed for one configuration (kept for `facts`, `explain` and the model join). */
@@ -114,6 +119,8 @@ export interface ConfigRun<K extends KconfigHandle = KconfigHandle> {
   resolvedDiagnostics: Diagnostic[];
   kbuildDiagnostics: Diagnostic[];
   autoconf: string;
+  /** the configuration's generated files and what making them said (src/prepare) */
+  prepared: PrepareOutput;
 }
 
 export interface RunResult<K extends KconfigHandle = KconfigHandle> {
@@ -280,9 +287,18 @@ async function runConfig<K extends KconfigHandle>(
   const t2 = performance.now();
   stageDiagnostics.push(...withRef(kb.diagnostics, entry.ref));
   const graph = kb.graph;
+  // the generated files: the base's when neither the graph nor anything making them read changed
+  const samePrepared = sameGraph && resolved.autoconf === sameGraph.autoconf && !touches(sameGraph.inputs.prepare, changed) ? sameGraph : undefined;
+  const { value: prepared, read: prepareRead } = samePrepared
+    ? { value: samePrepared.prepared, read: samePrepared.inputs.prepare }
+    : stages.prepare
+      ? tree.recordReads(() => stages.prepare!(tree, config, graph, autoconfText))
+      : { value: NO_GENERATED, read: new Set<string>() };
+  stageDiagnostics.push(...withRef(prepared.diagnostics, entry.ref));
+  const unitEnv: UnitEnv = { arch: entry.arch, autoconf: autoconfText, ...(prepared.generated.id !== '' ? { generated: prepared.generated } : {}) };
 
   const files = new Set<string>();
-  const gaps: string[] = [];
+  const gaps: string[] = [...prepared.gaps];
   let reused = 0;
   const objects = [...graph.objects.values()].filter((o) => o.source !== undefined);
   // a base run: the units that read a changed file are analysed for the change now, beside this run; a changed
@@ -296,7 +312,7 @@ async function runConfig<K extends KconfigHandle>(
       if (obj.module !== undefined) job.module = obj.module;
       jobs.push(job);
     }
-    pf!.start(jobs, { arch: entry.arch, autoconf: autoconfText }, objects.length);
+    pf!.start(jobs, unitEnv, objects.length);
   };
   if (pf) {
     pf.warm(objects.length);
@@ -306,10 +322,10 @@ async function runConfig<K extends KconfigHandle>(
   const keys = new Map<string, string>();
   const pending: { job: UnitJob; key: string }[] = [];
   // the macro environment's identity: with the unit key (command, compiler), what a unit's preprocessing sees
-  const envId = createHash('sha1').update(entry.arch + '\0' + autoconfText).digest('hex').slice(0, 16);
+  const envId = createHash('sha1').update(entry.arch + '\0' + autoconfText + '\0' + prepared.generated.id).digest('hex').slice(0, 16);
   // a change run whose configuration and graph are its base's: a unit that read none of the changed files is the
   // base's, taken without computing its key or asking the cache
-  const takeOver = sameGraph && resolved.autoconf === sameGraph.autoconf ? sameGraph.units : undefined;
+  const takeOver = samePrepared ? samePrepared.units : undefined;
   for (const obj of objects) {
     if (takeOver) {
       const u = takeOver.get(obj.path);
@@ -341,7 +357,7 @@ async function runConfig<K extends KconfigHandle>(
   const keyOf = new Map(pending.map((p) => [p.job.object, p.key]));
   await runner.run(
     pending.map((p) => p.job),
-    { arch: entry.arch, autoconf: autoconfText },
+    unitEnv,
     (outs) => {
       for (const o of outs) {
         cppMs += o.ms?.cpp ?? 0;
@@ -417,8 +433,9 @@ async function runConfig<K extends KconfigHandle>(
     linkDigest,
     resolvedDiagnostics: resolved.diagnostics,
     autoconf: autoconfText,
+    prepared,
     kbuildDiagnostics: kb.diagnostics,
-    inputs: { config: configRead, kbuild: kbuildRead },
+    inputs: { config: configRead, kbuild: kbuildRead, prepare: prepareRead },
     gaps: [...new Set(gaps)],
     stats: {
       units: objects.length,

@@ -10,5 +10,5 @@ import { stagesFor } from './unit-worker.js';
 parentPort!.on('message', (m: PrefetchMessage) => {
   const { tree, stages } = stagesFor(m.tree);
   if (m.jobs.length === 0) return;
-  for (const j of m.jobs) parentPort!.postMessage(analyseUnit(stages, tree, m.arch, m.autoconf, j, { memo: m.memo }));
+  for (const j of m.jobs) parentPort!.postMessage(analyseUnit(stages, tree, m, j, { memo: m.memo }));
 });

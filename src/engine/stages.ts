@@ -2,6 +2,7 @@ import type { LinkResult, UnitFacts } from '../core/facts.js';
 import type { CompileCommand, ObjectGraph } from '../core/graph.js';
 import type { Footprint, TokenStream } from '../core/tokens.js';
 import type { Config, ConfigBase, Diagnostic } from '../core/types.js';
+import type { GeneratedSet } from '../cpp/include.js';
 import type { KernelTree } from '../tree/tree.js';
 
 /**
@@ -20,6 +21,13 @@ export interface PreprocessOutput {
   gaps: string[];
 }
 
+/** The generated files of one configuration, and what making them said (B020/B021 diagnostics, named gaps). */
+export interface PrepareOutput {
+  generated: GeneratedSet;
+  diagnostics: Diagnostic[];
+  gaps: string[];
+}
+
 /** What the target compiler predefines for one command line (macros, __has_attribute/__has_builtin answers). */
 export interface CompilerView {
   macros: Map<string, string>;
@@ -34,7 +42,16 @@ export interface Stages<K extends KconfigHandle = KconfigHandle> {
   autoconf(model: K, config: Config): string;
   evalKbuild(tree: KernelTree, config: Config): { graph: ObjectGraph; diagnostics: Diagnostic[] };
   compiler(arch: string, cmd: CompileCommand): CompilerView;
-  preprocess(tree: KernelTree, file: string, opts: { cmd: CompileCommand; autoconf: string; compiler: CompilerView; memo?: boolean }): PreprocessOutput;
+  /**
+   * What kbuild would generate for the configuration before compiling (src/prepare): served to the preprocessor
+   * where the tree (and the objtree) lack it. Optional: stages without it give the units no generated files.
+   */
+  prepare?(tree: KernelTree, config: Config, graph: ObjectGraph, autoconf: string): PrepareOutput;
+  preprocess(
+    tree: KernelTree,
+    file: string,
+    opts: { cmd: CompileCommand; autoconf: string; compiler: CompilerView; generated?: GeneratedSet; memo?: boolean },
+  ): PreprocessOutput;
   extractFacts(
     ts: TokenStream,
     unit: { object: string; source: string; language: 'c' | 'assembler-with-cpp'; module?: string; arch: string; flags: readonly string[]; perTaskStackProtector?: boolean },

@@ -8,6 +8,7 @@ import { InputError } from '../core/errors.js';
 import type { UnitFacts } from '../core/facts.js';
 import type { CompileCommand } from '../core/graph.js';
 import type { Footprint } from '../core/tokens.js';
+import { generatedIncludeHash } from '../cpp/include.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 import { type LoadedPack, packedOf, readPack, writePack } from './unit-pack.js';
@@ -45,6 +46,8 @@ export type MacroEnv = (name: string) => string | null;
 
 /** Content hash of a file the preprocessor read: through the tree (overlay-aware) or, outside it, from disk. */
 export function fileHash(tree: KernelTree, file: string): string {
+  const gen = generatedIncludeHash(file);
+  if (gen !== undefined) return gen;
   if (!path.isAbsolute(file)) return tree.hash(file);
   try {
     return createHash('sha1').update(fs.readFileSync(file)).digest('hex');

@@ -8,8 +8,19 @@ import type { CompileCommand } from '../core/graph.js';
 import type { Diagnostic } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 import { perTaskStackProtector } from '../c/compiler-refs.js';
+import type { GeneratedSet } from '../cpp/include.js';
 import type { KconfigHandle, Stages } from './stages.js';
 import { UnitCache } from './unit-cache.js';
+
+/**
+ * What every unit of one configuration is analysed in: the architecture, the configuration's autoconf.h, and the
+ * files kbuild would have generated for it (src/prepare). Serialisable: crosses worker boundaries.
+ */
+export interface UnitEnv {
+  arch: string;
+  autoconf: string;
+  generated?: GeneratedSet;
+}
 
 /** One translation unit to preprocess and extract facts from. */
 export interface UnitJob {
@@ -49,13 +60,12 @@ export interface AnalyseOptions {
 export function analyseUnit<K extends KconfigHandle>(
   stages: Stages<K>,
   tree: KernelTree,
-  arch: string,
-  autoconf: string,
+  env: UnitEnv,
   job: UnitJob,
   opts: AnalyseOptions = {},
 ): UnitOutput {
   try {
-    return analyseUnitOrThrow(stages, tree, arch, autoconf, job, opts);
+    return analyseUnitOrThrow(stages, tree, env, job, opts);
   } catch (e) {
     const err = e as Error;
     return failedUnit(job, `internal error while analysing ${job.source}: ${err?.message ?? String(e)}`, [
@@ -91,14 +101,20 @@ function failedUnit(job: UnitJob, why: string, notes: string[]): UnitOutput {
 function analyseUnitOrThrow<K extends KconfigHandle>(
   stages: Stages<K>,
   tree: KernelTree,
-  arch: string,
-  autoconf: string,
+  env: UnitEnv,
   job: UnitJob,
   opts: AnalyseOptions,
 ): UnitOutput {
   const t0 = performance.now();
+  const { arch, autoconf } = env;
   const compiler = stages.compiler(arch, job.cmd);
-  const pp = stages.preprocess(tree, job.source, { cmd: job.cmd, autoconf, compiler, ...(opts.memo === false ? { memo: false } : {}) });
+  const pp = stages.preprocess(tree, job.source, {
+    cmd: job.cmd,
+    autoconf,
+    compiler,
+    ...(env.generated ? { generated: env.generated } : {}),
+    ...(opts.memo === false ? { memo: false } : {}),
+  });
   const t1 = performance.now();
   const unit: Parameters<Stages<K>['extractFacts']>[1] = {
     object: job.object,
@@ -131,7 +147,7 @@ export interface UnitRunner {
    * Analyse the jobs; `onOutputs` receives results as each batch finishes (so that they can be cached at once and a
    * crash loses little); the promise resolves when all are done.
    */
-  run(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, onOutputs: (outs: UnitOutput[]) => void): Promise<void>;
+  run(jobs: UnitJob[], ctx: UnitEnv, onOutputs: (outs: UnitOutput[]) => void): Promise<void>;
   close(): Promise<void>;
   /** get ready for work (start threads, load their code) without waiting for it */
   warm?(): void;
@@ -140,7 +156,7 @@ export interface UnitRunner {
 export function inProcessRunner<K extends KconfigHandle>(stages: Stages<K>, tree: KernelTree): UnitRunner {
   return {
     async run(jobs, ctx, onOutputs) {
-      for (const j of jobs) onOutputs([analyseUnit(stages, tree, ctx.arch, ctx.autoconf, j)]);
+      for (const j of jobs) onOutputs([analyseUnit(stages, tree, ctx, j)]);
     },
     async close() {},
   };
@@ -158,10 +174,8 @@ export interface WorkerTreeSpec {
   profile?: unknown;
 }
 
-export interface WorkerTask {
+export interface WorkerTask extends UnitEnv {
   tree: WorkerTreeSpec;
-  arch: string;
-  autoconf: string;
   jobs: UnitJob[];
 }
 
@@ -239,7 +253,7 @@ export async function workerRunner(spec: WorkerTreeSpec, threads: number): Promi
       // batches of MIN_BATCH: enough work per message, and results (and progress) arrive steadily
       const batches: UnitJob[][] = [];
       for (let i = 0; i < jobs.length; i += MIN_BATCH) batches.push(jobs.slice(i, i + MIN_BATCH));
-      const task = (b: UnitJob[]): WorkerTask => ({ tree: spec, arch: ctx.arch, autoconf: ctx.autoconf, jobs: b });
+      const task = (b: UnitJob[]): WorkerTask => ({ tree: spec, ...ctx, jobs: b });
       // one batch per thread at a time, so that a batch's clock starts when it starts running
       const lane = async (): Promise<void> => {
         for (let b = batches.shift(); b; b = batches.shift()) {
@@ -338,10 +352,8 @@ export function prestartPrefetchWorker(): void {
   }
 }
 
-interface HintFile {
+interface HintFile extends UnitEnv {
   units: number;
-  arch: string;
-  autoconf: string;
   jobs: UnitJob[];
 }
 
@@ -363,12 +375,12 @@ export class PrefetchHints {
   }
 
   /** Keep `jobs` (with the configuration they were for) for the next run; other sources' jobs stay, up to 64. */
-  record(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
+  record(jobs: UnitJob[], ctx: UnitEnv, units: number): void {
     const old = this.read();
-    const same = old && old.arch === ctx.arch && old.autoconf === ctx.autoconf;
+    const same = old && old.arch === ctx.arch && old.autoconf === ctx.autoconf && old.generated?.id === ctx.generated?.id;
     const sources = new Set(jobs.map((j) => j.source));
     const kept = same ? old.jobs.filter((j) => !sources.has(j.source)) : [];
-    const h: HintFile = { units, arch: ctx.arch, autoconf: ctx.autoconf, jobs: [...jobs, ...kept].slice(0, 64) };
+    const h: HintFile = { units, ...ctx, jobs: [...jobs, ...kept].slice(0, 64) };
     if (same && JSON.stringify(h.jobs) === JSON.stringify(old.jobs) && old.units === units) return;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -431,7 +443,7 @@ export class UnitPrefetch {
     const h = this.hints.read();
     if (!h || h.units < this.minUnits) return;
     const jobs = h.jobs.filter((j) => this.changed.has(j.source));
-    if (jobs.length) this.post(jobs, { arch: h.arch, autoconf: h.autoconf }, h.units);
+    if (jobs.length) this.post(jobs, { arch: h.arch, autoconf: h.autoconf, ...(h.generated ? { generated: h.generated } : {}) }, h.units);
     this.speculated = jobs.length;
   }
 
@@ -460,10 +472,10 @@ export class UnitPrefetch {
   /** autoconf.h texts (~100 KB on Linux) by a short hash: job ids must not copy them */
   private readonly envIds = new Map<string, string>();
 
-  private id(job: UnitJob, ctx: { arch: string; autoconf: string }): string {
+  private id(job: UnitJob, ctx: UnitEnv): string {
     let env = this.envIds.get(ctx.autoconf);
     if (env === undefined) this.envIds.set(ctx.autoconf, (env = createHash('sha1').update(ctx.autoconf).digest('hex')));
-    return `${UnitCache.key(job.object, job.cmd)}\0${job.source}\0${job.module ?? ''}\0${ctx.arch}\0${env}`;
+    return `${UnitCache.key(job.object, job.cmd)}\0${job.source}\0${job.module ?? ''}\0${ctx.arch}\0${env}\0${ctx.generated?.id ?? ''}`;
   }
 
   private thread(): Worker | undefined {
@@ -509,13 +521,13 @@ export class UnitPrefetch {
    * units read (a common header) is left to the change's own run and its full worker pool: one prefetch thread only
    * pays while the base run's link and rules take longer than the units it analyses.
    */
-  start(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
+  start(jobs: UnitJob[], ctx: UnitEnv, units: number): void {
     if (jobs.length === 0 || units < this.minUnits || !workerPoolAvailable()) return;
     this.hints?.record(jobs, ctx, units);
     this.post(jobs, ctx, units);
   }
 
-  private post(jobs: UnitJob[], ctx: { arch: string; autoconf: string }, units: number): void {
+  private post(jobs: UnitJob[], ctx: UnitEnv, units: number): void {
     if (this.pending.size + jobs.length > UnitPrefetch.MAX_UNITS) return;
     const todo = jobs.filter((j) => !this.pending.has(this.id(j, ctx)));
     if (todo.length === 0) return;
@@ -534,7 +546,7 @@ export class UnitPrefetch {
     // recording header effects pays from the second unit on
     const memo = this.sent + todo.length > 1;
     this.sent += todo.length;
-    w.postMessage({ tree: this.spec, arch: ctx.arch, autoconf: ctx.autoconf, jobs: todo, memo } satisfies PrefetchMessage);
+    w.postMessage({ tree: this.spec, ...ctx, jobs: todo, memo } satisfies PrefetchMessage);
   }
 
   /** A runner that takes prefetched units from here and gives the others to `inner`. */

@@ -13,7 +13,7 @@ let current: { id: string; tree: KernelTree; stages: Stages<KconfigModel> } | un
 
 export default function run(task: WorkerTask): UnitOutput[] {
   const { tree, stages } = stagesFor(task.tree);
-  return task.jobs.map((j) => analyseUnit(stages, tree, task.arch, task.autoconf, j));
+  return task.jobs.map((j) => analyseUnit(stages, tree, task, j));
 }
 
 /** The tree and stages of a worker task (kept while the tree and its overlay stay the same). */

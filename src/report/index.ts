@@ -18,7 +18,7 @@ export { formatGithub, escapeData, escapeProperty } from './github.js';
 export { formatJson, toJsonReport, JSON_SCHEMA_VERSION, type JsonReport } from './json.js';
 export { formatSarif, toSarif } from './sarif.js';
 export { formatStylish } from './stylish.js';
-export { finishRun, pathPrefixFor, type FinishInput, type FinishResult } from './run.js';
+export { finishRun, repoPathPrefix, type FinishInput, type FinishResult } from './run.js';
 
 let cachedVersion: string | undefined;
 /** kvlint's own version (package.json), for FormatOptions.toolVersion. */

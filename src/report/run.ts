@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../core/types.js';
 import { applySettings } from '../settings/apply.js';
@@ -70,7 +71,16 @@ export function finishRun(input: FinishInput): FinishResult {
   };
 }
 
-/** FormatOptions.pathPrefix for a tree seen from the current directory ('' when they are the same). */
-export function pathPrefixFor(treeRoot: string, cwd: string): string {
-  return path.relative(cwd, treeRoot).split(path.sep).join('/');
+/**
+ * FormatOptions.pathPrefix for the github format: the tree's place in the git work tree that contains it ('' when
+ * the tree is the repository root, or not inside one). Annotations name files relative to the repository root; every
+ * other format prints the tree-relative paths kbuild and modpost print, wherever kvlint runs from.
+ */
+export function repoPathPrefix(treeRoot: string, exists: (p: string) => boolean = fs.existsSync): string {
+  for (let dir = path.resolve(treeRoot); ; ) {
+    if (exists(path.join(dir, '.git'))) return path.relative(dir, path.resolve(treeRoot)).split(path.sep).join('/');
+    const up = path.dirname(dir);
+    if (up === dir) return '';
+    dir = up;
+  }
 }

@@ -45,6 +45,19 @@ describe('kvlint check on the bundled zsmalloc/ARM tree', () => {
     expect(r.stdout).toContain('SMP=n');
   });
 
+  it('prints the tree-relative paths kbuild and modpost print, whatever the current directory', async () => {
+    const tree = bundledTreePath();
+    for (const cwd of [os.tmpdir(), path.dirname(tree), tree]) {
+      const r = await runCli(['check', '--format', 'gcc', tree], { cwd });
+      expect(r.stdout.split('\n').filter((l) => l.includes(' error: '))).toEqual([
+        expect.stringMatching(/^drivers\/staging\/zsmalloc\/zsmalloc-main\.c:\d+:\d+: error: "v7wbi_flush_kern_tlb_range" \[drivers\/staging\/zsmalloc\/zsmalloc\.ko\] undefined! \[X001\]$/),
+      ]);
+      const stylish = await runCli(['check', tree], { cwd });
+      expect(stylish.stdout).toMatch(/\n {2}--> drivers\/staging\/zsmalloc\/zsmalloc-main\.c:\d+:\d+\n/);
+      expect(stylish.stdout).toContain('(arch/arm/include/asm/tlbflush.h:');
+    }
+  });
+
   it('exits 0 for --config SMP=y alone', async () => {
     const r = await runCli(['check', '--config', 'SMP=y']);
     expect(r.stderr).toBe('');

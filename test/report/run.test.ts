@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { finishRun, pathPrefixFor } from '../../src/report/index.js';
+import { finishRun, repoPathPrefix } from '../../src/report/index.js';
 import { createBaseline, parseSettings } from '../../src/settings/index.js';
 import { SUMMARY, founding, sameSymbolIn } from './founding.js';
 
@@ -58,9 +58,10 @@ describe('finishRun', () => {
     expect(r.newBaseline.entries).toHaveLength(3);
   });
 
-  test('pathPrefixFor', () => {
-    expect(pathPrefixFor('/src/linux', '/src/linux')).toBe('');
-    expect(pathPrefixFor('/src/linux', '/src')).toBe('linux');
-    expect(pathPrefixFor('/src/linux', '/home/me')).toBe('../../src/linux');
+  test('repoPathPrefix: the tree within the git work tree that holds it, whatever the current directory', () => {
+    const git = (root: string) => (p: string) => p === `${root}/.git`;
+    expect(repoPathPrefix('/src/linux', git('/src/linux'))).toBe('');
+    expect(repoPathPrefix('/src/kvlint/fixtures/trees/zsmalloc-arm', git('/src/kvlint'))).toBe('fixtures/trees/zsmalloc-arm');
+    expect(repoPathPrefix('/src/linux', () => false)).toBe('');
   });
 });

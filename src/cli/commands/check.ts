@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../../engine/unit-cache.js';
 import { type UnitPrefetch, prestartPrefetchWorker } from '../../engine/unit-runner.js';
 import { loadUserRules, userRulesEnabled } from '../../engine/user-rules.js';
 import { type ChangeTrees, type EarlyChange, sinceTrees, stagedTrees } from '../../engine/git.js';
-import { FORMAT_NAMES, type FormatName, finishRun, pathPrefixFor, toolVersion } from '../../report/index.js';
+import { FORMAT_NAMES, type FormatName, finishRun, repoPathPrefix, toolVersion } from '../../report/index.js';
 import { loadSettings } from '../../settings/index.js';
 import { readBaselineFile, writeBaselineFile } from '../../settings/baseline.js';
 import { rules } from '../../../rules/index.js';
@@ -139,7 +139,8 @@ export const checkCommand: KvCommand = (ctx) => ({
       format: fmt,
       formatOptions: {
         color: argv.color ?? (io.isTTY && fmt === 'stylish' && !io.env.NO_COLOR),
-        pathPrefix: pathPrefixFor(tree.root, io.cwd),
+        // tree-relative paths (as kbuild and modpost print them) wherever kvlint runs; GitHub wants repository-relative
+        pathPrefix: fmt === 'github' ? repoPathPrefix(tree.root) : '',
         treeRoot: tree.root,
         toolVersion: toolVersion(),
         rules: allRules.map((r) => r.meta),

@@ -141,13 +141,18 @@ export const cppCommand: KvCommand = (ctx) => ({
       throw new InputError(`${rel} is not compiled in ${entry.ref.label} (no object of the Kbuild graph has it as source)`);
     }
     const compiler = stages.compiler(entry.arch, obj.cmd);
+    // the files kbuild would have generated for this configuration (an objtree's own take precedence)
+    const prepared = stages.prepare!(tree, config, graph, autoconf);
     const r = preprocess(tree, rel, {
       cmd: obj.cmd,
       autoconf,
+      generated: prepared.generated,
       predefined: compiler.macros,
       attributes: compiler.attributes,
       builtins: compiler.builtins,
       extraRoots: stageOpts.objtree ? [fs.realpathSync(stageOpts.objtree)] : [],
+      // kbuild in the source tree names files relative to it (-I./include), as gcc then spells them in __FILE__
+      ...(stageOpts.objtree ? {} : { srcPrefix: './' }),
     });
     let text: string;
     if (argv.trace !== undefined) {
@@ -162,8 +167,8 @@ export const cppCommand: KvCommand = (ctx) => ({
     if (argv.output) fs.writeFileSync(path.resolve(io.cwd, argv.output), text);
     else io.stdout(text);
     if (!argv.quiet) {
-      for (const d of r.diagnostics) io.stderr(`${loc(d.primary)}: ${d.severity}: ${d.message} [${d.code}]\n`);
-      for (const g of [...compiler.gaps, ...r.gaps].slice(0, 20)) io.stderr(`kvlint: gap: ${g}\n`);
+      for (const d of [...prepared.diagnostics, ...r.diagnostics]) io.stderr(`${loc(d.primary)}: ${d.severity}: ${d.message} [${d.code}]\n`);
+      for (const g of [...compiler.gaps, ...prepared.gaps, ...r.gaps].slice(0, 20)) io.stderr(`kvlint: gap: ${g}\n`);
     }
     ctx.exitCode = r.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
   },
