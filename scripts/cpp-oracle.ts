@@ -50,11 +50,19 @@ export interface OracleRun {
  * Run `gcc -E` on `file` with the command's includes, defines, forced includes and flags. Tree-relative paths are
  * made absolute under `root`; `autoconfDir` (holding generated/autoconf.h) is searched last.
  */
-export function gccPreprocess(gcc: string, root: string, cmd: CompileCommand, file: string, opts: { autoconfDir?: string; extra?: string[]; cwd?: string } = {}): OracleRun {
+export function gccPreprocess(
+  gcc: string,
+  root: string,
+  cmd: CompileCommand,
+  file: string,
+  /** generatedDir: where the generated files are (an objtree): every tree directory is searched there after the tree */
+  opts: { autoconfDir?: string; generatedDir?: string; extra?: string[]; cwd?: string } = {},
+): OracleRun {
   const abs = (p: string) => (path.isAbsolute(p) ? p : path.join(root, p));
   const args = ['-E', '-P', '-nostdinc'];
-  for (const d of cmd.includes) args.push('-I' + abs(d));
-  for (const d of cmd.systemIncludes) args.push('-isystem', abs(d));
+  const gen = (d: string) => (opts.generatedDir && !path.isAbsolute(d) ? [path.join(opts.generatedDir, d)] : []);
+  for (const d of cmd.includes) for (const x of [abs(d), ...gen(d)]) args.push('-I' + x);
+  for (const d of cmd.systemIncludes) for (const x of [abs(d), ...gen(d)]) args.push('-isystem', x);
   if (opts.autoconfDir) args.push('-idirafter', opts.autoconfDir);
   for (const f of cmd.forcedIncludes) args.push('-include', abs(f));
   for (const [k, v] of cmd.defines) args.push(v === null ? `-U${k}` : `-D${k}=${v}`);
@@ -64,6 +72,16 @@ export function gccPreprocess(gcc: string, root: string, cmd: CompileCommand, fi
   const t0 = performance.now();
   const r = spawnSync(gcc, args, { encoding: 'latin1', maxBuffer: 1 << 30, cwd: opts.cwd ?? root });
   return { ok: r.status === 0, out: r.stdout ?? '', stderr: r.stderr ?? '', ms: performance.now() - t0 };
+}
+
+/** write a configuration's generated files (src/prepare) under a new temporary directory, as an objtree has them */
+export function generatedDir(files: Readonly<Record<string, string>>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-generated-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
 }
 
 /** write autoconf text to <tmp>/generated/autoconf.h and return <tmp> */

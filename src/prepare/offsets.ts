@@ -36,6 +36,7 @@ function lines(ctx: GenContext): string[] {
     else if (l.kind === 'comment') out.push(`/* ${l.text} */`);
     else if (l.value === undefined) {
       missing++;
+      ctx.problem(`${l.name}: the value of ${l.expr} cannot be computed (${l.why ?? 'unknown'}); defined as 0`, l.span);
       // the name stays defined (so that #ifdef and #if see it); its value is unknown
       out.push(`#define ${l.name} 0 /* kvlint: not computed (${l.why ?? 'unknown'}): ${l.expr} */`);
     } else out.push(`#define ${l.name} ${l.value} /* ${l.expr} */`);

@@ -6,7 +6,8 @@ import { extractFacts } from '../../src/c/index.js';
 import type { UnitFacts } from '../../src/core/facts.js';
 import type { BuiltObject, ObjectGraph } from '../../src/core/graph.js';
 import { resolveLink } from '../../src/link/index.js';
-import { packageRoot } from '../../src/tree/tree.js';
+import { defaultStages } from '../../src/engine/default-stages.js';
+import { KernelTree, packageRoot } from '../../src/tree/tree.js';
 import { gccE } from '../support/gcc-e.js';
 import { cacheDir, haveCommand } from '../support/linux.js';
 import { nm } from '../support/nm.js';
@@ -55,9 +56,24 @@ const UNITS: U[] = [
 // the fixture Makefile's flags (no unwind tables, no stack protector: its vmlinux does not export their helpers)
 const FLAGS = ['-fno-stack-protector'];
 
+/** what the tree's prepare step generates for the configuration (wrappers, asm-offsets.h), written as an objtree has it */
+function writeGenerated(out: string, cfg: string): void {
+  const t = new KernelTree(tree);
+  const stages = defaultStages(t);
+  const model = stages.loadKconfig(t, 'arm');
+  const { config } = stages.resolveConfig(model, { kind: 'defconfig', name: 'multi_v7_defconfig' }, { SMP: cfg === 'smp-y' ? 'y' : 'n' });
+  const autoconf = stages.autoconf(model, config);
+  const { graph } = stages.evalKbuild(t, config);
+  for (const [rel, text] of Object.entries(stages.prepare!(t, config, graph, autoconf).generated.files)) {
+    fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    fs.writeFileSync(path.join(out, rel), text);
+  }
+}
+
 function build(cfg: string): { facts: Map<string, UnitFacts>; objDir: string } {
   const out = path.join(cacheDir(), 'oracle', `fixture-facts-${cfg}`);
   fs.mkdirSync(path.join(out, 'include/generated'), { recursive: true });
+  writeGenerated(out, cfg);
   const { y, m } = CONFIGS[cfg]!;
   fs.writeFileSync(
     path.join(out, 'include/generated/autoconf.h'),
@@ -70,7 +86,7 @@ function build(cfg: string): { facts: Map<string, UnitFacts>; objDir: string } {
     const source = fs.existsSync(path.join(tree, base + '.c')) ? base + '.c' : base + '.S';
     const asm = source.endsWith('.S');
     const args = [
-      '-nostdinc', `-I${tree}/arch/arm/include`, `-I${out}/include`, `-I${tree}/include`,
+      '-nostdinc', `-I${tree}/arch/arm/include`, `-I${out}/arch/arm/include/generated`, `-I${out}/include`, `-I${tree}/include`,
       '-include', `${tree}/include/linux/compiler-version.h`, '-include', `${tree}/include/linux/kconfig.h`,
       ...(asm ? ['-D__ASSEMBLY__'] : ['-include', `${tree}/include/linux/compiler_types.h`]),
       '-D__KERNEL__', '-D__LINUX_ARM_ARCH__=7', '-march=armv7-a', '-marm', '-mabi=aapcs-linux', '-msoft-float', '-O2',

@@ -5,7 +5,9 @@ import { CppCache, preprocess, renderGccE } from '../../src/cpp/index.js';
 import { evalKbuild } from '../../src/kbuild/index.js';
 import { autoconfHeader, loadKconfig, resolveConfig } from '../../src/kconfig/index.js';
 import { bundledTreePath, KernelTree } from '../../src/tree/tree.js';
-import { autoconfDir, compareTokens, gccPredefined, gccPreprocess, haveCompiler, outputTokens } from '../../scripts/cpp-oracle.js';
+import { autoconfDir, compareTokens, gccPredefined, gccPreprocess, generatedDir, haveCompiler, outputTokens } from '../../scripts/cpp-oracle.js';
+import type { GeneratedSet } from '../../src/cpp/index.js';
+import { defaultStages } from '../../src/engine/default-stages.js';
 
 /**
  * The bundled zsmalloc-arm tree, configured by kvlint's own Kconfig and Kbuild stages, preprocessed by kvlint and by
@@ -22,22 +24,24 @@ function configure(overrides: Record<string, string>) {
   const { config } = resolveConfig(model, { kind: 'defconfig', name: 'multi_v7_defconfig' }, overrides);
   const autoconf = autoconfHeader(model, config);
   const { graph } = evalKbuild(tree, config);
-  return { autoconf, graph };
+  // the bundled tree is pristine: what its prepare step makes (wrappers, asm-offsets.h), as the engine serves it
+  const generated = defaultStages(tree).prepare!(tree, config, graph, autoconf).generated;
+  return { autoconf, graph, generated };
 }
 
-function run(obj: BuiltObject, autoconf: string) {
+function run(obj: BuiltObject, autoconf: string, generated: GeneratedSet) {
   const asm = obj.cmd.language === 'assembler-with-cpp';
   // the fixture's arch Makefile leaves out the kernel's -msoft-float, which Debian's hard-float compiler needs
   const predefined = HAVE ? gccPredefined(GCC, [...obj.cmd.flags, ...EXTRA], asm) : new Map([['__arm__', '1']]);
-  return preprocess(tree, obj.source!, { cmd: obj.cmd, autoconf, predefined, cache });
+  return preprocess(tree, obj.source!, { cmd: obj.cmd, autoconf, generated, predefined, cache });
 }
 
 const ZS = 'drivers/staging/zsmalloc/zsmalloc-main.o';
 
 describe('founding case on the bundled tree', () => {
   it('SMP=n: local_flush_tlb_kernel_range becomes a call to v7wbi_flush_kern_tlb_range, with the whole chain', () => {
-    const { autoconf, graph } = configure({ SMP: 'n' });
-    const r = run(graph.objects.get(ZS)!, autoconf);
+    const { autoconf, graph, generated } = configure({ SMP: 'n' });
+    const r = run(graph.objects.get(ZS)!, autoconf, generated);
     expect(r.diagnostics).toEqual([]);
     const ts = r.tokens;
     let at = -1;
@@ -71,8 +75,8 @@ describe('founding case on the bundled tree', () => {
   });
 
   it('SMP=y (SMP_ON_UP=y ⇒ MULTI_TLB): the call goes through cpu_tlb.flush_kern_range', () => {
-    const { autoconf, graph } = configure({ SMP: 'y' });
-    const r = run(graph.objects.get(ZS)!, autoconf);
+    const { autoconf, graph, generated } = configure({ SMP: 'y' });
+    const r = run(graph.objects.get(ZS)!, autoconf, generated);
     const text = renderGccE(r.tokens);
     expect(text).toContain('cpu_tlb.flush_kern_range(addr,end);');
     expect(text).not.toContain('v7wbi_flush_kern_tlb_range');
@@ -80,8 +84,8 @@ describe('founding case on the bundled tree', () => {
   });
 
   it('tlb-v7.S in assembler mode: ENTRY() makes .globl lines', () => {
-    const { autoconf, graph } = configure({ SMP: 'n' });
-    const r = run(graph.objects.get('arch/arm/mm/tlb-v7.o')!, autoconf);
+    const { autoconf, graph, generated } = configure({ SMP: 'n' });
+    const r = run(graph.objects.get('arch/arm/mm/tlb-v7.o')!, autoconf, generated);
     const text = renderGccE(r.tokens);
     expect(text).toContain('.globl v7wbi_flush_kern_tlb_range ; .align 0 ; v7wbi_flush_kern_tlb_range:');
     expect(text).toContain('@ r0 = start, r1 = end (kernel addresses)');
@@ -91,21 +95,23 @@ describe('founding case on the bundled tree', () => {
 describe.skipIf(!HAVE)('every unit of the bundled tree = arm-linux-gnueabihf-gcc -E', () => {
   for (const [label, overrides] of [['SMP=n', { SMP: 'n' }], ['SMP=y', { SMP: 'y' }], ['ZSMALLOC=y', { SMP: 'n', ZSMALLOC: 'y' }]] as const) {
     it(label, () => {
-      const { autoconf, graph } = configure(overrides);
+      const { autoconf, graph, generated } = configure(overrides);
       const dir = autoconfDir(autoconf);
+      const gen = generatedDir(generated.files);
       const results: string[] = [];
       let n = 0;
       for (const obj of graph.objects.values()) {
         if (!obj.source) continue;
         const asm = obj.cmd.language === 'assembler-with-cpp';
-        const mine = run(obj, autoconf);
-        const gcc = gccPreprocess(GCC, tree.root, obj.cmd, obj.source, { autoconfDir: dir, extra: EXTRA });
+        const mine = run(obj, autoconf, generated);
+        const gcc = gccPreprocess(GCC, tree.root, obj.cmd, obj.source, { autoconfDir: dir, generatedDir: gen, extra: EXTRA });
         expect(gcc.ok, gcc.stderr).toBe(true);
         const d = compareTokens(outputTokens(renderGccE(mine.tokens), asm), outputTokens(gcc.out, asm));
         if (!d.identical) results.push(`${obj.source}: at token ${d.at}\n  kvlint: ${d.mine}\n  gcc:    ${d.theirs}`);
         n++;
       }
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(gen, { recursive: true, force: true });
       expect(n).toBeGreaterThan(10);
       expect(results).toEqual([]);
     });

@@ -7,7 +7,7 @@ describe('kvlint explain', () => {
   it('the founding symbol: defined by ENTRY() in vmlinux, never exported, used by zsmalloc.ko only with SMP=n', async () => {
     const r = await runCli(['explain', 'v7wbi_flush_kern_tlb_range', '--no-color']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('arch/arm/mm/tlb-v7.S:24 in arch/arm/mm/tlb-v7.o (func, global, ENTRY()), linked into vmlinux  [in every configuration]');
+    expect(r.stdout).toContain('arch/arm/mm/tlb-v7.S:27 in arch/arm/mm/tlb-v7.o (func, global, ENTRY()), linked into vmlinux  [in every configuration]');
     expect(r.stdout).toContain('by `obj-$(CONFIG_CPU_TLB_V7) += tlb-v7.o` (CONFIG_CPU_TLB_V7=y)');
     expect(r.stdout).toContain('never (no EXPORT_SYMBOL* in any configuration of the run)');
     expect(r.stdout).toContain('not available: defined in vmlinux (arch/arm/mm/tlb-v7.o) but not exported (modpost: undefined!)  [in every configuration]');

@@ -136,8 +136,10 @@ export const cppCommand: KvCommand = (ctx) => ({
     const { config } = stages.resolveConfig(model, entry.base, entry.overrides);
     const autoconf = stages.autoconf(model, config);
     const { graph } = stages.evalKbuild(tree, { ...config, ref: entry.ref });
-    const obj = [...graph.objects.values()].find((o) => o.source === rel);
-    if (!obj) {
+    // an object's source, or a unit kbuild compiles to assembler while preparing (asm-offsets.c, bounds.c)
+    const obj = [...graph.objects.values()].find((o) => o.source === rel) ?? graph.prepare?.find((g) => g.source === rel && g.cmd);
+    const objPath = obj && ('path' in obj ? obj.path : obj.target);
+    if (!obj || !obj.cmd) {
       throw new InputError(`${rel} is not compiled in ${entry.ref.label} (no object of the Kbuild graph has it as source)`);
     }
     const compiler = stages.compiler(entry.arch, obj.cmd);
@@ -157,12 +159,12 @@ export const cppCommand: KvCommand = (ctx) => ({
     let text: string;
     if (argv.trace !== undefined) {
       const uses = traceUses(r, argv.trace);
-      text = argv.format === 'json' ? JSON.stringify({ unit: rel, object: obj.path, config: entry.ref.id, ident: argv.trace, uses }, null, 1) + '\n' : formatTraceUses(uses, argv.trace);
+      text = argv.format === 'json' ? JSON.stringify({ unit: rel, object: objPath, config: entry.ref.id, ident: argv.trace, uses }, null, 1) + '\n' : formatTraceUses(uses, argv.trace);
     } else if (argv.footprint) {
       const fp = [...r.footprint].sort(([a], [b]) => (a < b ? -1 : 1));
       text = argv.format === 'json' ? JSON.stringify(Object.fromEntries(fp), null, 1) + '\n' : fp.map(([k, v]) => `${k}=${v ?? '(undefined)'}\n`).join('');
     } else {
-      text = argv.format === 'json' ? JSON.stringify({ unit: rel, object: obj.path, config: entry.ref.id, text: renderGccE(r.tokens) }) + '\n' : renderGccE(r.tokens);
+      text = argv.format === 'json' ? JSON.stringify({ unit: rel, object: objPath, config: entry.ref.id, text: renderGccE(r.tokens) }) + '\n' : renderGccE(r.tokens);
     }
     if (argv.output) fs.writeFileSync(path.resolve(io.cwd, argv.output), text);
     else io.stdout(text);
