@@ -55,6 +55,8 @@ export interface ObjectGraph {
   builtin: string[];
   /** what `make prepare` generates, in the order make makes it (src/kbuild/prepare.ts); absent for old caches */
   prepare?: GenerateRule[];
+  /** what the visited directories' own rules generate while building (lib/crc32table.h, *.asn1.h, …) */
+  generated?: GenerateRule[];
   /** values of the top Makefile the generated files are made of (VERSION, PATCHLEVEL, UTS_MACHINE, …) */
   top?: Record<string, string>;
 }

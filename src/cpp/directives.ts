@@ -269,7 +269,11 @@ function include(pp: Preprocessor, d: number, hashIdx: number): PendingInclude |
   const { file, r } = pp.findInclude(h.name, h.angle, d === D_INCLUDE_NEXT);
   if (!file || !r) {
     const shown = h.angle ? `<${h.name}>` : `"${h.name}"`;
-    if (looksGenerated(h.name)) {
+    const made = pp.s.search.generatedMissing(h.name, h.angle, h.angle ? null : pp.currentDir());
+    if (made !== undefined) {
+      pp.gaps.push(`generated file ${shown} not synthesised (${made}): ${pp.mainGccPath.replace(/^\.\//, '')} is analysed without it (included from ${at.file}:${at.line})`);
+      pp.diag('P003', 'cpp-missing-include', 'warning', `${h.name}: generated file not available (${made})`, at);
+    } else if (looksGenerated(h.name)) {
       pp.gaps.push(`generated header ${shown} not found (included from ${at.file}:${at.line}); run kbuild's prepare into an objtree and pass it, or expect differences`);
       pp.diag('P003', 'cpp-missing-include', 'warning', `${h.name}: generated header not available`, at);
     } else {

@@ -31,6 +31,11 @@ export interface GeneratedSet {
   id: string;
   /** objtree-relative path -> text */
   files: Readonly<Record<string, string>>;
+  /**
+   * files (or '%' patterns) kbuild generates that kvlint does not synthesise -> why (the rule that makes them):
+   * a unit that includes one is analysed without it, under a named gap, and the miss is a warning, not an error
+   */
+  missing?: Readonly<Record<string, string>>;
 }
 
 /** A GeneratedSet as the preprocessor reads it: virtual source files and the directories they make. */
@@ -52,6 +57,18 @@ export class GeneratedLayer {
     if (this.objtree === undefined) return undefined;
     if (p === this.objtree) return '';
     return p.startsWith(this.objtree + '/') ? p.slice(this.objtree.length + 1) : undefined;
+  }
+
+  /** why `rel` is generated but not available (GeneratedSet.missing, exact paths and '%' patterns), or undefined */
+  missingReason(rel: string): string | undefined {
+    const m = this.set.missing;
+    if (!m) return undefined;
+    if (Object.hasOwn(m, rel)) return m[rel];
+    for (const [pat, why] of Object.entries(m)) {
+      const i = pat.indexOf('%');
+      if (i >= 0 && rel.length >= pat.length - 1 && rel.startsWith(pat.slice(0, i)) && rel.endsWith(pat.slice(i + 1))) return why;
+    }
+    return undefined;
   }
 
   file(cache: CppCache, rel: string): SourceFile | null {
@@ -242,7 +259,13 @@ export class SearchPath {
   /** a short number standing for `key` (equal chains, equal ids) */
   readonly id: number;
 
+  /** the chain before nonexistent directories are dropped (a generated file kvlint lacks lives in one of those) */
+  private readonly allDirs: SearchDir[];
+  private readonly allBracketStart: number;
+
   constructor(cache: CppCache, quote: SearchDir[], bracket: SearchDir[], readonly gen: GeneratedLayer | null = null) {
+    this.allDirs = [...quote, ...bracket];
+    this.allBracketStart = quote.length;
     const seen = new Set<string>();
     const keep = (d: SearchDir) => {
       const k = (d.tree ? 't:' : 'a:') + d.dir;
@@ -294,6 +317,23 @@ export class SearchPath {
     }
     cache.resolutions.set(ck, r);
     return r;
+  }
+
+  /**
+   * After `resolve` found nothing: the reason a build would have had the file (the generated layer knows a rule that
+   * makes it there, which kvlint does not synthesise), or undefined when it is simply missing.
+   */
+  generatedMissing(name: string, angle: boolean, from: { tree: boolean; dir: string } | null): string | undefined {
+    if (!this.gen || name.startsWith('/')) return undefined;
+    const places: { tree: boolean; dir: string }[] = [];
+    if (from) places.push(from);
+    for (let i = angle ? this.allBracketStart : 0; i < this.allDirs.length; i++) places.push(this.allDirs[i]!);
+    for (const d of places) {
+      const rel = this.gen.relOf(d.tree, d.tree ? normalizeRel(d.dir === '' ? name : d.dir + '/' + name) : path.normalize(path.join(d.dir, name)));
+      const why = rel === undefined ? undefined : this.gen.missingReason(rel);
+      if (why !== undefined) return why;
+    }
+    return undefined;
   }
 
   /** a directory only the generated layer has (e.g. arch/arm/include/generated of a pristine tree) */

@@ -185,9 +185,15 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
     }
     for (const inc of cmd.forcedIncludes) {
       const ref = fileRef(tree, inc);
-      const f = cache.file(ref);
+      // a forced include may be generated too (init/version.o: -include init/utsversion-tmp.h)
+      const genRel = search.gen?.relOf(ref.tree, ref.path);
+      const f = cache.file(ref) ?? (genRel !== undefined ? search.gen!.file(cache, genRel) : null);
       if (!f) {
-        pp.diag('P003', 'cpp-missing-include', 'error', `${inc}: No such file or directory (forced -include)`, { file: '<command-line>', line: 0, col: 0 });
+        const made = genRel !== undefined ? search.gen!.missingReason(genRel) : undefined;
+        if (made !== undefined) {
+          pp.gaps.push(`generated file ${inc} not synthesised (${made}): ${file} is analysed without it (forced -include)`);
+          pp.diag('P003', 'cpp-missing-include', 'warning', `${inc}: generated file not available (${made}) (forced -include)`, { file: '<command-line>', line: 0, col: 0 });
+        } else pp.diag('P003', 'cpp-missing-include', 'error', `${inc}: No such file or directory (forced -include)`, { file: '<command-line>', line: 0, col: 0 });
         continue;
       }
       // forced includes (kconfig.h, compiler_types.h) are memoized like any header

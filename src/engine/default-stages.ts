@@ -94,7 +94,7 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
         return { lines: offsetsLines(r.tokens, srcarch), diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
       };
       const srctree = opts.objtree ? realRoot(t) : '.';
-      const r = prepare({ tree: t, config, rules: graph.prepare ?? [], top: graph.top ?? {}, srctree, offsets });
+      const r = prepare({ tree: t, config, rules: graph.prepare ?? [], buildRules: graph.generated ?? [], top: graph.top ?? {}, srctree, offsets });
       return { generated: r.set, diagnostics: r.diagnostics, gaps: r.gaps };
     },
     preprocess: (t, file, o) => {

@@ -60,6 +60,7 @@ interface PackedGraph {
   builtin: string[];
   /** what `make prepare` generates (tens of rules: stored as they are) */
   prepare?: GenerateRule[];
+  generated?: GenerateRule[];
   top?: Record<string, string>;
 }
 const OBJECT_FIELDS = 7;
@@ -122,6 +123,7 @@ function packGraph(g: ObjectGraph): PackedGraph {
     modules: g.modules,
     builtin: g.builtin,
     ...(g.prepare ? { prepare: g.prepare } : {}),
+    ...(g.generated ? { generated: g.generated } : {}),
     ...(g.top ? { top: g.top } : {}),
   };
 }
@@ -157,6 +159,7 @@ function unpackGraph(p: PackedGraph): ObjectGraph {
   }
   const g: ObjectGraph = { arch: p.arch, objects, modules: p.modules, builtin: p.builtin };
   if (p.prepare) g.prepare = p.prepare;
+  if (p.generated) g.generated = p.generated;
   if (p.top) g.top = p.top;
   return g;
 }

@@ -187,6 +187,7 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
     modules: [...new Set(modorder)].map((m) => walker.modules.get(m)).filter((m) => m !== undefined),
     builtin: order,
     prepare: prepareRules(top, walker, env),
+    generated: walker.generated,
     top: Object.fromEntries(TOP_VARS.map((v) => [v, top.value(v)])),
   };
   return {

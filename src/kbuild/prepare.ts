@@ -63,20 +63,11 @@ class PrepareWalk {
       return;
     }
     for (const line of r.rule.recipe) {
-      if (line.includes('$(MAKE)')) {
-        this.subMake(proc, line, goal, r, depth);
-        continue;
-      }
-      const m = CALL_RE.exec(line);
-      if (!m || phony.has(goal)) continue;
-      const kind = m[1] === 'filechk' ? 'filechk' : 'cmd';
-      const name = m[2]!;
-      const args = m[3] ? m[3].split(',').slice(1).map((a) => a.trim()) : [];
-      const def = proc.ev.get(`${kind === 'filechk' ? 'filechk' : 'cmd'}_${name}`);
-      const command = def === undefined ? '' : kind === 'filechk' ? def.value : this.inRule(proc.ev, goal, r, () => proc.ev.expand(def.flavor === 'simple' ? def.value : def.value));
-      this.out.push({ target: norm(goal), kind, name, args, command, prereqs: prereqs.filter((x) => !phony.has(x)), dir: proc.dir, span: r.rule.span });
-      return;
+      if (line.includes('$(MAKE)')) this.subMake(proc, line, goal, r, depth);
     }
+    if (phony.has(goal)) return;
+    const g = generateRule(proc.ev, proc.dir, goal, r, prereqs.filter((x) => !phony.has(x)));
+    if (g) this.out.push(g);
   }
 
   /** the rules make would use for `target`: its explicit rules, else the matching pattern rule with the shortest stem */
@@ -107,31 +98,9 @@ class PrepareWalk {
     return s;
   }
 
-  /** evaluate `fn` as make does while running the recipe of `target` (automatic and target-specific variables) */
-  private inRule<T>(ev: MakeEvaluator, target: string, r: { rule: MakeRule; prereqs: string[]; stem?: string }, fn: () => T): T {
-    const normal = r.prereqs.filter((x) => x !== 'FORCE');
-    const auto: [string, string][] = [
-      ['@', target],
-      ['<', r.prereqs[0] ?? ''],
-      ['^', [...new Set(normal)].join(' ')],
-      ['+', normal.join(' ')],
-      ['*', r.stem ?? target.replace(/\.[^./]*$/, '')],
-    ];
-    const saved = auto.map(([n]) => [n, ev.get(n)] as const);
-    for (const [n, v] of auto) ev.define(n, v, 'automatic');
-    try {
-      return withTargetVars(ev, ev.targetVars, [target], fn);
-    } finally {
-      for (const [n, v] of saved) {
-        if (v) ev.scope.set(n, v);
-        else ev.scope.delete(n);
-      }
-    }
-  }
-
   /** a recipe line that runs make again: follow Makefile.build and Makefile.asm-generic sub-makes */
   private subMake(proc: MakeProcess, line: string, goal: string, r: { rule: MakeRule; prereqs: string[]; stem?: string }, depth: number): void {
-    const ws = words(this.inRule(proc.ev, goal, r, () => proc.ev.expand(line)));
+    const ws = words(inRule(proc.ev, goal, r, () => proc.ev.expand(line)));
     let file: string | undefined;
     const vars = new Map<string, string>();
     const goals: string[] = [];
@@ -195,6 +164,73 @@ class PrepareWalk {
     const rel = proc.dir === '.' ? `${stem}.o` : stem.startsWith(proc.dir + '/') ? `${stem.slice(proc.dir.length + 1)}.o` : `${stem}.o`;
     const cmd = this.walker.commandFor(proc.ev, proc.dir, rel, 'c');
     this.out.push({ target: t, kind: 'cmd', name: 'cc_s_c', args: [], command: '', prereqs: [source], dir: proc.dir, span, source, cmd });
+  }
+}
+
+type FoundRule = { rule: MakeRule; prereqs: string[]; stem?: string };
+
+/**
+ * The GenerateRule of `target` made by rule `r` of make process `ev` (directory `dir`), when its recipe runs a kbuild
+ * command (`$(call filechk,NAME,…)`, `$(call if_changed,NAME)`, …); undefined otherwise. The command is expanded as
+ * make expands it for the target, with the host's reports silenced (a recipe's $(shell …) is not a makefile's).
+ */
+export function generateRule(ev: MakeEvaluator, dir: string, target: string, r: FoundRule, prereqs: string[]): GenerateRule | undefined {
+  for (const line of r.rule.recipe) {
+    const m = CALL_RE.exec(line);
+    if (!m) continue;
+    const kind = m[1] === 'filechk' ? 'filechk' : 'cmd';
+    const name = m[2]!;
+    const args = m[3] ? m[3].split(',').slice(1).map((a) => a.trim()) : [];
+    const def = ev.get(`${kind}_${name}`);
+    const command = def === undefined ? '' : kind === 'filechk' ? def.value : quietly(ev, () => inRule(ev, target, r, () => ev.expand(def.value)));
+    return { target: norm(target), kind, name, args, command, prereqs, dir, span: r.rule.span };
+  }
+  return undefined;
+}
+
+/**
+ * The build-time generation rules of one directory's make process: each explicit, non-phony file target (not an
+ * object) whose recipe runs a kbuild command — e.g. lib/crc32table.h, security/selinux/flask.h. Pattern rules are
+ * kept with their '%' (an include that matches one is generated too).
+ */
+export function buildRules(ev: MakeEvaluator, dir: string): GenerateRule[] {
+  const out: GenerateRule[] = [];
+  const phony = new Set(words(ev.value('PHONY')));
+  for (const r of ev.rules) {
+    if (r.recipe.length === 0 || !r.recipe.some((l) => CALL_RE.test(l))) continue;
+    const prereqs = r.prereqs.filter((x) => x !== 'FORCE' && !phony.has(x));
+    for (const t of r.targets) {
+      if (phony.has(t) || t === 'FORCE' || /\.(o|a|ko|mod|so|lds|dtb|bin|cmd)$/.test(t) || t.startsWith('.')) continue;
+      const g = generateRule(ev, dir, t, { rule: r, prereqs }, prereqs);
+      if (g) out.push(g);
+    }
+  }
+  return out;
+}
+
+function quietly<T>(ev: MakeEvaluator, fn: () => T): T {
+  return ev.host.quietly ? ev.host.quietly(fn) : fn();
+}
+
+/** evaluate `fn` as make does while running the recipe of `target` (automatic and target-specific variables) */
+function inRule<T>(ev: MakeEvaluator, target: string, r: FoundRule, fn: () => T): T {
+  const normal = r.prereqs.filter((x) => x !== 'FORCE');
+  const auto: [string, string][] = [
+    ['@', target],
+    ['<', r.prereqs[0] ?? ''],
+    ['^', [...new Set(normal)].join(' ')],
+    ['+', normal.join(' ')],
+    ['*', r.stem ?? target.replace(/\.[^./]*$/, '')],
+  ];
+  const saved = auto.map(([n]) => [n, ev.get(n)] as const);
+  for (const [n, v] of auto) ev.define(n, v, 'automatic');
+  try {
+    return withTargetVars(ev, ev.targetVars, [target], fn);
+  } finally {
+    for (const [n, v] of saved) {
+      if (v) ev.scope.set(n, v);
+      else ev.scope.delete(n);
+    }
   }
 }
 

@@ -112,7 +112,7 @@ export class TreeHost implements MakeHost {
   shell(command: string): string | undefined {
     const key = norm(this.srctreeKey(command));
     const out = this.profile?.shellOutput?.(key);
-    if (out === undefined) this.unansweredShells.set(key, (this.unansweredShells.get(key) ?? 0) + 1);
+    if (out === undefined && this.quiet === 0) this.unansweredShells.set(key, (this.unansweredShells.get(key) ?? 0) + 1);
     return out;
   }
 
@@ -175,7 +175,19 @@ export class TreeHost implements MakeHost {
     return undefined;
   }
 
+  private quiet = 0;
+
+  quietly<T>(fn: () => T): T {
+    this.quiet++;
+    try {
+      return fn();
+    } finally {
+      this.quiet--;
+    }
+  }
+
   report(code: MakeDiagCode | 'B010' | 'B011' | 'B012', message: string, span: Span): void {
+    if (this.quiet > 0) return;
     const key = `${code}|${span.file}|${span.line}|${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -1,4 +1,5 @@
-import type { BuiltObject, ModuleInfo } from '../core/graph.js';
+import type { BuiltObject, GenerateRule, ModuleInfo } from '../core/graph.js';
+import { buildRules } from './prepare.js';
 import type { Span } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 import { type FileRule, MakeEvaluator } from './make/evaluator.js';
@@ -64,6 +65,8 @@ export class KbuildWalker {
   readonly dirSeconds = new Map<string, number>();
   /** lib-y objects (lib.a) per directory */
   readonly libByDir = new Map<string, string[]>();
+  /** files the directories' own rules generate while they are built (src/kbuild/prepare.ts buildRules) */
+  readonly generated: GenerateRule[] = [];
   private readonly visiting = new Set<string>();
 
   constructor(
@@ -102,7 +105,8 @@ export class KbuildWalker {
     const t0 = performance.now();
     this.visiting.add(dir);
     this.visited.push(dir);
-    const { ev, text } = this.subMake(dir, file, env, needBuiltin, needModorder);
+    const { ev, text } = this.subMake(dir, file, env, needBuiltin, needModorder, true);
+    this.generated.push(...buildRules(ev, dir));
 
     const L = (n: string): string[] => words(ev.value(n));
     const objY = L('obj-y');

@@ -41,13 +41,23 @@ const UNREAD = /(^|\/)\.checked-[^/]*$|\.(o|so|dbg|lds|S|s|cmd)$|(^|\/)(vdso|com
 /** The configuration's generated files, in make's order (each generator sees what was made before it). */
 export function prepare(input: PrepareInput): PrepareResult {
   const made = new Map<string, string>();
+  const missing = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const gaps: string[] = [];
   const compile = new Map<string, GenerateRule>();
   for (const r of input.rules) if (r.name === 'cc_s_c') compile.set(r.target, r);
   const cv = configValues(input);
-  for (const rule of input.rules) {
+  // a directory's rule for a file `make prepare` makes already (the top Kbuild's own) is the same rule
+  const prepared = new Set(input.rules.map((r) => r.target));
+  const buildTime = new Set((input.buildRules ?? []).filter((r) => !prepared.has(r.target)));
+  for (const rule of [...input.rules, ...buildTime]) {
     if (rule.name === 'cc_s_c') continue;
+    const why = `made by kbuild's ${rule.kind === 'filechk' ? 'filechk_' : 'cmd_'}${rule.name}, ${rule.span.file}:${rule.span.line}`;
+    if (rule.target.includes('%')) {
+      // a pattern rule of a directory: what it makes is known only by name
+      missing.set(rule.target, why);
+      continue;
+    }
     const ctx: GenContext = {
       rule,
       tree: input.tree,
@@ -60,6 +70,7 @@ export function prepare(input: PrepareInput): PrepareResult {
       problem: (message: string, at: Span) => diagnostics.push(diag('B021', 'generator-input', 'warning', `${rule.target}: ${message}`, at)),
       report: (d) => diagnostics.push(d),
       gap: (message) => gaps.push(message),
+      also: (p, text) => void made.set(p.replace(/^(\.\/)+/, ''), text),
       readInput: (p) => readInput(input, p),
       configValue: cv,
       compileRule: (t) => compile.get(t.replace(/^(\.\/)+/, '')),
@@ -71,25 +82,38 @@ export function prepare(input: PrepareInput): PrepareResult {
       if (text !== undefined) break;
     }
     if (text !== undefined) made.set(rule.target, text);
+    else if (buildTime.has(rule)) missing.set(rule.target, why);
     else if (!UNREAD.test(rule.target)) {
+      // prepare-time files are read by most units: each one kvlint lacks is worth a gap of its own
       gaps.push(`${rule.target}: made by kbuild's ${rule.kind === 'filechk' ? 'filechk_' : 'cmd_'}${rule.name} (${rule.span.file}:${rule.span.line}), which kvlint does not synthesise`);
+      missing.set(rule.target, why);
     }
   }
-  return { set: generatedSet(made), diagnostics, gaps };
+  return { set: generatedSet(made, missing), diagnostics, gaps };
 }
 
 /** A GeneratedSet of files (path order does not matter: the id is computed over the sorted paths). */
-export function generatedSet(files: ReadonlyMap<string, string>): GeneratedSet {
-  if (files.size === 0) return { id: '', files: {} };
-  const keys = [...files.keys()].sort();
+export function generatedSet(files: ReadonlyMap<string, string>, missing: ReadonlyMap<string, string> = new Map()): GeneratedSet {
+  if (files.size === 0 && missing.size === 0) return { id: '', files: {} };
   const h = createHash('sha1');
   const out: Record<string, string> = {};
-  for (const k of keys) {
+  for (const k of [...files.keys()].sort()) {
     const t = files.get(k)!;
     out[k] = t;
     h.update(k).update('\0').update(t).update('\0');
   }
-  return { id: h.digest('hex').slice(0, 20), files: out };
+  const set: GeneratedSet = { id: '', files: out };
+  if (missing.size > 0) {
+    const m: Record<string, string> = {};
+    h.update('\0missing\0');
+    for (const k of [...missing.keys()].sort()) {
+      m[k] = missing.get(k)!;
+      h.update(k).update('\0').update(m[k]).update('\0');
+    }
+    set.missing = m;
+  }
+  set.id = h.digest('hex').slice(0, 20);
+  return set;
 }
 
 function readInput(input: PrepareInput, p: string): { text: string; file: string } | undefined {

@@ -23,6 +23,8 @@ export interface PrepareInput {
   config: Config;
   /** GenerateRules of the configuration's Kbuild graph (graph.prepare), in make's order */
   rules: GenerateRule[];
+  /** what the directories' own rules generate while building (graph.generated): made where kvlint can */
+  buildRules?: GenerateRule[];
   /** values of the top Makefile (graph.top) */
   top: Record<string, string>;
   /** how kbuild spells the source tree in commands: '.' in-tree, the absolute path with an objtree */
@@ -58,6 +60,8 @@ export interface GenContext {
   compileRule(target: string): GenerateRule | undefined;
   /** a placeholder or missing value in the output: the file is made, the gap is named */
   gap(message: string): void;
+  /** another file the same command writes (selinux's genheaders: flask.h and av_permissions.h), objtree-relative */
+  also(path: string, text: string): void;
   /** the text of a tree file named by a prerequisite or argument (under $(srctree) or relative), or undefined */
   readInput(p: string): { text: string; file: string } | undefined;
   /** the value of a configuration symbol as autoconf.h has it (strings unquoted), '' when unset */

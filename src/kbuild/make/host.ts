@@ -18,6 +18,8 @@ export interface MakeHost {
   shell?(command: string, span: Span): string | undefined;
   /** a diagnostic from evaluation */
   report(code: MakeDiagCode, message: string, span: Span): void;
+  /** run fn with reports (and unanswered-$(shell) counts) suppressed: expanding a recipe is not evaluating a makefile */
+  quietly?<T>(fn: () => T): T;
   /** $(info) / $(warning) text, if anyone wants it */
   message?(kind: 'info' | 'warning', text: string, span: Span): void;
 }
