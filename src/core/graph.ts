@@ -32,6 +32,11 @@ export interface BuiltObject {
   lib?: boolean;
   /** set when the object is not compiled but made from another object by a rule (e.g. objcopy of foo.o) */
   derivedFrom?: string;
+  /**
+   * the source a build generates (objtree-relative, e.g. crypto/rsapubkey.asn1.c), when `source` is absent: analysed
+   * when src/prepare synthesises it
+   */
+  generatedSource?: string;
   /** the Makefile line that added the object */
   span: Span;
   cmd: CompileCommand;

@@ -170,7 +170,9 @@ export function preprocess(tree: KernelTree, file: string, opts: CppOptions): Cp
   });
   pp.gaps.push(...featureGaps);
   const main = fileRef(tree, file);
-  const mainFile = cache.file(main);
+  // a source the build generates (crypto/rsapubkey.asn1.c) comes from the generated layer
+  const mainGen = search.gen?.relOf(main.tree, main.path);
+  const mainFile = cache.file(main) ?? (mainGen !== undefined ? search.gen!.file(cache, mainGen) : null);
   if (!mainFile) throw new InputError(`cannot preprocess ${file}: no such file`);
   const mainGcc = main.tree ? srcPrefix + main.path : main.path;
   pp.mainGccPath = mainGcc;

@@ -33,7 +33,7 @@ export interface KbuildResultLike {
 }
 
 /** version of what is stored (Stored, PackedGraph): bump when it changes shape */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /**
  * An object graph as stored: every distinct string once, every distinct string list and -D pair once, objects as
@@ -53,7 +53,7 @@ interface PackedGraph {
   pairLists: number[][];
   /** per command: includes, systemIncludes, defines (pair list), forcedIncludes, flags, language (0 c, 1 asm) */
   cmds: number[];
-  /** per object, OBJECT_FIELDS integers (-1: absent): path, source, module, builtin, lib, derivedFrom, cmd */
+  /** per object, OBJECT_FIELDS integers (-1: absent): path, source, module, builtin, lib, derivedFrom, cmd, generatedSource */
   objects: Int32Array;
   spans: Span[];
   modules: ModuleInfo[];
@@ -63,7 +63,7 @@ interface PackedGraph {
   generated?: GenerateRule[];
   top?: Record<string, string>;
 }
-const OBJECT_FIELDS = 7;
+const OBJECT_FIELDS = 8;
 
 /** Distinct values in first-seen order, and each value's index among them (values equal when their keys are). */
 function table<T>(key: (x: T) => string): { rows: T[]; id(x: T): number } {
@@ -110,6 +110,7 @@ function packGraph(g: ObjectGraph): PackedGraph {
     objects[at + 4] = o.lib === undefined ? -1 : o.lib ? 1 : 0;
     objects[at + 5] = str(o.derivedFrom);
     objects[at + 6] = cmd(o.cmd);
+    objects[at + 7] = str(o.generatedSource);
   });
   return {
     arch: g.arch,
@@ -155,6 +156,7 @@ function unpackGraph(p: PackedGraph): ObjectGraph {
     if (o[at + 2]! >= 0) obj.module = S[o[at + 2]!]!;
     if (o[at + 4]! >= 0) obj.lib = o[at + 4] === 1;
     if (o[at + 5]! >= 0) obj.derivedFrom = S[o[at + 5]!]!;
+    if (o[at + 7]! >= 0) obj.generatedSource = S[o[at + 7]!]!;
     objects.set(obj.path, obj);
   }
   const g: ObjectGraph = { arch: p.arch, objects, modules: p.modules, builtin: p.builtin };

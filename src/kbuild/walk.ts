@@ -184,6 +184,7 @@ export class KbuildWalker {
       }
       if (part.derived !== undefined) obj.derivedFrom = normalizePath(part.derived);
       else if (part.source === undefined) {
+        if (part.generated !== undefined) obj.generatedSource = part.generated.endsWith('.asn1') ? `${part.generated}.c` : part.generated;
         this.host.report('B010', `no source for ${path} in the tree (${part.generated ? `generated at build time from ${part.generated}` : 'generated at build time, or missing'})`, obj.span);
       }
       this.objects.set(path, obj);
@@ -367,6 +368,16 @@ export class KbuildWalker {
     return names.has(p.slice(k + 1)) && this.tree.isFile(p);
   }
 
+  /** the decoder and header scripts/asn1_compiler makes of a grammar (kbuild's rule, not a kbuild file's) */
+  private asn1Rules(grammar: string, span: Span): void {
+    const base = grammar.slice(0, -'.asn1'.length);
+    const command = `scripts/asn1_compiler ${grammar} ${base}.asn1.c ${base}.asn1.h`;
+    for (const target of [`${grammar}.c`, `${grammar}.h`]) {
+      if (this.generated.some((g) => g.target === target)) continue;
+      this.generated.push({ target, kind: 'cmd', name: 'asn1_compiler', args: [], command, prereqs: [grammar], dir: base.replace(/\/[^/]*$/, ''), span });
+    }
+  }
+
   private resolveSource(path: string, ev: MakeEvaluator, raw: string): Part {
     const stem = path.slice(0, -2);
     if (!path.endsWith('.o')) return { path, kind: undefined };
@@ -401,8 +412,11 @@ export class KbuildWalker {
     }
     // kbuild copies foo.c_shipped to foo.c verbatim
     if (this.isFile(`${stem}.c_shipped`)) return { path, kind: 'c', source: `${stem}.c_shipped` };
-    // kbuild's own generators: foo.asn1 → foo.asn1.c
-    if (this.isFile(stem)) return { path, kind: 'c', generated: stem };
+    // kbuild's own generators: foo.asn1 → foo.asn1.c and foo.asn1.h (scripts/Makefile.build's asn1_compiler rule)
+    if (this.isFile(stem)) {
+      if (stem.endsWith('.asn1')) this.asn1Rules(stem, ev.span);
+      return { path, kind: 'c', generated: stem };
+    }
     return { path, kind: 'c' };
   }
 

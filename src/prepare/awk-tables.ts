@@ -33,7 +33,7 @@ function fields(line: string): string[] {
 }
 
 /** the records awk reads: lines, without the empty one after a final newline */
-function records(text: string): string[] {
+export function records(text: string): string[] {
   const r = text.split('\n');
   if (r.length > 0 && r[r.length - 1] === '') r.pop();
   return r;

@@ -3,13 +3,19 @@ import type { GenerateRule } from '../core/graph.js';
 import type { Diagnostic, Span } from '../core/types.js';
 import type { GeneratedSet } from '../cpp/include.js';
 import { arm64Cpucaps, arm64Sysreg, machTypes } from './awk-tables.js';
+import { crc32Table, crc64Table } from './crc-tables.js';
+import { asn1Header } from './asn1.js';
 import { echoToTarget } from './echo.js';
+import { oidRegistry } from './oid-registry.js';
+import { inatTables } from './inat-tables.js';
 import { offsetsH } from './offsets.js';
 import { armSyscallNr, syscallHeader, syscallTable } from './syscalls.js';
 import { timeconstH } from './timeconst.js';
+import { sedToTarget } from './sed.js';
+import { selinuxHeaders } from './selinux.js';
 import { vdsoOffsets } from './vdso.js';
 import type { GenContext, Generator, PrepareInput, PrepareResult } from './types.js';
-import { compileH, kernelReleaseFile, packageH, utsreleaseH, versionH } from './version.js';
+import { compileH, kernelReleaseFile, packageH, utsVersion, utsreleaseH, versionH } from './version.js';
 
 export type { OffsetLine, OffsetsEvaluator, OffsetsResult, PrepareInput, PrepareResult } from './types.js';
 
@@ -31,6 +37,14 @@ const GENERATORS: Record<string, Generator[]> = {
   'cmd:gen_mach': [machTypes],
   'cmd:gen_cpucaps': [arm64Cpucaps],
   'cmd:gen_sysreg': [arm64Sysreg],
+  'cmd:bflags': [sedToTarget],
+  'cmd:crc32': [crc32Table],
+  'cmd:crc64': [crc64Table],
+  'cmd:flask': [selinuxHeaders],
+  'cmd:inat_tables': [inatTables],
+  'cmd:build_OID_registry': [oidRegistry],
+  'cmd:asn1_compiler': [asn1Header],
+  'filechk:uts_version': [utsVersion],
   'cmd:vdsosym': [vdsoOffsets],
   'cmd:compat_vdsosym': [vdsoOffsets],
 };

@@ -1,3 +1,4 @@
+import { sedExpressions, sedRun } from './sed.js';
 import type { GenContext, Generator } from './types.js';
 
 /**
@@ -18,17 +19,7 @@ export const vdsoOffsets: Generator = (ctx) => {
   const dir = rel(ctx, m[2]!).replace(/\/[^/]*$/, '');
   const names = new Set<string>();
   for (const f of ctx.tree.isDir(dir) ? ctx.tree.listDir(dir) : []) if (f.endsWith('.lds.S')) linkerScriptNames(ctx, `${dir}/${f}`, names, 0);
-  const out: string[] = [];
-  for (const name of names) {
-    let line = `0000000000000000 T ${name}`;
-    let printed = false;
-    for (const e of exprs) {
-      if (!e.re.test(line)) continue;
-      line = line.replace(e.re, e.repl);
-      if (e.print) printed = true;
-    }
-    if (printed) out.push(line);
-  }
+  const out = sedRun(exprs, [...names].map((n) => `0000000000000000 T ${n}`).join('\n'));
   out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   ctx.gap(`${ctx.rule.target}: vDSO entry point offsets need the linked vDSO: ${out.length} names defined with the value 0`);
   return out.length ? out.join('\n') + '\n' : '';
@@ -67,73 +58,3 @@ function rel(ctx: GenContext, p: string): string {
   return p.replace(/^(\.\/)+/, '');
 }
 
-interface SedSubst {
-  re: RegExp;
-  repl: string;
-  print: boolean;
-}
-
-/** the `-e 's/RE/REPL/[p]'` expressions of the script's `sed -n` call (basic regular expressions), if that is all */
-function sedExpressions(script: string): SedSubst[] | undefined {
-  const joined = script.replace(/\\\n/g, ' ');
-  const call = /\bsed\s+-n\s+((?:-e\s+'[^']*'\s*)+)/.exec(joined);
-  if (!call) return undefined;
-  const out: SedSubst[] = [];
-  for (const e of call[1]!.matchAll(/-e\s+'([^']*)'/g)) {
-    const s = parseSubst(e[1]!);
-    if (!s) return undefined;
-    out.push(s);
-  }
-  return out;
-}
-
-function parseSubst(e: string): SedSubst | undefined {
-  if (!e.startsWith('s') || e.length < 2) return undefined;
-  const d = e[1]!;
-  const parts: string[] = [];
-  let cur = '';
-  for (let i = 2; i < e.length; i++) {
-    const c = e[i]!;
-    if (c === '\\' && i + 1 < e.length) {
-      cur += c + e[i + 1];
-      i++;
-    } else if (c === d) {
-      parts.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  parts.push(cur);
-  if (parts.length !== 3 || !/^p?$/.test(parts[2]!)) return undefined;
-  const re = breToRegExp(parts[0]!);
-  if (!re) return undefined;
-  // replacement: \1…\9 are groups, \c is c, & is the whole match
-  const esc: Record<string, string> = { t: '\t', n: '\n' };
-  const repl = parts[1]!.replace(/\$/g, '$$$$').replace(/\\([1-9])|\\(.)|&/g, (_m, g: string, c: string) => (g ? `$${g}` : c !== undefined ? (esc[c] ?? c) : '$&'));
-  return { re, repl, print: parts[2] === 'p' };
-}
-
-/** a POSIX basic regular expression (with GNU's \+ \? \|) as a JavaScript one */
-function breToRegExp(bre: string): RegExp | undefined {
-  let out = '';
-  for (let i = 0; i < bre.length; i++) {
-    const c = bre[i]!;
-    if (c === '\\') {
-      const n = bre[++i];
-      if (n === undefined) return undefined;
-      if ('(){}|+?'.includes(n)) out += n;
-      else if (/[1-9]/.test(n)) out += '\\' + n;
-      else out += '\\' + n;
-    } else if (c === '[') {
-      const j = bre.indexOf(']', i + 2);
-      if (j < 0) return undefined;
-      out += bre.slice(i, j + 1).replace(/\[:space:\]/g, '\\s').replace(/\[:alnum:\]/g, 'A-Za-z0-9');
-      i = j;
-    } else if ('(){}|+?'.includes(c)) out += '\\' + c;
-    else out += c;
-  }
-  try {
-    return new RegExp(out);
-  } catch {
-    return undefined;
-  }
-}

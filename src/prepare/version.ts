@@ -9,7 +9,7 @@ import type { GenContext, Generator } from './types.js';
  */
 
 /** What compile.h says about who built the kernel: fixed, so that outputs do not depend on the machine. */
-export const BUILD_PLACEHOLDERS = { user: 'kvlint', host: 'kvlint', ldVersion: 'GNU ld (kvlint placeholder)' } as const;
+export const BUILD_PLACEHOLDERS = { user: 'kvlint', host: 'kvlint', ldVersion: 'GNU ld (kvlint placeholder)', timestamp: 'Thu Jan  1 00:00:00 UTC 1970' } as const;
 
 /** KERNELRELEASE as scripts/setlocalversion makes it for a tree without version control information */
 export function kernelRelease(ctx: GenContext): string {
@@ -71,4 +71,17 @@ export const packageH: Generator = (ctx) => {
   if (ctx.rule.kind !== 'filechk' || ctx.rule.name !== 'package.h') return undefined;
   // the distribution's package id only for DISTRIBUTION_OFFICIAL_BUILD builds, which a check never is
   return '#define LINUX_PACKAGE_ID ""\n';
+};
+
+/**
+ * init/utsversion-tmp.h, include/generated/utsversion.h (filechk_uts_version): "#BUILD SMP PREEMPT… TIMESTAMP", what
+ * `uname -v` says. The build number and time are placeholders; the flags come from the configuration as
+ * init/Makefile derives them.
+ */
+export const utsVersion: Generator = (ctx) => {
+  if (ctx.rule.kind !== 'filechk' || ctx.rule.name !== 'uts_version') return undefined;
+  const on = (s: string) => ctx.configValue(s) === 'y';
+  const flags = [on('CONFIG_SMP') ? 'SMP' : '', on('CONFIG_PREEMPT_RT') ? 'PREEMPT_RT' : on('CONFIG_PREEMPT_DYNAMIC') ? 'PREEMPT_DYNAMIC' : on('CONFIG_PREEMPT_BUILD') ? 'PREEMPT' : ''].filter(Boolean);
+  ctx.gap(`${ctx.rule.target}: the build number and timestamp of UTS_VERSION are placeholders`);
+  return `#define UTS_VERSION "${['#1', ...flags, BUILD_PLACEHOLDERS.timestamp].join(' ').slice(0, 64)}"\n`;
 };
