@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompileCommand } from '../core/graph.js';
@@ -7,13 +8,13 @@ import { type OffsetsEvaluator, prepare } from '../prepare/index.js';
 import { CppCache, preprocess } from '../cpp/index.js';
 import { evalKbuild, kbuildProfileFrom } from '../kbuild/index.js';
 import { autoConf } from '../kbuild/config.js';
-import { KbuildCache } from './kbuild-cache.js';
+import { KbuildCache, RecordedStore, stageCodeHash } from './kbuild-cache.js';
 import { type KconfigModel, autoconfHeader, loadKconfig, resolveConfig, srcarchOf } from '../kconfig/index.js';
 import { resolveLink } from '../link/index.js';
 import { predefinedFor, predefinedKey } from '../toolchain/predefined.js';
 import { type ToolchainProfile, defaultProfile, emptyProfile } from '../toolchain/profile.js';
 import type { KernelTree } from '../tree/tree.js';
-import type { CompilerView, Stages } from './stages.js';
+import type { CompilerView, PrepareOutput, Stages } from './stages.js';
 
 export interface StageOptions {
   /** toolchain profile for every arch of the run (default: the bundled profile of each arch) */
@@ -85,17 +86,34 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
     },
     prepare: (t, config, graph, autoconf) => {
       const srcarch = srcarchOf(config.arch);
+      // the tree files the offsets units read (the run's CppCache may have them already: recordReads would not see them)
+      const unitReads = new Set<string>();
       const offsets: OffsetsEvaluator = (source, cmd, generated) => {
         const compiler = compilerFor(config.arch, cmd);
         const r = preprocess(t, source, {
           cmd, autoconf, generated, predefined: compiler.macros, attributes: compiler.attributes, builtins: compiler.builtins, cache: cppCache, extraRoots,
           ...(srcPrefix !== undefined ? { srcPrefix } : {}),
         });
+        for (const f of r.includes) if (!f.startsWith('/')) unitReads.add(f);
         return { lines: offsetsLines(r.tokens, srcarch), diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
       };
       const srctree = opts.objtree ? realRoot(t) : '.';
-      const r = prepare({ tree: t, config, rules: graph.prepare ?? [], buildRules: graph.generated ?? [], top: graph.top ?? {}, srctree, offsets });
-      return { generated: r.set, diagnostics: r.diagnostics, gaps: r.gaps };
+      const store = opts.cacheDir && !t.inMemory ? new RecordedStore<PrepareOutput>(opts.cacheDir, 'prepare', t.root, prepareCodeHash, 1) : undefined;
+      // what the generated files are a function of besides the tree's files (which the store checks itself)
+      const key = createHash('sha1')
+        .update(JSON.stringify([config.arch, autoconf, graph.prepare ?? [], graph.generated ?? [], graph.top ?? {}, srctree, opts.objtree ?? null, profileOf(config.arch)]))
+        .digest('hex');
+      const hit = store?.get(key, t);
+      if (hit) return hit;
+      const since = Date.now();
+      const { value: r, read, probes } = t.recordReads(
+        () => prepare({ tree: t, config, rules: graph.prepare ?? [], buildRules: graph.generated ?? [], top: graph.top ?? {}, srctree, offsets }),
+        true,
+      );
+      for (const f of unitReads) read.add(f);
+      const out: PrepareOutput = { generated: r.set, diagnostics: r.diagnostics, gaps: r.gaps, reads: [...read] };
+      store?.put(key, t, out, read, probes, since);
+      return out;
     },
     preprocess: (t, file, o) => {
       const r = preprocess(t, file, {
@@ -124,3 +142,6 @@ function realRoot(t: KernelTree): string {
     return t.root;
   }
 }
+
+/** the code generated files come from: the generators, and the preprocessor and C front end offsets units go through */
+const prepareCodeHash = () => stageCodeHash(['prepare', 'cpp', 'c', 'toolchain']);

@@ -16,11 +16,12 @@ import { treeCacheDir } from './unit-cache.js';
  * asked ($(wildcard), sources of objects, directories) has the same answer.
  */
 
-interface Stored {
+interface Stored<T> {
   code: string;
   format: number;
-  graph: PackedGraph;
-  diagnostics: Diagnostic[];
+  /** the key again: a file whose name collides (or was swapped) is not taken for another key's entry */
+  key: string;
+  value: T;
   read: [string, string][];
   probes: [string, string][];
   /** directory stamps that vouch for most of `probes` (KernelTree.stampProbes) */
@@ -166,11 +167,16 @@ function unpackGraph(p: PackedGraph): ObjectGraph {
   return g;
 }
 
-let codeHash: string | undefined;
+const codeHashes = new Map<string, string>();
 
-/** Hash of the code the graph comes from (src/kbuild, the tree access), wherever kvlint runs from. */
-function kbuildCodeHash(): string {
-  if (codeHash) return codeHash;
+/**
+ * Hash of the code a stored result comes from (the folders of src/ named, and the tree access), wherever kvlint runs
+ * from: a changed stage never reuses what its older self stored.
+ */
+export function stageCodeHash(folders: readonly string[]): string {
+  const k = folders.join(',');
+  const hit = codeHashes.get(k);
+  if (hit) return hit;
   const here = path.dirname(fileURLToPath(import.meta.url));
   const ext = path.extname(fileURLToPath(import.meta.url));
   const h = createHash('sha1');
@@ -182,10 +188,11 @@ function kbuildCodeHash(): string {
       else if (/\.(js|ts)$/.test(e.name)) files.push(f);
     }
   };
-  walk(path.join(here, '../kbuild'));
+  for (const d of folders) walk(path.join(here, '..', d));
   for (const f of files) h.update(f.slice(here.length)).update(fs.readFileSync(f));
-  codeHash = h.digest('hex').slice(0, 16);
-  return codeHash;
+  const v = h.digest('hex').slice(0, 16);
+  codeHashes.set(k, v);
+  return v;
 }
 
 /**
@@ -205,38 +212,43 @@ function internCommands(graph: ObjectGraph): ObjectGraph {
   return { ...graph, objects };
 }
 
-export class KbuildCache {
+/**
+ * Results kept between runs (outside the tree), each valid while every file it read has the same content hash and
+ * every existence question it asked has the same answer — the Kbuild graph of a configuration, its generated files.
+ * Entries are keyed by everything else the result is a function of, and tagged with the code that made them.
+ */
+export class RecordedStore<T> {
   private readonly dir: string;
 
-  constructor(cacheDir: string, treeRoot: string) {
-    this.dir = treeCacheDir(cacheDir, 'kbuild', treeRoot);
+  constructor(cacheDir: string, kind: string, treeRoot: string, private readonly code: () => string, private readonly format: number) {
+    this.dir = treeCacheDir(cacheDir, kind, treeRoot);
   }
 
   private file(key: string): string {
     return path.join(this.dir, createHash('sha1').update(key).digest('hex') + '.v8');
   }
 
-  /** The graph stored under `key`, if it is still what `tree` would give; reads and probes go through `tree`. */
-  get(key: string, tree: KernelTree): KbuildResultLike | undefined {
-    let s: Stored;
+  /** The value stored under `key`, if it is still what `tree` would give; reads and probes go through `tree`. */
+  get(key: string, tree: KernelTree): T | undefined {
+    let s: Stored<T>;
     try {
-      s = v8.deserialize(fs.readFileSync(this.file(key))) as Stored;
+      s = v8.deserialize(fs.readFileSync(this.file(key))) as Stored<T>;
     } catch {
       return undefined;
     }
-    if (s.code !== kbuildCodeHash() || s.format !== FORMAT) return undefined;
+    if (!s || s.code !== this.code() || s.format !== this.format || s.key !== key) return undefined;
     for (const [f, h] of s.read) if (tree.hash(f) !== h) return undefined;
     if (!tree.probesHold(s.probes, s.stamps)) return undefined;
-    return { graph: unpackGraph(s.graph), diagnostics: s.diagnostics };
+    return s.value;
   }
 
-  /** `askedSince`: when the evaluation started (ms since the epoch; its existence answers are no older) */
-  put(key: string, tree: KernelTree, r: KbuildResultLike, read: Set<string>, probes: Map<string, string>, askedSince: number): void {
-    const s: Stored = {
-      code: kbuildCodeHash(),
-      format: FORMAT,
-      graph: packGraph(internCommands(r.graph)),
-      diagnostics: r.diagnostics,
+  /** `askedSince`: when the computation started (ms since the epoch; its existence answers are no older) */
+  put(key: string, tree: KernelTree, value: T, read: Set<string>, probes: Map<string, string>, askedSince: number): void {
+    const s: Stored<T> = {
+      code: this.code(),
+      format: this.format,
+      key,
+      value,
       read: [...read].map((f) => [f, tree.hash(f)]),
       probes: [...probes],
       stamps: tree.stampProbes(probes, askedSince),
@@ -250,5 +262,23 @@ export class KbuildCache {
     } catch {
       /* a cache that cannot be written is only slower */
     }
+  }
+}
+
+/** Kbuild graphs kept between runs: a RecordedStore of packed graphs (see PackedGraph). */
+export class KbuildCache {
+  private readonly store: RecordedStore<{ graph: PackedGraph; diagnostics: Diagnostic[] }>;
+
+  constructor(cacheDir: string, treeRoot: string) {
+    this.store = new RecordedStore(cacheDir, 'kbuild', treeRoot, () => stageCodeHash(['kbuild']), FORMAT);
+  }
+
+  get(key: string, tree: KernelTree): KbuildResultLike | undefined {
+    const v = this.store.get(key, tree);
+    return v && { graph: unpackGraph(v.graph), diagnostics: v.diagnostics };
+  }
+
+  put(key: string, tree: KernelTree, r: KbuildResultLike, read: Set<string>, probes: Map<string, string>, askedSince: number): void {
+    this.store.put(key, tree, { graph: packGraph(internCommands(r.graph)), diagnostics: r.diagnostics }, read, probes, askedSince);
   }
 }

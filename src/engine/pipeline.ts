@@ -294,6 +294,7 @@ async function runConfig<K extends KconfigHandle>(
     : stages.prepare
       ? tree.recordReads(() => stages.prepare!(tree, config, graph, autoconfText))
       : { value: NO_GENERATED, read: new Set<string>() };
+  for (const f of prepared.reads ?? []) prepareRead.add(f);
   stageDiagnostics.push(...withRef(prepared.diagnostics, entry.ref));
   const unitEnv: UnitEnv = { arch: entry.arch, autoconf: autoconfText, ...(prepared.generated.id !== '' ? { generated: prepared.generated } : {}) };
 

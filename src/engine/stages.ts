@@ -26,6 +26,8 @@ export interface PrepareOutput {
   generated: GeneratedSet;
   diagnostics: Diagnostic[];
   gaps: string[];
+  /** the tree files the generated files were made from (generator inputs, offsets units and their headers) */
+  reads?: string[];
 }
 
 /** What the target compiler predefines for one command line (macros, __has_attribute/__has_builtin answers). */

@@ -82,6 +82,40 @@ describe('the bundled tree without an objtree: generated files', () => {
     }
   });
 
+  it('kept between runs outside the tree, and made again when a header the offsets unit reads changes (or the entry is corrupt)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-prepare-store-'));
+    const copy = path.join(dir, 'tree');
+    const cacheDir = path.join(dir, 'cache');
+    fs.cpSync(root, copy, { recursive: true });
+    const run = () => {
+      const tree = new KernelTree(copy);
+      const stages = defaultStages(tree, { cacheDir });
+      const model = stages.loadKconfig(tree, 'arm');
+      const { config } = stages.resolveConfig(model, { kind: 'defconfig', name: 'multi_v7_defconfig' }, { SMP: 'y' });
+      const autoconf = stages.autoconf(model, config);
+      const { graph } = stages.evalKbuild(tree, config);
+      return stages.prepare!(tree, config, graph, autoconf);
+    };
+    try {
+      const first = run();
+      expect(first.reads).toContain('include/linux/mm_types.h');
+      const stored = fs.readdirSync(path.join(cacheDir, 'prepare'), { recursive: true }).filter((f) => String(f).endsWith('.v8'));
+      expect(stored).toHaveLength(1);
+      expect(run().generated).toEqual(first.generated);
+      // a header only asm-offsets.c reads: the stored entry no longer holds
+      const mm = path.join(copy, 'include/linux/mm_types.h');
+      fs.writeFileSync(mm, fs.readFileSync(mm, 'utf8').replace('\tint map_count;\n', '\tint map_count;\n\tlong extra;\n'));
+      const changed = run();
+      expect(changed.generated.files['include/generated/asm-offsets.h']).toContain('#define MM_CONTEXT_ID 20 ');
+      // a truncated entry is recomputed, not trusted
+      const entry = path.join(cacheDir, 'prepare', String(stored[0]));
+      fs.writeFileSync(entry, fs.readFileSync(entry).subarray(0, 40));
+      expect(run().generated).toEqual(changed.generated);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a DEFINE kvlint cannot evaluate, a malformed wrapper list: diagnostics with file:line, the run goes on', () => {
     const base = new KernelTree(root);
     const src = base.readText('arch/arm/kernel/asm-offsets.c').replace('\tBLANK();', '\tDEFINE(ODD, (unsigned long)&main);\n\tBLANK();');
