@@ -2,7 +2,8 @@
 # Everything the preprocessor's real-tree tests (test/cpp/real-tree.test.ts) need on a fresh machine, where only the
 # Linux tree and the toolchains are installed (scripts/get-linux.sh --toolchains) and no kernel was ever built:
 #   1. the oracle O= directories (scripts/cpp-oracle-prepare.sh: `make … defconfig prepare`, nothing else built):
-#        x86_64-defconfig, arm-multi_v7, arm-multi_v7-smp-n   under ${KVLINT_ORACLE_DIR:-~/.cache/kvlint/oracle}
+#        x86_64-defconfig, arm-multi_v7, arm-multi_v7-smp-n, arm64-defconfig, riscv-defconfig
+#        under ${KVLINT_ORACLE_DIR:-~/.cache/kvlint/oracle} (the last two for the generated-files test, test/prepare)
 #   2. kbuild's exact command line of each sampled unit: `make <obj>.i` (C) / `make <obj>.s` (assembler) single
 #      targets there, which leave `.<obj>.i.cmd` / `.<obj>.s.cmd` (the .cmd files the tests and scripts/cpp-diff.ts
 #      read). By default the CI subset — every 4th unit of test/data/cpp/{x86_64-defconfig,arm-multi_v7}.sample, 50
@@ -22,7 +23,7 @@ full=0
 [ "${1:-}" = "--full" ] && full=1
 [ -f "$LINUX/Makefile" ] || { echo "cpp-ci-prepare: no Linux tree at $LINUX (run scripts/get-linux.sh --toolchains)" >&2; exit 2; }
 
-for what in x86_64 arm arm-up; do sh "$here/cpp-oracle-prepare.sh" "$what"; done
+for what in x86_64 arm arm-up arm64 riscv; do sh "$here/cpp-oracle-prepare.sh" "$what"; done
 
 # the sampled objects of a list (comments and blank lines dropped; the CI subset is every 4th, as the test takes it)
 objects() {

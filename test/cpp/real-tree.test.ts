@@ -7,7 +7,7 @@ import { CppCache, preprocess, renderGccE } from '../../src/cpp/index.js';
 import { predefinedFor } from '../../src/toolchain/predefined.js';
 import { bundledProfiles } from '../../src/toolchain/profile.js';
 import { KernelTree } from '../../src/tree/tree.js';
-import { runDiff, selectUnits, srctreeOf, summarize } from '../../scripts/cpp-diff.js';
+import { pristineView, runDiff, selectUnits, srctreeOf, summarize } from '../../scripts/cpp-diff.js';
 import { cmdFileOf, oracleArgv, parseCmdFile } from '../../scripts/cpp-kbuild-cmd.js';
 import { compareTokens, outputTokens } from '../../scripts/cpp-oracle.js';
 import { cacheDir, LINUX_SKIP_REASON, linuxDir } from '../support/linux.js';
@@ -22,6 +22,8 @@ import { cacheDir, LINUX_SKIP_REASON, linuxDir } from '../support/linux.js';
  *   x86_64:    ~/.cache/kvlint/oracle/x86_64-defconfig (KVLINT_X86_OBJTREE)
  *   ARM SMP=n: ~/.cache/kvlint/oracle/arm-multi_v7-smp-n (KVLINT_ARM_UP_OBJTREE), for the probe
  * Without them the tests skip, except under KVLINT_REQUIRE_LINUX=1 (CI), where they fail naming what is missing.
+ * The "without an objtree" variants take nothing from the oracle directory but gcc's side: kvlint's own Kconfig,
+ * Kbuild command lines and generated files (src/prepare), as on a pristine tree.
  */
 const linux = linuxDir();
 const REQUIRE = process.env.KVLINT_REQUIRE_LINUX === '1';
@@ -54,11 +56,11 @@ function ready(why: string | undefined): void {
   if (why) throw new Error(why);
 }
 
-function check(objtree: string, list: string) {
+function check(objtree: string, list: string, pristine = false) {
   const srctree = srctreeOf(objtree);
   const units = selectUnits(objtree, srctree, { objects: ciObjects(list) });
   expect(units).toHaveLength(50);
-  const outcomes = runDiff({ objtree, srctree, units });
+  const outcomes = runDiff({ objtree, srctree, units, pristine });
   const bad = outcomes.filter((o) => !o.identical || o.errors.length > 0 || o.gccFailed).map((o) => `${o.source}: ${o.diff ?? ''} ${o.errors.join(' | ')} ${o.gccFailed ?? ''}`);
   expect(bad, summarize(outcomes)).toEqual([]);
   // built-in and module objects (x86_64: 3 of the 50 are modules, ARM: 24), and every part of the tree the issue names
@@ -73,6 +75,10 @@ describe.skipIf(!linux)('linux-source-6.1 against gcc -E', () => {
   const x86 = missing(X86, 'x86_64 defconfig oracle', ciObjects('x86_64-defconfig.sample'));
   it.skipIf(skip(arm))('ARM multi_v7_defconfig: 50 units identical', () => (ready(arm), check(ARM, 'arm-multi_v7.sample')), 900_000);
   it.skipIf(skip(x86))('x86_64 defconfig: 50 units identical', () => (ready(x86), check(X86, 'x86_64-defconfig.sample')), 900_000);
+  // a pristine tree: kvlint's own configuration, Kbuild commands and generated files (src/prepare), no objtree;
+  // only gcc -E runs in the oracle directory
+  it.skipIf(skip(arm))('ARM multi_v7_defconfig without an objtree: 50 units identical', () => (ready(arm), check(ARM, 'arm-multi_v7.sample', true)), 900_000);
+  it.skipIf(skip(x86))('x86_64 defconfig without an objtree: 50 units identical', () => (ready(x86), check(X86, 'x86_64-defconfig.sample', true)), 900_000);
 
   // The founding case under the real headers: a module calling both flush functions.
   const PROBE = `/* kvlint probe: the zsmalloc calls of 2013 under Linux 6.1 headers */
@@ -91,9 +97,9 @@ MODULE_LICENSE("Dual BSD/GPL");
     ['SMP=n', ARM_UP, [/v7wbi_flush_kern_tlb_range\(addr, ?end\);\s*v7wbi_flush_kern_tlb_range\(addr, ?end\);/], [/cpu_tlb\.flush_kern_range/]],
     ['SMP=y', ARM, [/cpu_tlb\.flush_kern_range\(addr, ?end\);\s*flush_tlb_kernel_range\(addr, ?end\);/], [/v7wbi_flush_kern_tlb_range\(addr/]],
   ];
-  for (const [label, objtree, want, not] of probeCases) {
+  for (const [label, objtree, want, not] of probeCases) for (const pristine of [false, true]) {
     const why = missing(ARM, 'ARM multi_v7 oracle', [PROBE_REF]) ?? missing(objtree, `ARM ${label} oracle`, []);
-    it.skipIf(skip(why))(`ARM probe, multi_v7 ${label}: identical to gcc`, () => {
+    it.skipIf(skip(why))(`ARM probe, multi_v7 ${label}${pristine ? ' without an objtree' : ''}: identical to gcc`, () => {
       ready(why);
       const srctree = srctreeOf(objtree);
       // a module object's exact command line (drivers/bluetooth/btbcm.o of the multi_v7 build), with the probe as source
@@ -102,10 +108,15 @@ MODULE_LICENSE("Dual BSD/GPL");
       const rel = 'drivers/bluetooth/kvlint-probe.c';
       const tree = new KernelTree(srctree).withOverlay(new Map([[rel, PROBE]]));
       const profile = bundledProfiles().find((p) => p.env.CC === 'arm-linux-gnueabihf-gcc')!;
-      const pre = predefinedFor(profile, ref.cmd);
-      expect(pre.exact).toBe(true);
-      const autoconf = fs.readFileSync(path.join(objtree, 'include/generated/autoconf.h'), 'latin1');
-      const r = preprocess(tree, rel, { cmd: ref.cmd, autoconf, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache: new CppCache(tree, [objtree]), extraRoots: [objtree], srcPrefix: srctree + '/' });
+      // without an objtree: kvlint's own configuration, command (the same object's, in the source tree) and generated files
+      const view = pristine ? pristineView(new KernelTree(srctree), objtree) : undefined;
+      const cmd = view ? view.cmdOf.get(PROBE_REF)! : ref.cmd;
+      const pre = predefinedFor(profile, cmd);
+      if (!pristine) expect(pre.exact).toBe(true);
+      const autoconf = view ? view.autoconf : fs.readFileSync(path.join(objtree, 'include/generated/autoconf.h'), 'latin1');
+      const r = view
+        ? preprocess(tree, rel, { cmd, autoconf, generated: view.generated, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache: new CppCache(tree), srcPrefix: './' })
+        : preprocess(tree, rel, { cmd, autoconf, predefined: pre.macros, attributes: pre.attributes, builtins: pre.builtins, cache: new CppCache(tree, [objtree]), extraRoots: [objtree], srcPrefix: srctree + '/' });
       expect(r.diagnostics).toEqual([]);
       const mine = renderGccE(r.tokens);
       const tail = mine.slice(mine.indexOf("kvlint_probe_unmap"));

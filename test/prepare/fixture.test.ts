@@ -82,6 +82,27 @@ describe('the bundled tree without an objtree: generated files', () => {
     }
   });
 
+  it('kvlint facts --explain-generated: the rule, the synthesised text, and the difference from an objtree', async () => {
+    const r = await runCli(['facts', '--explain-generated', 'include/generated/asm-offsets.h', '--config', 'SMP=n']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("include/generated/asm-offsets.h in ARCH=arm multi_v7_defconfig, SMP=n:\n  made by kbuild's filechk_offsets (Kbuild:");
+    expect(r.stdout).toContain('#define MM_CONTEXT_ID 8 /* offsetof(struct mm_struct, context_id) */');
+    const objtree = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-objtree-'));
+    try {
+      fs.mkdirSync(path.join(objtree, 'include/generated'), { recursive: true });
+      const stale = r.stdout.slice(r.stdout.indexOf('#ifndef')).replace('MM_CONTEXT_ID 8', 'MM_CONTEXT_ID 16');
+      fs.writeFileSync(path.join(objtree, 'include/generated/asm-offsets.h'), stale);
+      const d = await runCli(['facts', '--explain-generated', 'include/generated/asm-offsets.h', '--config', 'SMP=n', '--objtree', objtree]);
+      expect(d.code).toBe(1);
+      expect(d.stdout).toContain(`differs from ${objtree}/include/generated/asm-offsets.h (kvlint reads the objtree's):`);
+      expect(d.stdout).toContain('-#define MM_CONTEXT_ID 8 /* offsetof(struct mm_struct, context_id) */\n+#define MM_CONTEXT_ID 16 /* offsetof(struct mm_struct, context_id) */');
+    } finally {
+      fs.rmSync(objtree, { recursive: true, force: true });
+    }
+    const none = await runCli(['facts', '--explain-generated', 'include/generated/nothing.h']);
+    expect(none.stdout).toContain('no rule of the prepare step or of a visited directory makes it');
+  });
+
   it('kept between runs outside the tree, and made again when a header the offsets unit reads changes (or the entry is corrupt)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-prepare-store-'));
     const copy = path.join(dir, 'tree');

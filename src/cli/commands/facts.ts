@@ -5,6 +5,7 @@ import { runCheck } from '../../engine/check.js';
 import { loadSettings } from '../../settings/index.js';
 import { rules } from '../../../rules/index.js';
 import type { KvCommand } from '../context.js';
+import { explainGenerated } from './generated.js';
 import { type ConfigArgv, type TreeArgv, selectionFromArgv, treeFromArgv, withConfigFlags, withOutputFlags, withTreeFlags } from '../flags.js';
 
 /**
@@ -23,6 +24,7 @@ interface FactsArgv extends ConfigArgv, TreeArgv {
   format?: string;
   output?: string;
   quiet?: boolean;
+  explainGenerated?: string;
 }
 
 export const FACTS_FORMATS = ['json', 'stylish'] as const;
@@ -31,12 +33,19 @@ export const factsCommand: KvCommand = (ctx) => ({
   command: 'facts [tree]',
   describe: 'print the symbol facts and link resolution of a configuration (modules, undefined symbols, exports)',
   builder: (y) =>
-    withTreeFlags(withOutputFlags(withConfigFlags(y), FACTS_FORMATS)),
+    withTreeFlags(withOutputFlags(withConfigFlags(y), FACTS_FORMATS)).option('explain-generated', {
+      type: 'string',
+      describe: 'FILE: where a generated file (include/generated/…, arch/*/include/generated/…) comes from, kvlint\'s text, and its difference from the --objtree one',
+    }),
   handler: async (raw) => {
     const argv = raw as unknown as FactsArgv;
     const io = ctx.io;
     const where = treeFromArgv(argv, io.cwd);
     const settings = loadSettings(where.tree, { rules });
+    if (argv.explainGenerated !== undefined) {
+      ctx.exitCode = explainGenerated(where, argv, settings, argv.explainGenerated, io);
+      return;
+    }
     const opts: Parameters<typeof runCheck>[0] = { ...where, selection: selectionFromArgv(argv, io.cwd), settings, only: [] };
     const { run } = await runCheck(opts);
 
