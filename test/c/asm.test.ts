@@ -218,9 +218,10 @@ clear_it:
 	rep movsb
 	/* output condition code z*/
 	jmp *%rax
+	movl x86_pred_cmd (% rip), %eax
 `;
     const f = rawAsmFacts(src, { arch: 'x86' });
-    expect(undef(f)).toEqual(['counter', 'saved_context', 'short_copy']);
+    expect(undef(f)).toEqual(['counter', 'saved_context', 'short_copy', 'x86_pred_cmd']);
     if (haveCommand('as')) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-as-'));
       try {
@@ -228,6 +229,51 @@ clear_it:
         execFileSync('as', ['--64', '-o', path.join(dir, 't.o'), path.join(dir, 't.s')], { stdio: 'pipe' });
         const real = parseNm(execFileSync('nm', [path.join(dir, 't.o')], { encoding: 'latin1' }));
         expect(undef(f), 'undefined symbols vs gas').toEqual([...real.undefined.keys()].sort());
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('x86: quoted macro arguments are instruction sequences (ALTERNATIVE "lfence; jmp *%rax"), over .irp and GEN()-style lists', () => {
+    const src = `
+	.macro ALTERNATIVE_2 oldinstr, newinstr1, feature1, newinstr2, feature2
+140:
+	\\oldinstr
+141:
+	.pushsection .altinstructions,"a"
+	.long 140b - .
+	.popsection
+	.pushsection .altinstr_replacement, "ax"
+142:
+	\\newinstr1
+143:
+	\\newinstr2
+	.popsection
+	.endm
+	.macro THUNK reg
+	.globl __thunk_\\reg
+__thunk_\\reg:
+	ALTERNATIVE_2 "call retpoline_\\reg", "lfence; jmp *%\\reg; int3", 1, "jmp *%\\reg", 2
+	.endm
+	.text
+	THUNK rax
+	THUNK r11
+	.irp reg, rbx, "rcx"
+	ALTERNATIVE_2 "testl %eax, %eax; jz skip_\\reg", "", 3, "sar $1, %\\reg; jb fixup", 4
+	.endr
+`;
+    const f = rawAsmFacts(src, { arch: 'x86' });
+    expect(undef(f)).toEqual(['fixup', 'retpoline_rax', 'retpoline_r11', 'skip_rbx', 'skip_rcx'].sort());
+    expect(globals(f)).toEqual(['__thunk_r11', '__thunk_rax']);
+    if (haveCommand('as')) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-as-'));
+      try {
+        fs.writeFileSync(path.join(dir, 't.s'), src);
+        execFileSync('as', ['--64', '-o', path.join(dir, 't.o'), path.join(dir, 't.s')], { stdio: 'pipe' });
+        const real = parseNm(execFileSync('nm', [path.join(dir, 't.o')], { encoding: 'latin1' }));
+        expect(undef(f), 'undefined symbols vs gas').toEqual([...real.undefined.keys()].sort());
+        expect(globals(f), 'global definitions vs gas').toEqual([...real.defined.keys()].sort());
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

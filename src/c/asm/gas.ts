@@ -252,7 +252,7 @@ export class Gas {
       const a = positional[i]!.trim();
       const named = /^([\w$]+)\s*=\s*(.*)$/s.exec(a);
       if (named && mac.params.some((p) => p.name === named[1])) {
-        args.set(named[1]!, named[2]!);
+        args.set(named[1]!, unquoteArg(named[2]!));
         continue;
       }
       const p = mac.params[pi];
@@ -261,7 +261,7 @@ export class Gas {
         args.set(p.name, positional.slice(i).map((s) => s.trim()).join(', '));
         break;
       }
-      args.set(p.name, a);
+      args.set(p.name, unquoteArg(a));
       pi++;
     }
     // missing arguments take their default, else expand to nothing
@@ -286,7 +286,7 @@ export class Gas {
     const m = /^([\w$]+)\s*,?\s*(.*)$/s.exec(rest.trim());
     if (!m) return;
     const sym = m[1]!;
-    const items = lop === '.irpc' ? [...m[2]!.trim()] : splitArgs(m[2]!, false).map((s) => s.trim());
+    const items = lop === '.irpc' ? [...m[2]!.trim()] : splitArgs(m[2]!, false).map((s) => unquoteArg(s.trim()));
     if (items.length === 0) items.push('');
     for (const it of items) {
       const args = new Map([[sym, it]]);
@@ -459,6 +459,8 @@ export class Gas {
       const before = cleaned[m.index - 1];
       const after = cleaned.slice(m.index + id.length).match(/^\s*(\S)/)?.[1];
       if (before === '%' || before === '\\' || before === '#' && /^(object|function)$/.test(id)) continue;
+      // AT&T: gas allows blanks between '%' and the register (`(% rip)`, as __stringify spaces it)
+      if (this.arch === 'x86' && /%\s+$/.test(cleaned.slice(Math.max(0, m.index - 8), m.index))) continue;
       if (before === '(' && after === ')' && /^[A-Za-z0-9_]+$/.test(id) && /^(PLT|GOT|GOTOFF|GOT_PREL|TARGET1|TARGET2|tlsgd|tlsldm|tlsldo|gottpoff|tpoff|sbrel|prel31|got|gotoff|plt|tls|dtpoff|PREL31)$/.test(id)) continue;
       if (id === '.' || id.startsWith('.L')) continue;
       if (isNonSymbol(this.arch, id, op) || this.regAliases.has(id)) continue;
@@ -687,6 +689,22 @@ function splitIfc(r: string): [string, string] {
     return t.startsWith("'") && t.endsWith("'") ? t.slice(1, -1) : t;
   };
   return [unq(parts[0]), unq(parts.slice(1).join(','))];
+}
+
+/**
+ * A macro argument as gas substitutes it: a "quoted" argument (how the kernel passes instruction sequences with
+ * blanks and `;`, e.g. ALTERNATIVE "lfence; jmp *%rax") loses its quotes, `\"` inside becoming `"`.
+ */
+function unquoteArg(a: string): string {
+  if (a.length < 2 || a[0] !== '"' || a[a.length - 1] !== '"') return a;
+  let out = '';
+  for (let i = 1; i < a.length - 1; i++) {
+    const c = a[i]!;
+    if (c === '\\' && a[i + 1] === '"') out += a[++i];
+    else if (c === '"') return a; // two strings side by side: not one quoted argument
+    else out += c;
+  }
+  return out;
 }
 
 /** substitute \param, \() and \@ in a macro body line */
