@@ -279,4 +279,34 @@ __thunk_\\reg:
       }
     }
   });
+
+  it('.rept … .endr on one line (x86 head_64.S PMDS) ends there; what follows runs once', () => {
+    const src = `
+	.data
+	.globl level2_kernel_pgt
+level2_kernel_pgt:
+	i = 0 ; .rept 4 ; .quad (0) + (i << 21) ; i = i + 1 ; .endr ; .long after_one
+	.if 0
+	.rept 2 ; .long never ; .endr
+	.endif
+	.globl phys_base
+phys_base:
+	.quad 0
+	.long later
+`;
+    const f = rawAsmFacts(src, { arch: 'x86' });
+    expect(undef(f)).toEqual(['after_one', 'later']);
+    expect(globals(f)).toEqual(['level2_kernel_pgt', 'phys_base']);
+    if (haveCommand('as')) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-as-'));
+      try {
+        fs.writeFileSync(path.join(dir, 't.s'), src);
+        execFileSync('as', ['--64', '-o', path.join(dir, 't.o'), path.join(dir, 't.s')], { stdio: 'pipe' });
+        const real = parseNm(execFileSync('nm', [path.join(dir, 't.o')], { encoding: 'latin1' }));
+        expect(undef(f), 'undefined symbols vs gas').toEqual([...real.undefined.keys()].sort());
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
 });

@@ -96,9 +96,13 @@ export class Gas {
   private run(lines: AsmLine[], depth: number): void {
     const conds: CondState[] = [];
     const active = (): boolean => conds.every((c) => c === 'on' || c === 'both');
+    // statements left on a line after a block's closer (`.rept 2 ; .quad 0 ; .endr ; .long x`) run after the block
+    let tailAt = -1;
+    let tailText = '';
     for (let li = 0; li < lines.length; li++) {
       const line = lines[li]!;
-      for (const st of splitStatements(line.text)) {
+      const lineText = li === tailAt ? tailText : line.text;
+      statements: for (const st of splitStatements(lineText)) {
         let text = st.text.trim();
         if (!text) continue;
         const tok = line.tok;
@@ -143,9 +147,18 @@ export class Gas {
           continue;
         }
         if (!active()) {
-          // skip a macro definition body as a whole so its .endm does not confuse us
-          if (lop === '.macro') li = this.skipBlock(lines, li, '.macro', '.endm');
-          else if (lop === '.irp' || lop === '.irpc' || lop === '.rept') li = this.skipBlock(lines, li, null, '.endr');
+          // skip a macro definition or repeat body as a whole so its .endm/.endr does not confuse us
+          const isRep = lop === '.irp' || lop === '.irpc' || lop === '.rept';
+          if (lop === '.macro' || isRep) {
+            const { end, tail } = this.collectBlock(lines, li, st.rest, isRep ? '.endr' : '.endm');
+            li = end;
+            if (tail.trim()) {
+              tailAt = end;
+              tailText = tail;
+              li = end - 1;
+            }
+            break statements;
+          }
           continue;
         }
         if (lop === '.macro') {
@@ -153,10 +166,16 @@ export class Gas {
           continue;
         }
         if (lop === '.irp' || lop === '.irpc' || lop === '.rept') {
-          const { body, end } = this.collectBlock(lines, li, st.rest, '.endr');
-          li = end;
+          // the block takes the rest of this line too: its body may start (and end) here
+          const { body, end, tail } = this.collectBlock(lines, li, st.rest, '.endr');
           this.repeat(lop, rest, body, line.tok, depth);
-          continue;
+          li = end;
+          if (tail.trim()) {
+            tailAt = end;
+            tailText = tail;
+            li = end - 1;
+          }
+          break statements;
         }
         if (lop === '.purgem') {
           this.macros.delete(rest.trim());
@@ -173,48 +192,34 @@ export class Gas {
     }
   }
 
-  private skipBlock(lines: AsmLine[], li: number, open: string | null, close: string): number {
-    let depth = 1;
-    for (let j = li + 1; j < lines.length; j++) {
-      for (const st of splitStatements(lines[j]!.text)) {
-        const w = /^\s*(?:[\w.$]+:\s*)*(\S+)/.exec(st.text)?.[1]?.toLowerCase();
-        if (!w) continue;
-        if (w === close) {
-          depth--;
-          if (depth === 0) return j;
-        } else if (open ? w === open : w === '.irp' || w === '.irpc' || w === '.rept') depth++;
-      }
-    }
-    return lines.length;
-  }
-
-  /** lines of a block up to the matching closer (nested blocks of the same kind counted) */
-  private collectBlock(lines: AsmLine[], li: number, restOfLine: string, close: string): { body: AsmLine[]; end: number } {
+  /**
+   * Lines of a block up to the matching closer (nested blocks of the same kind counted), from the statements after
+   * the opener on its own line (ENTRY-style one-liners joined by ';': `.rept 2 ; .quad 0 ; .endr`); `tail` is what
+   * follows the closer on its line.
+   */
+  private collectBlock(lines: AsmLine[], li: number, restOfLine: string, close: string): { body: AsmLine[]; end: number; tail: string } {
     const body: AsmLine[] = [];
     let depth = 1;
     const opens = close === '.endm' ? ['.macro'] : ['.irp', '.irpc', '.rept'];
-    if (restOfLine.trim()) {
-      // statements after the directive on the same line (ENTRY-style one-liners joined by ';')
-      body.push({ text: restOfLine, tok: lines[li]!.tok });
-    }
-    for (let j = li + 1; j < lines.length; j++) {
+    for (let j = li; j < lines.length; j++) {
       const l = lines[j]!;
-      const parts = splitStatements(l.text);
+      const parts = j === li ? (restOfLine.trim() ? splitStatements(restOfLine) : []) : splitStatements(l.text);
       const kept: string[] = [];
-      for (const st of parts) {
+      for (let k = 0; k < parts.length; k++) {
+        const st = parts[k]!;
         const w = /^\s*(?:[\w.$]+:\s*)*(\S+)/.exec(st.text)?.[1]?.toLowerCase();
         if (w === close) {
           depth--;
           if (depth === 0) {
             if (kept.length) body.push({ text: kept.join(';'), tok: l.tok });
-            return { body, end: j };
+            return { body, end: j, tail: st.rest };
           }
         } else if (w && opens.includes(w)) depth++;
         kept.push(st.text);
       }
-      body.push({ text: kept.join(';'), tok: l.tok });
+      if (j > li || kept.length) body.push({ text: kept.join(';'), tok: l.tok });
     }
-    return { body, end: lines.length };
+    return { body, end: lines.length, tail: '' };
   }
 
   private defineMacro(lines: AsmLine[], li: number, rest: string): number {
