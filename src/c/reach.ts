@@ -811,8 +811,14 @@ export class Reach {
     if (!ctx.record || s.template.length === 0) return;
     let text = '';
     for (const t of s.template) text += this.p.toks.str(t) ?? '';
-    // operands (%0, %c1, %[name], %l[label], %=) are values the compiler substitutes: not symbols of the text
-    text = text.replace(/%(?:[a-zA-Z]*\[[\w]+\]|[a-zA-Z]*\d+|=|%)/g, (m) => (m === '%%' ? '%' : '0'));
+    // operands (%0, %c1, %[name], %l[label], %=) are what the compiler substitutes: a constant operand its value
+    // (`call __get_user_nocheck_%P4` with "i" (sizeof(*ptr)) calls __get_user_nocheck_4), anything else no symbol
+    const constOf = (n: number): string => {
+      const e = s.operands[n];
+      const v = e && n >= s.nout ? ctx.ev.int(e) : undefined;
+      return v === undefined ? '0' : String(v);
+    };
+    text = text.replace(/%(?:[a-zA-Z]*\[[\w]+\]|([a-zA-Z]*)(\d+)|=|%)/g, (m, mods: string | undefined, n: string | undefined) => (m === '%%' ? '%' : n !== undefined && mods !== 'l' ? constOf(Number(n)) : '0'));
     const before = new Set(this.gas.refs.keys());
     this.gas.feedText(text, s.tok);
     for (const [name, tok] of [...this.gas.refs]) {

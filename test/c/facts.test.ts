@@ -16,6 +16,7 @@ const GCC: Record<string, { cc: string; nm: string; flags: string[] }> = {
     flags: ['-march=armv7-a', '-marm', '-mabi=aapcs-linux', '-msoft-float'],
   },
   arm64: { cc: 'aarch64-linux-gnu-gcc', nm: 'aarch64-linux-gnu-nm', flags: [] },
+  x86: { cc: 'gcc', nm: 'nm', flags: ['-m64', '-mcmodel=kernel', '-mno-red-zone'] },
 };
 
 /**
@@ -608,5 +609,20 @@ describe('robustness', () => {
   it('deep recursion and self-calls terminate', () => {
     const f = cFacts(`extern void leaf(void); static int r(int n) { if (n) return r(n - 1); leaf(); return 0; } int api(void) { return r(1000); }`);
     expect(undef(f)).toEqual(['leaf']);
+  });
+
+  it('x86: a constant asm operand is substituted as gcc prints it (get_user: call __get_user_nocheck_%P4 with "i" (sizeof(*ptr)))', () => {
+    const src = `typedef unsigned int u32;
+register unsigned long current_stack_pointer asm("rsp");
+struct pt_regs { unsigned long bp, sp; };
+int fetch(struct pt_regs *regs) {
+  int __ret_gu;
+  register unsigned int __val_gu asm("%" "rdx");
+  asm volatile("call __" "get_user_nocheck" "_%P4" : "=a" (__ret_gu), "=r" (__val_gu), "+r" (current_stack_pointer) : "0" ((u32 *)(unsigned long)(u32)regs->sp), "i" (sizeof(*((u32 *)(unsigned long)(u32)regs->sp))));
+  regs->bp = __val_gu;
+  return __ret_gu;
+}
+`;
+    expect(undef(cFacts(src, { arch: 'x86', flags: ['-O2'] }))).toEqual(['__get_user_nocheck_4']);
   });
 });
