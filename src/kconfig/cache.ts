@@ -1,3 +1,4 @@
+import { dialectOf } from './dialect.js';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -99,7 +100,7 @@ function cacheKey(tree: KernelTree, opts: LoadOptions): string {
   const srcarch = srcarchOf(opts.arch);
   const profile = opts.profile ?? defaultProfile(srcarch) ?? emptyProfile(srcarch);
   return createHash('sha1')
-    .update(JSON.stringify([FORMAT, path.resolve(tree.root), opts.arch, opts.kconfig ?? 'Kconfig', profile, opts.env ?? {}, kernelVersion(tree)]))
+    .update(JSON.stringify([FORMAT, path.resolve(tree.root), opts.arch, opts.kconfig ?? 'Kconfig', profile, opts.env ?? {}, kernelVersion(tree), dialectOf(tree)]))
     .digest('hex');
 }
 

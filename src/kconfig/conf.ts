@@ -29,7 +29,7 @@ export interface ConfRun {
 type DefMode = 'default' | 'yes' | 'mod' | 'no' | 'random';
 
 export function runConf(model: KconfigModel, mode: ConfMode): ConfRun {
-  const ev = new Evaluator(model.syms, model.modulesSym, model.props.length);
+  const ev = new Evaluator(model.syms, model.modulesSym, model.props.length, model.dialect);
   const hashOrder = model.syms.hashOrder();
   const diags: Diagnostic[] = [];
   const cd = new ConfData(ev, hashOrder, diags);

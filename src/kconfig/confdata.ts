@@ -240,7 +240,28 @@ export function writeDotConfig(ev: Evaluator, root: MenuNode, title: string): st
       node = node.list;
       continue;
     }
+    const endOf = ev.dialect.endOfMenu;
+    if (endOf !== 'menu') {
+      // ≤5.x: climb to the next node; 5.x prints `# end of` for each visible menu it climbs out of
+      if (node.next) node = node.next;
+      else {
+        for (;;) {
+          node = node.parent;
+          if (!node) break;
+          if (endOf === 'climb' && !node.sym && node !== root && menuIsVisible(ev, node)) {
+            out += `# end of ${node.prompt!.text}\n`;
+            needNewline = true;
+          }
+          if (node.next) {
+            node = node.next;
+            break;
+          }
+        }
+      }
+      continue;
+    }
     for (;;) {
+      // 6.1 closes a menu (also an empty one) after its children
       if (!node.sym && node !== root && node.prompt?.type === 'menu' && menuIsVisible(ev, node)) {
         out += `# end of ${node.prompt.text}\n`;
         needNewline = true;
@@ -297,7 +318,9 @@ export function menuIsVisible(ev: Evaluator, m: MenuNode): boolean {
 export function writeAutoconf(ev: Evaluator, hashOrder: Sym[], title: string): string {
   ev.calcValue(ev.modules);
   for (const s of hashOrder) ev.calcValue(s);
-  let out = `/*\n * Automatically generated file; DO NOT EDIT.\n * ${title}\n */\n`;
+  let out = ev.dialect.autoconfHeaderStars
+    ? `/*\n *\n * Automatically generated file; DO NOT EDIT.\n * ${title}\n *\n */\n`
+    : `/*\n * Automatically generated file; DO NOT EDIT.\n * ${title}\n */\n`;
   for (const s of hashOrder) {
     if (!(ev.flags[s.id]! & F_WRITE) || s.name === null || s.type === 'unknown') continue;
     let val = ev.stringValue(s);
@@ -331,7 +354,7 @@ export function writeAutoConf(ev: Evaluator, hashOrder: Sym[], title: string): s
     if (!(ev.flags[s.id]! & F_WRITE) || s.name === null || s.type === 'unknown') continue;
     const val = ev.stringValue(s);
     if ((s.type === 'bool' || s.type === 'tristate') && val === 'n') continue;
-    out += `CONFIG_${s.name}=${val}\n`;
+    out += `CONFIG_${s.name}=${s.type === 'string' && ev.dialect.autoConfQuoted ? escapeString(val) : val}\n`;
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { DIALECT_6_1, type KconfigDialect } from './dialect.js';
 import { strtoll, strtoull } from './cnum.js';
 import { stringValid } from './finalize.js';
 import {
@@ -55,6 +56,8 @@ export class Evaluator {
     readonly syms: SymbolTable,
     modulesSym: Sym | null,
     propCount: number,
+    /** the tree's conf (src/kconfig/dialect.ts) */
+    readonly dialect: KconfigDialect = DIALECT_6_1,
   ) {
     const n = syms.all.length;
     this.flags = new Int32Array(n);
@@ -339,7 +342,7 @@ export class Evaluator {
               const v = this.calc(p.expr);
               const pv = this.propVis[p.id]!;
               newTri = (v < pv ? v : pv) as Tri;
-              if (newTri !== 0) fl[id]! |= F_WRITE;
+              if (newTri !== 0 || this.dialect.writeDefaultN) fl[id]! |= F_WRITE;
             }
             const imp = this.impliedTri[id]! as Tri;
             if (imp !== 0) {

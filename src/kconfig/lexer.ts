@@ -1,4 +1,5 @@
 import type { KernelTree } from '../tree/tree.js';
+import { DIALECT_6_1, type KconfigDialect } from './dialect.js';
 import { MacroError, type MacroExpander } from './macro.js';
 
 /**
@@ -6,6 +7,10 @@ import { MacroError, type MacroExpander } from './macro.js';
  * anywhere, words are [A-Za-z0-9_-]+, a word containing '$' is macro-expanded on the spot, quoted strings expand
  * `$(…)` inside, `help` text is measured by indentation, `NAME = value` lines are variable assignments, and
  * `source` switches to another file in the middle of the token stream.
+ *
+ * Older trees' lexers (zconf.l, ≤4.19; src/kconfig/dialect.ts) had two states per line: COMMAND, where a statement
+ * keyword starts the line, then PARAM, where only `if` and `on` are keywords and words may hold '/' and '.' (so
+ * `source kernel/Kconfig.hz` needs no quotes); 3.x dropped unknown characters silently and knew no `$(…)`.
  */
 
 export type Tok =
@@ -64,6 +69,9 @@ const KEYWORDS = new Set<string>([
   'prompt', 'range', 'select', 'source', 'string', 'tristate', 'visible',
 ]);
 
+/** keywords a line may start with (TF_COMMAND of the stateful lexers): every statement keyword but `on` */
+const COMMAND_KEYWORDS = new Set([...KEYWORDS].filter((k) => k !== 'on' && k !== 'modules'));
+
 export interface Token {
   type: Tok;
   value: string;
@@ -108,10 +116,14 @@ export class Lexer {
   readonly files: string[] = [];
   private readonly fileSet = new Set<string>();
 
+  /** COMMAND/PARAM state of the current line (stateful dialects) */
+  private lineState: 'command' | 'param' = 'command';
+
   constructor(
     private readonly tree: KernelTree,
     private readonly macro: MacroExpander,
     private readonly msg: LexMessages,
+    private readonly dialect: KconfigDialect = DIALECT_6_1,
   ) {}
 
   get currentFile(): string {
@@ -203,10 +215,11 @@ export class Lexer {
       const s = f.text;
       if (f.pos >= s.length) {
         // end of file: back to the including file, which sees an end of line
-        if (this.prevToken !== 'EOL' && this.prevToken !== 'HELPTEXT') {
+        if (this.prevToken !== 'EOL' && this.prevToken !== 'HELPTEXT' && this.dialect.warnNoNewline) {
           this.msg.warning(f.name, f.line, 'no new line at end of file');
         }
         this.stack.pop();
+        this.lineState = 'command';
         if (this.stack.length === 0) return { type: 'EOF', value: '', file: f.name, line: f.line };
         return this.tok('EOL', '', this.stack[this.stack.length - 1]!);
       }
@@ -228,7 +241,19 @@ export class Lexer {
         const t = this.tok('EOL', '', f);
         f.pos++;
         f.line++;
+        this.lineState = 'command';
         return t;
+      }
+      if (this.dialect.stateful) {
+        const t = this.statefulWord(f, c);
+        if (t === null) continue;
+        if (t) return t;
+      }
+      if (c === 0x24 && !this.dialect.macros) {
+        // no macro language: '$' is a character the lexer does not know
+        f.pos++;
+        if (!this.dialect.silentUnknownChars) this.msg.warning(f.name, f.line, "ignoring unsupported character '$'");
+        continue;
       }
       if (isWordChar(c) || c === 0x24 /* $ */) {
         let e = f.pos;
@@ -295,6 +320,9 @@ export class Lexer {
         default:
           break;
       }
+      if (op && !this.dialect.relational && (op === '<' || op === '<=' || op === '>' || op === '>=')) op = undefined;
+      if (op && !this.dialect.assignments && (op === ':=' || op === '+=')) op = undefined;
+      if (op && this.dialect.stateful && this.lineState === 'command' && op === '=' && !this.dialect.assignments) op = undefined;
       if (op) {
         const t = this.tok(op, op, f);
         f.pos += len;
@@ -302,8 +330,62 @@ export class Lexer {
       }
       const one = s[f.pos]!;
       f.pos++;
-      this.msg.warning(f.name, f.line, `ignoring unsupported character '${one}'`);
+      if (!this.dialect.silentUnknownChars) this.msg.warning(f.name, f.line, `ignoring unsupported character '${one}'`);
     }
+  }
+
+  /**
+   * A word of the stateful lexers at f.pos (c its first character): a keyword only where the line's state allows
+   * one. undefined when c starts no word here (the common rules go on), null when characters were consumed and
+   * nothing is returned (3.x's `---` in PARAM, dropped dashes before a command word).
+   */
+  private statefulWord(f: FileState, c: number): Token | undefined | null {
+    const s = f.text;
+    const d = this.dialect;
+    if (this.lineState === 'command') {
+      const inWord = (x: number) => isWordChar(x) && !(d.commandWordNoDash && x === 0x2d);
+      if (!inWord(c)) {
+        // 3.x: any other character before the command word is dropped (`---help---` lexes as help)
+        if (d.silentUnknownChars && c === 0x2d) {
+          f.pos++;
+          return null;
+        }
+        return undefined;
+      }
+      let e = f.pos;
+      while (e < s.length && inWord(s.charCodeAt(e))) e++;
+      const w = s.slice(f.pos, e);
+      const line = f.line;
+      f.pos = e;
+      const kw = w === 'boolean' && d.booleanKeyword ? 'bool' : w === '---help---' ? 'help' : w;
+      if (COMMAND_KEYWORDS.has(kw) && (kw !== 'imply' || d.imply)) {
+        this.lineState = 'param';
+        return this.tok(kw as Tok, w === '---help---' ? 'help' : kw, f, line);
+      }
+      // 3.x: any first word puts the line into PARAM; 4.19: a variable name of an assignment stays in COMMAND
+      if (!d.assignments) this.lineState = 'param';
+      return this.tok('WORD', w, f, line);
+    }
+    // PARAM: words of [A-Za-z0-9_-/.]; `---` ignored (3.x)
+    const inParam = (x: number) => isWordChar(x) || x === 0x2f || x === 0x2e;
+    if (!inParam(c)) return undefined;
+    if (d.silentUnknownChars && s.startsWith('---', f.pos)) {
+      f.pos += 3;
+      return null;
+    }
+    let e = f.pos;
+    let dollar = false;
+    for (; e < s.length; e++) {
+      const x = s.charCodeAt(e);
+      if (x === 0x24 && d.macros) dollar = true;
+      else if (!inParam(x)) break;
+    }
+    if (dollar) return undefined; // a macro word: the common rule expands it
+    const w = s.slice(f.pos, e);
+    const line = f.line;
+    f.pos = e;
+    if (w === 'if' || w === 'on') return this.tok(w, w, f, line);
+    return this.tok('WORD', w, f, line);
   }
 
   private macroFail(err: unknown, f: FileState): Error {
@@ -338,7 +420,7 @@ export class Lexer {
     let out = '';
     while (f.pos < s.length) {
       const c = s.charCodeAt(f.pos);
-      if (c === 0x24 /* $ */) {
+      if (c === 0x24 /* $ */ && this.dialect.macros) {
         const eol = lineEnd(s, f.pos);
         let r: { out: string; end: number };
         try {
@@ -371,7 +453,7 @@ export class Lexer {
       let e = f.pos + 1;
       while (e < s.length) {
         const d = s.charCodeAt(e);
-        if (d === 0x24 || d === 0x22 || d === 0x27 || d === 0x5c || d === 0x0a) break;
+        if ((d === 0x24 && this.dialect.macros) || d === 0x22 || d === 0x27 || d === 0x5c || d === 0x0a) break;
         e++;
       }
       out += s.slice(f.pos, e);
@@ -389,6 +471,7 @@ export class Lexer {
     let firstTs = 0;
     const end = (): Token => {
       this.mode = 'initial';
+      this.lineState = 'command';
       return this.tok('HELPTEXT', text, f, startLine);
     };
     for (;;) {

@@ -1,3 +1,4 @@
+import { type KconfigDialect, dialectOf } from './dialect.js';
 import type { Diagnostic, Span } from '../core/types.js';
 import { ToolchainAnswers } from '../toolchain/answers.js';
 import { defaultProfile, emptyProfile, type ToolchainProfile } from '../toolchain/profile.js';
@@ -128,7 +129,7 @@ export function parseModel(tree: KernelTree, arch: string, opts: LoadOptions): M
     filename: () => parser!.filename,
     lineno: () => parser!.lineno,
   });
-  parser = new Parser(tree, syms, macro);
+  parser = new Parser(tree, syms, macro, dialectOf(tree));
   const tParse = cpuMs();
   const res = parser.parse(opts.kconfig ?? 'Kconfig');
   timings.parse = cpuMs() - tParse;
@@ -148,6 +149,9 @@ export function parseModel(tree: KernelTree, arch: string, opts: LoadOptions): M
       }),
     );
   }
+  // 3.x: without `option modules`, conf's anonymous modules symbol defaults to MODULES (sym_init, conf_parse)
+  const dialect = dialectOf(tree);
+  if (!res.modulesSym && dialect.modulesProxy) res.modulesSym = syms.find('MODULES') ?? null;
   if (!fatal) {
     const t1 = cpuMs();
     finalize(res.root, syms, res.modulesSym, diags, res.props);
@@ -155,8 +159,9 @@ export function parseModel(tree: KernelTree, arch: string, opts: LoadOptions): M
     const rec = checkRecursive(syms, (p) => p.type);
     timings.finalize = t2 - t1;
     timings.recursive = cpuMs() - t2;
-    if (rec.length) fatal = true;
-    diags.push(...rec);
+    // 3.x's conf prints a recursive dependency and goes on
+    if (rec.length && dialect.recursiveFatal) fatal = true;
+    diags.push(...(dialect.recursiveFatal ? rec : rec.map((d) => ({ ...d, severity: 'warning' as const }))));
   }
   return {
     syms,
@@ -199,11 +204,15 @@ export class KconfigModel {
    */
   cache?: { dir: string; identity: string };
 
+  /** the language and behaviour of the tree's own conf */
+  readonly dialect: KconfigDialect;
+
   constructor(
     readonly tree: KernelTree,
     readonly arch: string,
     parts: ModelParts,
   ) {
+    this.dialect = dialectOf(tree);
     this.srcarch = srcarchOf(arch);
     this.syms = parts.syms;
     this.root = parts.root;

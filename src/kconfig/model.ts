@@ -16,6 +16,8 @@ export const F_CHOICE = 0x0010;
 export const F_CHOICEVAL = 0x0020;
 export const F_OPTIONAL = 0x0100;
 export const F_NO_WRITE = 0x1000;
+/** `option allnoconfig_y` (4.x, 5.x): allnoconfig sets the symbol to y */
+export const F_ALLNOCONFIG_Y = 0x2000;
 /** dynamic flags (per configuration, see state.ts) */
 export const F_VALID = 0x0080;
 export const F_WRITE = 0x0200;

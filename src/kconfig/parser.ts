@@ -1,11 +1,13 @@
 import type { Diagnostic, Span } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 import { kdiag, span } from './diagnostics.js';
+import { DIALECT_6_1, type KconfigDialect } from './dialect.js';
 import { LexError, Lexer, type Tok, type Token } from './lexer.js';
 import { MacroError, type MacroExpander } from './macro.js';
 import {
   type CmpOp,
   type Expr,
+  F_ALLNOCONFIG_Y,
   F_NO_WRITE,
   F_OPTIONAL,
   type MenuNode,
@@ -70,10 +72,16 @@ export class Parser {
     tree: KernelTree,
     private readonly syms: SymbolTable,
     private readonly macro: MacroExpander,
+    private readonly dialect: KconfigDialect = DIALECT_6_1,
   ) {
-    this.lexer = new Lexer(tree, macro, {
-      warning: (file, line, msg) => this.warn(span(file, line), msg),
-    });
+    this.lexer = new Lexer(
+      tree,
+      macro,
+      {
+        warning: (file, line, msg) => this.warn(span(file, line), msg),
+      },
+      dialect,
+    );
     this.root = {
       sym: null,
       prompt: null,
@@ -110,13 +118,16 @@ export class Parser {
       if (this.peek().type === 'mainmenu') {
         const t = this.take();
         this.statement(t, () => {
-          const q = this.expect('WORD_QUOTE');
+          const q = this.promptText();
           this.expectEol();
           this.addPrompt('menu', q.value, null, this.spanOf(t));
         });
       }
       const end = this.stmtList('top', null);
       if (end) this.error(this.spanOf(end), 'invalid statement');
+      // 3.x expands `$SYM` in the title after the whole parse (before menu_finalize)
+      const title = this.root.prompt;
+      if (title && title.text !== undefined && this.dialect.symbolExpansion) title.text = this.expandSymbols(title.text);
     } catch (e) {
       if (e instanceof StopParse) {
         /* fatal error already reported */
@@ -328,6 +339,8 @@ export class Parser {
   /** statements until EOF or an end keyword (returned, consumed with its EOL) */
   private stmtList(ctx: Ctx, inChoice: boolean | null): Token | null {
     const choiceBody = inChoice === true;
+    // zconf.y (≤4.19): a choice holds menuconfig and source entries too, and an `if` block anything, even in a choice
+    const old = this.dialect.stateful;
     for (;;) {
       const t = this.peek();
       switch (t.type) {
@@ -352,7 +365,7 @@ export class Parser {
           this.configStmt(false);
           continue;
         case 'menuconfig':
-          if (choiceBody) break;
+          if (choiceBody && !old) break;
           this.configStmt(true);
           continue;
         case 'choice':
@@ -363,14 +376,14 @@ export class Parser {
           this.commentStmt();
           continue;
         case 'if':
-          this.ifStmt(choiceBody);
+          this.ifStmt(choiceBody && !old);
           continue;
         case 'menu':
           if (choiceBody) break;
           this.menuStmt();
           continue;
         case 'source':
-          if (choiceBody) break;
+          if (choiceBody && !old) break;
           this.sourceStmt();
           continue;
         case 'WORD': {
@@ -442,7 +455,7 @@ export class Parser {
     const type = TYPE_TOKENS[t.type];
     if (type && (!choice || type === 'bool' || type === 'tristate')) {
       this.take();
-      if (this.peek().type === 'WORD_QUOTE') {
+      if (this.peek().type === 'WORD_QUOTE' || (this.dialect.stateful && this.peek().type === 'WORD')) {
         const q = this.take();
         const cond = this.ifExpr();
         this.expectEol();
@@ -454,7 +467,7 @@ export class Parser {
     switch (t.type) {
       case 'prompt': {
         this.take();
-        const q = this.expect('WORD_QUOTE');
+        const q = this.promptText();
         const cond = this.ifExpr();
         this.expectEol();
         this.addPrompt('prompt', q.value, cond, this.spanOf(t));
@@ -574,7 +587,9 @@ export class Parser {
         if (this.currentEntry.sym) this.currentEntry.sym.flags |= F_NO_WRITE;
         return;
       }
-      // defconfig_list, allnoconfig_y: no effect on values computed here
+      // defconfig_list: not written, except by 3.x's conf; allnoconfig_y: see conf.ts
+      if (w.value === 'defconfig_list' && !this.dialect.writeDefconfigList && this.currentEntry.sym) this.currentEntry.sym.flags |= F_NO_WRITE;
+      if (w.value === 'allnoconfig_y' && this.currentEntry.sym) this.currentEntry.sym.flags |= F_ALLNOCONFIG_Y;
       while (this.peek().type !== 'EOL' && this.peek().type !== 'EOF') this.take();
       this.expectEol();
     });
@@ -600,10 +615,10 @@ export class Parser {
       const h = this.expect('HELPTEXT');
       const node = this.currentEntry;
       if (node.help !== undefined) {
-        this.warn(this.spanOf(t), `'${node.sym?.displayName() ?? '<choice>'}' defined with more than one help text -- only the last one will be used`);
+        if (this.dialect.warnHelpText) this.warn(this.spanOf(t), `'${node.sym?.displayName() ?? '<choice>'}' defined with more than one help text -- only the last one will be used`);
       }
       if (/^[ \f\n\r\t\v]*$/.test(h.value)) {
-        this.warn(this.spanOf(t), `'${node.sym?.displayName() ?? '<choice>'}' defined with blank help text`);
+        if (this.dialect.warnHelpText) this.warn(this.spanOf(t), `'${node.sym?.displayName() ?? '<choice>'}' defined with blank help text`);
       }
       node.help = h.value;
     });
@@ -645,7 +660,7 @@ export class Parser {
     const t = this.take();
     let text = '';
     this.statement(t, () => {
-      text = this.expect('WORD_QUOTE').value;
+      text = this.promptText().value;
       this.expectEol();
     });
     this.addEntry(null, 'menu', this.spanOf(t));
@@ -670,7 +685,7 @@ export class Parser {
     const t = this.take();
     let text: string | undefined;
     this.statement(t, () => {
-      text = this.expect('WORD_QUOTE').value;
+      text = this.promptText().value;
       this.expectEol();
     });
     if (text === undefined) return;
@@ -683,10 +698,12 @@ export class Parser {
     const t = this.take();
     let path: string | undefined;
     this.statement(t, () => {
-      path = this.expect('WORD_QUOTE').value;
+      path = this.promptText().value;
       this.expectEol();
     });
     if (path === undefined) return;
+    // 3.x: `source "arch/$SRCARCH/Kconfig"` names the symbol SRCARCH (option env="SRCARCH"), expanded right here
+    if (this.dialect.symbolExpansion) path = this.expandSymbols(path);
     try {
       this.lexer.pushFile(path, { file: t.file, line: t.line });
     } catch (e) {
@@ -761,6 +778,29 @@ export class Parser {
       return eCmp(op as CmpOp, l, r);
     }
     return eSym(l);
+  }
+
+  /** a prompt, title or path: a quoted string, or (stateful lexers, ≤4.19) a plain word */
+  private promptText(): Token {
+    if (this.dialect.stateful && this.peek().type === 'WORD') return this.take();
+    return this.expect('WORD_QUOTE');
+  }
+
+  /**
+   * sym_expand_string_value (3.x): each `$NAME` replaced by the string value of the symbol NAME as it stands while
+   * parsing — an `option env` symbol's environment value (its constant default), a typeless symbol's own name,
+   * nothing for a name no symbol has
+   */
+  private expandSymbols(text: string): string {
+    return text.replace(/\$([A-Za-z0-9_]*)/g, (_m, name: string) => {
+      const sym = this.syms.find(name);
+      if (!sym) return '';
+      if (sym.type === 'unknown') return name;
+      for (const p of sym.props) {
+        if (p.type === 'default' && p.expr && p.expr.t === 'sym' && !p.visible) return p.expr.s.name ?? '';
+      }
+      return '';
+    });
   }
 
   private symbol(): Sym {

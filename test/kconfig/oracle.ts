@@ -36,14 +36,30 @@ export interface OracleSpec {
   ccVersion: string;
 }
 
-export function oracleBuildDir(arch: string): string {
-  return path.join(cacheDir(), 'oracle', `kconfig-${arch}`);
+/** the O= directory conf runs in: one per arch for the 6.1 tree, one per arch and tree for any other */
+export function oracleBuildDir(arch: string, linux?: string): string {
+  const base = `kconfig-${arch}`;
+  if (!linux) return path.join(cacheDir(), 'oracle', base);
+  const mk = fs.readFileSync(path.join(linux, 'Makefile'), 'latin1');
+  const v = ['VERSION', 'PATCHLEVEL', 'SUBLEVEL'].map((k) => new RegExp(`^${k}\\s*=\\s*(\\S*)`, 'm').exec(mk)?.[1] ?? '').join('.');
+  if (v === '6.1.192' || /^6\./.test(v)) return path.join(cacheDir(), 'oracle', base);
+  return path.join(cacheDir(), 'oracle', `${base}-${v}-${createHash('sha1').update(fs.realpathSync(linux)).digest('hex').slice(0, 8)}`);
+}
+
+/**
+ * The make target that brings autoconf.h in line with .config, by the tree's conf: `syncconfig` (4.17+), or 3.x's
+ * `silentoldconfig` — the only mode of 3.x's conf that writes autoconf.h at all.
+ */
+export function syncTarget(linux: string): { target: string; always: boolean } {
+  const conf = fs.readFileSync(path.join(linux, 'scripts/kconfig/conf.c'), 'latin1');
+  if (conf.includes('syncconfig')) return { target: 'syncconfig', always: false };
+  return { target: 'silentoldconfig', always: true };
 }
 
 function key(spec: OracleSpec): string {
   const mk = fs.readFileSync(path.join(spec.linux, 'Makefile'), 'latin1').slice(0, 400);
   return createHash('sha1')
-    .update(JSON.stringify([fs.realpathSync(spec.linux), mk, spec.arch, spec.crossCompile, spec.targets, spec.seed, spec.allconfig, spec.ccVersion, 2, needsSync(spec) ? 'sync' : '', spec.overrides ?? null]) )
+    .update(JSON.stringify([fs.realpathSync(spec.linux), mk, spec.arch, spec.crossCompile, spec.targets, spec.seed, spec.allconfig, spec.ccVersion, 2, needsSync(spec) || syncTarget(spec.linux).always ? 'sync' : '', spec.overrides ?? null]) )
     .digest('hex');
 }
 
@@ -63,7 +79,8 @@ export function runOracle(spec: OracleSpec, opts: { noCache?: boolean } = {}): O
     const r = JSON.parse(fs.readFileSync(file, 'utf8')) as OracleRun;
     return { ...r, cached: true, ms: 0 };
   }
-  const dir = oracleBuildDir(spec.arch);
+  const dir = oracleBuildDir(spec.arch, spec.linux);
+  const sync = syncTarget(spec.linux);
   fs.mkdirSync(dir, { recursive: true });
   for (const p of ['.config', '.config.old', 'include/config', 'include/generated']) {
     fs.rmSync(path.join(dir, p), { recursive: true, force: true });
@@ -88,7 +105,7 @@ export function runOracle(spec: OracleSpec, opts: { noCache?: boolean } = {}): O
   }
   // after several steps autoconf.h on disk is the first one's (conf rewrites it only when auto.conf is missing);
   // the build regenerates it with syncconfig, so do that to get the header that goes with the final .config
-  if (needsSync(spec)) stderr += make(['syncconfig']);
+  if (needsSync(spec) || sync.always) stderr += make([sync.target]);
   const ms = performance.now() - t0;
   const run: OracleRun = {
     dotconfig: fs.readFileSync(path.join(dir, '.config'), 'latin1'),
