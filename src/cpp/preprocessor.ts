@@ -65,6 +65,13 @@ interface Context {
   macro: Macro | null;
   prev: Context | null;
   depth: number;
+  /**
+   * where its tokens are, as cpplib's virtual locations see it: the expansion node whose map they belong to (body
+   * and substituted arguments alike), 0 for tokens at their own place; per token (`locs`) in an argument's
+   * pre-expansion, whose tokens keep the locations they were collected with
+   */
+  loc: number;
+  locs: number[] | null;
 }
 
 export interface Frame {
@@ -105,6 +112,8 @@ export interface Cond {
 interface MacroArg {
   first: Tok[];
   provs: number[];
+  /** Context.loc of each token when it was collected */
+  locs: number[];
   expanded: Tok[] | null;
   expProvs: number[] | null;
   stringified: Tok | null;
@@ -165,6 +174,8 @@ export class Preprocessor implements MemoHost {
   directiveWantsPadding = false;
   /** provenance of the token getToken returned last */
   curProv = 0;
+  /** Context.loc of the token getToken returned last */
+  curLoc = 0;
   counter = 0;
   readonly once = new Set<string>();
   readonly pushed = new Map<number, (Macro | undefined)[]>();
@@ -487,12 +498,14 @@ export class Preprocessor implements MemoHost {
     if (depth > this.s.limits.maxContextDepth) {
       throw new CppLimit('maxContextDepth', `macro expansion nested more than ${this.s.limits.maxContextDepth} levels deep`);
     }
-    this.ctx = { toks, provs, prov, pos: 0, macro, prev: this.ctx, depth };
+    this.ctx = { toks, provs, prov, pos: 0, macro, prev: this.ctx, depth, loc: prov, locs: null };
   }
 
   /** push a context that continues the current macro's expansion (cpplib: _cpp_push_token_context with NULL) */
   pushInherit(toks: Tok[], provs: number[] | null, prov: number): void {
-    this.pushContext(toks, provs, prov, this.ctx ? this.ctx.macro : null);
+    const c = this.ctx;
+    this.pushContext(toks, provs, prov, c ? c.macro : null);
+    this.ctx!.loc = c ? c.loc : 0;
   }
 
   popContext(): void {
@@ -522,10 +535,12 @@ export class Preprocessor implements MemoHost {
       if (c === null) {
         result = this.lexToken();
         prov = 0;
+        this.curLoc = 0;
       } else if (c.pos < c.toks.length) {
         const i = c.pos++;
         result = c.toks[i]!;
         prov = c.provs !== null ? c.provs[i]! : c.prov;
+        this.curLoc = c.locs !== null ? c.locs[i]! : c.loc;
         if (result.flags & T_PASTE_LEFT) {
           this.pasteAll(result, prov);
           if (this.inDirective) continue;
@@ -572,6 +587,7 @@ export class Preprocessor implements MemoHost {
   /** returns 0 if not expanded, 1 if a context was pushed, 2 (pragma) */
   private enterMacroContext(m: Macro, name: Tok, nameProv: number): number {
     if (m.builtin) return this.builtinMacro(m, name, nameProv);
+    const nameLoc = this.curLoc;
     let node: number;
     if (m.funLike) {
       this.preventExpansion++;
@@ -580,10 +596,10 @@ export class Preprocessor implements MemoHost {
       this.parsingArgs = 0;
       this.preventExpansion--;
       if (args === null) return 0;
-      node = this.prov.expand(m, nameProv, name.lf, name.idx);
+      node = this.prov.expand(m, nameProv, name.lf, name.idx, nameLoc);
       if (m.params.length > 0) this.replaceArgs(m, args, node);
     } else {
-      node = this.prov.expand(m, nameProv, name.lf, name.idx);
+      node = this.prov.expand(m, nameProv, name.lf, name.idx, nameLoc);
     }
     m.disabled = true;
     if (m.params.length === 0) this.pushContext(m.body, null, node, m);
@@ -619,9 +635,11 @@ export class Preprocessor implements MemoHost {
       let depth = 0;
       const toks: Tok[] = [];
       const provs: number[] = [];
+      const locs: number[] = [];
       for (;;) {
         token = this.getToken();
         const p = this.curProv;
+        const l = this.curLoc;
         if (token.kind === K_PAD) {
           if (toks.length === 0) continue;
         } else if (token.kind === K_PUNCT) {
@@ -635,12 +653,14 @@ export class Preprocessor implements MemoHost {
         } else if (token.kind === K_EOF) break;
         toks.push(token);
         provs.push(p);
+        locs.push(l);
       }
       while (toks.length > 0 && toks[toks.length - 1]!.kind === K_PAD) {
         toks.pop();
         provs.pop();
+        locs.pop();
       }
-      const arg: MacroArg = { first: toks, provs, expanded: null, expProvs: null, stringified: null, omitted: false };
+      const arg: MacroArg = { first: toks, provs, locs, expanded: null, expProvs: null, stringified: null, omitted: false };
       if (argc <= Math.max(paramc, 1)) args.push(arg);
       else args[args.length - 1] = arg;
     } while (!(token.kind === K_PUNCT && token.val === P_RPAREN) && token.kind !== K_EOF);
@@ -661,7 +681,7 @@ export class Preprocessor implements MemoHost {
       }
     }
     if (m.variadic && (argc < paramc || (argc === 1 && args[0]!.first.length === 0 && !this.s.std))) {
-      while (args.length < paramc) args.push({ first: [], provs: [], expanded: null, expProvs: null, stringified: null, omitted: false });
+      while (args.length < paramc) args.push({ first: [], provs: [], locs: [], expanded: null, expProvs: null, stringified: null, omitted: false });
       args[paramc - 1]!.omitted = true;
     }
     return args;
@@ -683,6 +703,9 @@ export class Preprocessor implements MemoHost {
     const provs = arg.provs.slice();
     provs.push(0);
     this.pushInherit(toks, provs, 0);
+    const locs = arg.locs.slice();
+    locs.push(0);
+    this.ctx!.locs = locs;
     const saved = this.ignorePragma;
     this.ignorePragma = true;
     for (;;) {
@@ -948,7 +971,7 @@ export class Preprocessor implements MemoHost {
         kind = K_STRING;
         break;
       case B_LINE:
-        text = String(this.lineOf(name, nameProv));
+        text = String(this.lineOf(name));
         break;
       case B_COUNTER:
         this.memo?.usedCounter();
@@ -984,12 +1007,17 @@ export class Preprocessor implements MemoHost {
     return 1;
   }
 
-  /** __LINE__: the line of the outermost macro invocation, or of the token itself when written literally */
-  private lineOf(name: Tok, nameProv: number): number {
+  /**
+   * __LINE__: the line of the token itself when it is at its own place (written literally, or an argument being
+   * pre-expanded straight from the file), else of the expansion point its location resolves to — cpplib's
+   * LRK_MACRO_EXPANSION_POINT: a token of a macro's expansion (its body, or an argument substituted unexpanded, as
+   * through ##) is where that macro was invoked, and so on outwards.
+   */
+  private lineOf(name: Tok): number {
     let lf = name.lf;
     let idx = name.idx;
-    if (nameProv !== 0) {
-      const r = this.prov.root(nameProv);
+    const r = this.prov.expansionPoint(this.curLoc);
+    if (r !== 0) {
       lf = this.prov.useLf[r] ?? lf;
       idx = this.prov.useIdx[r] ?? idx;
     }

@@ -18,6 +18,8 @@ export class ProvTable {
   /** where the macro name (or the left operand of ##) was spelt */
   useLf: (Lexed | null)[] = [null];
   useIdx = new Int32Array(4096);
+  /** the Context.loc of the macro name token (0: at its own place); memoized nodes have 0, their contexts are over */
+  locParent = new Int32Array(4096);
   /** paste operands' own provenance */
   lhsProv = new Int32Array(4096);
   rhsProv = new Int32Array(4096);
@@ -37,15 +39,17 @@ export class ProvTable {
     };
     this.parent = g(this.parent);
     this.useIdx = g(this.useIdx);
+    this.locParent = g(this.locParent);
     this.lhsProv = g(this.lhsProv);
     this.rhsProv = g(this.rhsProv);
   }
 
-  expand(macro: Macro, parent: number, useLf: Lexed | null, useIdx: number): number {
+  expand(macro: Macro, parent: number, useLf: Lexed | null, useIdx: number, nameLoc = 0): number {
     const id = this.size++;
     if (id === this.kind.length) this.grow();
     this.kind[id] = N_EXPAND;
     this.parent[id] = parent;
+    this.locParent[id] = nameLoc;
     this.macro.push(macro);
     this.useLf.push(useLf);
     this.useIdx[id] = useIdx;
@@ -58,6 +62,7 @@ export class ProvTable {
     if (id === this.kind.length) this.grow();
     this.kind[id] = N_PASTE;
     this.parent[id] = parent;
+    this.locParent[id] = 0;
     this.macro.push(null);
     this.useLf.push(lf);
     this.useIdx[id] = idx;
@@ -80,6 +85,7 @@ export class ProvTable {
       const id = base + j;
       this.kind[id] = kind[j]!;
       this.useIdx[id] = w[3 * k + j]!;
+      this.locParent[id] = 0;
       const par = w[j]!;
       this.parent[id] = par === 0 ? 0 : par + off;
       const l = w[k + j]!;
@@ -92,6 +98,13 @@ export class ProvTable {
     if (n.labels !== null) for (const [l, lab] of n.labels) this.label.set(l + off, lab);
     this.size = base + k;
     return base;
+  }
+
+  /** the expansion whose invocation a location resolves to: follow the name tokens' locations out to the file */
+  expansionPoint(loc: number): number {
+    let r = loc;
+    while (r !== 0 && this.locParent[r] !== 0) r = this.locParent[r]!;
+    return r;
   }
 
   /** the outermost expansion node of a chain (whose use site is a literal token) */

@@ -163,6 +163,34 @@ __LINE__ __FILE__
     'inc.h': `__FILE__ __INCLUDE_LEVEL__ __LINE__ __COUNTER__ __BASE_FILE__
 `,
   },
+  '__LINE__ in a macro argument spanning lines: pre-expanded (its own line) or pasted through ## (the invocation)': {
+    'main.c': `#define W(f, ...) g(f, ##__VA_ARGS__)
+#define E(d, fmt, ...) W(fmt, ##__VA_ARGS__)
+#define E2(d, fmt, ...) W(fmt, __VA_ARGS__)
+#define E3(d, fmt, ...) g(fmt, ##__VA_ARGS__)
+#define P(x) x
+#define S(x) #x
+#define A __LINE__
+a E(d, "x",
+  __LINE__);
+b E2(d, "x",
+  __LINE__);
+c E3(d, "x",
+  __LINE__);
+d P(
+  __LINE__);
+e E3(d,
+  P(__LINE__),
+  __LINE__) P(E3(d,
+  "y", __LINE__)) S(
+  __LINE__)
+f E3(d, "z",
+  P(__LINE__)) E3(d, "w",
+  A) P(
+  A) E3(d, P(A),
+  A)
+`,
+  },
   'includes: quote dir first, include_next, #pragma once, guards, __has_include, computed': {
     'main.c': `#include "a.h"
 #include "a.h"
