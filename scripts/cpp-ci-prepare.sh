@@ -8,7 +8,7 @@
 #      targets there, which leave `.<obj>.i.cmd` / `.<obj>.s.cmd` (the .cmd files the tests and scripts/cpp-diff.ts
 #      read). By default the CI subset — every 4th unit of test/data/cpp/{x86_64-defconfig,arm-multi_v7}.sample, 50
 #      per arch — and the ARM probe's reference object drivers/bluetooth/btbcm.o; with --full all 200 per arch (for
-#      scripts/cpp-diff.ts on the full samples).
+#      scripts/cpp-diff.ts on the full samples); and the .s files of the ARM directories' own offsets headers.
 # Idempotent: a prepared directory is kept, and make runs only for units whose .cmd file is missing. The source tree
 # is only read. JOBS=2 by default. Exit status is non-zero if any step or unit failed.
 # Usage: scripts/cpp-ci-prepare.sh [--full]
@@ -40,7 +40,7 @@ units() {
   n=0
   while read -r o; do
     src=${o%.o}
-    if [ -f "$LINUX/$src.c" ]; then t=$src.i; else t=$src.s; fi
+    if [ "${o%.s}" != "$o" ]; then t=$o; elif [ -f "$LINUX/$src.c" ]; then t=$src.i; else t=$src.s; fi
     n=$((n + 1))
     has_cmd "$out" "$t" || targets="$targets $t"
   done
@@ -65,5 +65,8 @@ units() {
 status=0
 objects "$root/test/data/cpp/x86_64-defconfig.sample" | units "$ORACLE/x86_64-defconfig" x86_64 "" || status=1
 { objects "$root/test/data/cpp/arm-multi_v7.sample"; echo drivers/bluetooth/btbcm.o; } | sort -u |
+  units "$ORACLE/arm-multi_v7" arm arm-linux-gnueabihf- || status=1
+# the .s files directories compile for their own offsets headers (filechk_offsets; test/prepare/real-tree.test.ts)
+printf '%s\n' arch/arm/mach-at91/pm_data-offsets.s arch/arm/mach-omap2/pm-asm-offsets.s drivers/memory/emif-asm-offsets.s |
   units "$ORACLE/arm-multi_v7" arm arm-linux-gnueabihf- || status=1
 exit $status

@@ -156,15 +156,23 @@ class PrepareWalk {
 
   /** kernel/bounds.s from kernel/bounds.c: compiled with the directory's c_flags, then read by `filechk offsets` */
   private compileToAsm(proc: MakeProcess, goal: string, span: Span): void {
-    const t = norm(goal);
-    const stem = t.slice(0, -2);
-    const host = this.walker.host;
-    const source = host.treePath(`${stem}.c`) ?? `${stem}.c`;
-    if (!this.walker.tree.isFile(source)) return;
-    const rel = proc.dir === '.' ? `${stem}.o` : stem.startsWith(proc.dir + '/') ? `${stem.slice(proc.dir.length + 1)}.o` : `${stem}.o`;
-    const cmd = this.walker.commandFor(proc.ev, proc.dir, rel, 'c');
-    this.out.push({ target: t, kind: 'cmd', name: 'cc_s_c', args: [], command: '', prereqs: [source], dir: proc.dir, span, source, cmd });
+    const r = asmCompileRule(this.walker, proc.ev, proc.dir, goal, span);
+    if (r) this.out.push(r);
   }
+}
+
+/**
+ * The cc_s_c rule of `goal` (X.s, from X.c in the tree) in directory `dir`: kbuild's `%.s: %.c` with the object's
+ * own compile command (c_flags, the directory's and the object's CFLAGS), as the walker derives it for X.o.
+ */
+export function asmCompileRule(walker: KbuildWalker, ev: MakeEvaluator, dir: string, goal: string, span: Span): GenerateRule | undefined {
+  const t = norm(goal);
+  const stem = t.slice(0, -2);
+  const source = walker.host.treePath(`${stem}.c`) ?? `${stem}.c`;
+  if (!walker.tree.isFile(source)) return undefined;
+  const rel = dir === '.' ? `${stem}.o` : stem.startsWith(dir + '/') ? `${stem.slice(dir.length + 1)}.o` : `${stem}.o`;
+  const cmd = walker.commandFor(ev, dir, rel, 'c');
+  return { target: t, kind: 'cmd', name: 'cc_s_c', args: [], command: '', prereqs: [source], dir, span, source, cmd };
 }
 
 type FoundRule = { rule: MakeRule; prereqs: string[]; stem?: string };

@@ -1,5 +1,5 @@
 import type { BuiltObject, GenerateRule, ModuleInfo } from '../core/graph.js';
-import { buildRules } from './prepare.js';
+import { asmCompileRule, buildRules } from './prepare.js';
 import type { Span } from '../core/types.js';
 import type { KernelTree } from '../tree/tree.js';
 import { type FileRule, MakeEvaluator } from './make/evaluator.js';
@@ -106,7 +106,15 @@ export class KbuildWalker {
     this.visiting.add(dir);
     this.visited.push(dir);
     const { ev, text } = this.subMake(dir, file, env, needBuiltin, needModorder, true);
-    this.generated.push(...buildRules(ev, dir));
+    for (const r of buildRules(ev, dir)) {
+      this.generated.push(r);
+      // a generated header read from a compiled .s (filechk offsets of X.s): that .s is kbuild's %.s: %.c of the dir
+      for (const p of r.prereqs) {
+        if (!p.endsWith('.s')) continue;
+        const cc = asmCompileRule(this, ev, dir, p, r.span);
+        if (cc) this.generated.push(cc);
+      }
+    }
 
     const L = (n: string): string[] => words(ev.value(n));
     const objY = L('obj-y');

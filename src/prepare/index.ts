@@ -59,7 +59,7 @@ export function prepare(input: PrepareInput): PrepareResult {
   const diagnostics: Diagnostic[] = [];
   const gaps: string[] = [];
   const compile = new Map<string, GenerateRule>();
-  for (const r of input.rules) if (r.name === 'cc_s_c') compile.set(r.target, r);
+  for (const r of [...input.rules, ...(input.buildRules ?? [])]) if (r.name === 'cc_s_c' && !compile.has(r.target)) compile.set(r.target, r);
   const cv = configValues(input);
   // a directory's rule for a file `make prepare` makes already (the top Kbuild's own) is the same rule
   const prepared = new Set(input.rules.map((r) => r.target));

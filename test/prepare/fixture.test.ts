@@ -7,6 +7,7 @@ import { renderGccE } from '../../src/cpp/index.js';
 import { defaultStages } from '../../src/engine/default-stages.js';
 import { KernelTree, bundledTreePath } from '../../src/tree/tree.js';
 import { haveCommand } from '../support/linux.js';
+import { sedOffsets } from '../support/offsets.js';
 import { runCli } from '../support/cli.js';
 
 /**
@@ -69,14 +70,7 @@ describe('the bundled tree without an objtree: generated files', () => {
       const g = spawnSync('arm-linux-gnueabihf-gcc', ['-S', '-O2', '-march=armv7-a', '-marm', '-mfloat-abi=soft', '-o', '-', '-x', 'cpp-output', path.join(dir, 'u.i')], { encoding: 'utf8' });
       fs.rmSync(dir, { recursive: true, force: true });
       expect(g.status).toBe(0);
-      // scripts/Makefile.lib's sed-offsets, applied to gcc's assembler output
-      const real: string[] = [];
-      for (const l of g.stdout.split('\n')) {
-        const m = /^\s*\.ascii\s*"(.*)".*$/.exec(l);
-        if (!m || !m[1]!.startsWith('->')) continue;
-        const d = /^->(\S*) [$#]*(\S*) (.*)$/.exec(m[1]!);
-        real.push(d ? `#define ${d[1]} ${d[2]} /* ${d[3]} */` : '');
-      }
+      const real = sedOffsets(g.stdout);
       const mine = p.out.generated.files['include/generated/asm-offsets.h']!.split('\n').slice(8, -3);
       expect(mine).toEqual(real);
     }

@@ -5,6 +5,7 @@ import { defaultStages } from '../../src/engine/default-stages.js';
 import { autoconfHeader, loadKconfig, resolveConfig } from '../../src/kconfig/index.js';
 import { evalKbuild } from '../../src/kbuild/index.js';
 import { KernelTree } from '../../src/tree/tree.js';
+import { sedOffsets } from '../support/offsets.js';
 import { cacheDir, LINUX_SKIP_REASON, linuxDir } from '../support/linux.js';
 
 /**
@@ -94,4 +95,35 @@ describe('generated files of a pristine tree vs a real make prepare (real tree)'
       expect(prepared.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     });
   }
+});
+
+/**
+ * The offsets headers a directory generates for its own assembler units (filechk_offsets of a .s compiled from the
+ * directory's C file: arch/arm/mach-at91/pm_data-offsets.h, …) against sed-offsets of the .s kbuild's own single
+ * target wrote in the prepared ARM directory (scripts/cpp-ci-prepare.sh makes them).
+ */
+describe('per-directory offsets headers of a pristine tree vs kbuild-compiled .s (real tree)', () => {
+  const dir = oracle('arm-multi_v7');
+  const reason = why(dir) ?? (fs.existsSync(path.join(dir, 'arch/arm/mach-at91/pm_data-offsets.s')) ? undefined : `no ${dir}/arch/arm/mach-at91/pm_data-offsets.s; run scripts/cpp-ci-prepare.sh`);
+  it.skipIf(reason !== undefined && !REQUIRE)(`arm-multi_v7${reason ? ` (${reason})` : ''}`, () => {
+    if (reason) throw new Error(reason);
+    const tree = new KernelTree(linux!);
+    const model = loadKconfig(tree, { arch: 'arm' });
+    const { config } = resolveConfig(model, { kind: 'file', path: path.join(dir, '.config') }, {});
+    const { graph } = evalKbuild(tree, config);
+    const prepared = defaultStages(tree).prepare!(tree, config, graph, autoconfHeader(model, config));
+    const rules = (graph.generated ?? []).filter((r) => r.kind === 'filechk' && r.name === 'offsets' && r.prereqs.some((p) => p.endsWith('.s')) && !r.target.startsWith('include/generated/'));
+    expect(rules.map((r) => r.target).sort()).toEqual(['arch/arm/mach-at91/pm_data-offsets.h', 'arch/arm/mach-omap2/pm-asm-offsets.h', 'drivers/memory/ti-emif-asm-offsets.h']);
+    for (const r of rules) {
+      const s = r.prereqs.find((p) => p.endsWith('.s'))!;
+      const want = sedOffsets(fs.readFileSync(path.join(dir, s), 'utf8'));
+      const text = prepared.generated.files[r.target];
+      expect(text, `${r.target} not synthesised`).toBeDefined();
+      const lines = text!.split('\n');
+      const got = lines.slice(lines.indexOf(' */') + 2, lines.lastIndexOf('#endif') - 1);
+      expect(got, r.target).toEqual(want);
+      expect(want.filter((l) => l.startsWith('#define')).length).toBeGreaterThan(5);
+    }
+    expect(prepared.diagnostics.filter((d) => d.code === 'B021')).toEqual([]);
+  });
 });
