@@ -3,7 +3,7 @@ import { type ConfigSource, ConfData, writeAutoconf, writeDotConfig } from './co
 import { kdiag } from './diagnostics.js';
 import { Evaluator } from './eval.js';
 import type { KconfigModel } from './load.js';
-import { F_DEF_USER, F_NEED_SET_CHOICE_VALUES, F_VALID, type Sym } from './model.js';
+import { F_ALLNOCONFIG_Y, F_DEF_USER, F_NEED_SET_CHOICE_VALUES, F_VALID, type Sym } from './model.js';
 import { exprToString } from './print.js';
 
 /**
@@ -166,7 +166,8 @@ function setAllNew(ev: Evaluator, hashOrder: Sym[], mode: DefMode, rng?: GlibcRa
         ev.defTri[s.id] = 1;
         break;
       case 'no':
-        ev.defTri[s.id] = 0;
+        // `option allnoconfig_y` (4.x, 5.x: EMBEDDED)
+        ev.defTri[s.id] = s.flags & F_ALLNOCONFIG_Y ? 2 : 0;
         break;
       case 'random': {
         ev.defTri[s.id] = 0;

@@ -60,6 +60,16 @@ export interface KconfigDialect {
   modulesProxy: boolean;
   /** a recursive dependency stops conf (4.x+); 3.x prints it and goes on */
   recursiveFatal: boolean;
+  /**
+   * menu_finalize's expr_trans_bool (≤5.x): in every property condition of a symbol that is not tristate, a
+   * tristate `X != n` becomes `X` — a select or imply from a bool symbol under `if X != n` gives m when X is m
+   */
+  transBool: boolean;
+  /**
+   * imply as 4.x has it: the implied value counts only while the direct dependencies are not n, is not bounded by
+   * them, and makes an m (even a user's) y when it is y; from 5.x it is bounded by the dependencies and promotes nothing
+   */
+  impliedPromotes: boolean;
 }
 
 const CLASSIC_3: KconfigDialect = {
@@ -83,6 +93,8 @@ const CLASSIC_3: KconfigDialect = {
   writeDefconfigList: true,
   modulesProxy: true,
   recursiveFatal: false,
+  transBool: true,
+  impliedPromotes: false,
 };
 
 /** 6.1: what src/kconfig was written for */
@@ -107,6 +119,8 @@ export const DIALECT_6_1: KconfigDialect = {
   writeDefconfigList: false,
   modulesProxy: false,
   recursiveFatal: true,
+  transBool: false,
+  impliedPromotes: false,
 };
 
 const cache = new WeakMap<KernelTree, KconfigDialect>();
@@ -127,6 +141,11 @@ function detect(tree: KernelTree): KconfigDialect {
   if (!tree.isDir(k)) return DIALECT_6_1;
   const macros = has('preprocess.c');
   const confdata = text('confdata.c');
+  const symbol = text('symbol.c');
+  const conf = {
+    transBool: /expr_trans_bool\(/.test(text('menu.c')),
+    impliedPromotes: /implied\.tri == yes/.test(symbol),
+  };
   const output = {
     endOfMenu: !confdata.includes('# end of') ? ('none' as const) : confdata.includes('end_check') ? ('menu' as const) : ('climb' as const),
     autoconfHeaderStars: !confdata.includes('print_symbol_for_autoconf'),
@@ -147,6 +166,7 @@ function detect(tree: KernelTree): KconfigDialect {
       warnNoNewline: /no new line at end of file/.test(lex),
       warnHelpText: /blank help text/.test(text('zconf.y')),
       ...output,
+      ...conf,
     };
   }
   return {
@@ -158,5 +178,6 @@ function detect(tree: KernelTree): KconfigDialect {
     warnNoNewline: /no new line at end of file/.test(lex),
     warnHelpText: /blank help text/.test(text('zconf.y') + text('parser.y')),
     ...output,
+    ...conf,
   };
 }

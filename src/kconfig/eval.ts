@@ -237,7 +237,8 @@ export class Evaluator {
     tri = s.revDep ? this.calc(s.revDep) : 0;
     if (tri === 1 && this.getType(s) === 'bool') tri = 2;
     this.revDepTri[id] = tri;
-    tri = s.implied ? this.calc(s.implied) : 0;
+    // 4.x: the implied value is computed only while the direct dependencies hold
+    tri = s.implied && !(this.dialect.impliedPromotes && this.dirDepTri[id] === 0) ? this.calc(s.implied) : 0;
     if (tri === 1 && this.getType(s) === 'bool') tri = 2;
     this.impliedTri[id] = tri;
   }
@@ -349,7 +350,7 @@ export class Evaluator {
               fl[id]! |= F_WRITE;
               if (imp > newTri) newTri = imp;
               const dd = this.dirDepTri[id]! as Tri;
-              if (dd < newTri) newTri = dd;
+              if (dd < newTri && !this.dialect.impliedPromotes) newTri = dd;
             }
           }
         }
@@ -357,7 +358,7 @@ export class Evaluator {
         const rd = this.revDepTri[id]! as Tri;
         if (rd > newTri) newTri = rd;
       }
-      if (newTri === 1 && this.getType(s) === 'bool') newTri = 2;
+      if (newTri === 1 && (this.getType(s) === 'bool' || (this.dialect.impliedPromotes && this.impliedTri[id] === 2))) newTri = 2;
     } else {
       if (this.visible[id] !== 0 && fl[id]! & F_DEF_USER) {
         newVal = this.defVal[id] ?? '';

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../core/types.js';
 import { kdiag } from './diagnostics.js';
 import { exprDependsSymbol, exprContainsSymbol, supersetOf } from './simplify.js';
 import {
+  type CmpOp,
   type Expr,
   F_CHOICEVAL,
   F_OPTIONAL,
@@ -11,17 +12,51 @@ import {
   type SymbolTable,
   eAnd,
   eCmp,
+  eNot,
   eOr,
   eSym,
 } from './model.js';
 import { typeName } from './parser.js';
+import { DIALECT_6_1, type KconfigDialect } from './dialect.js';
+
+const NEGATED: Record<CmpOp, CmpOp> = { '=': '!=', '!=': '=', '<': '>=', '>=': '<', '<=': '>', '>': '<=' };
+
+/**
+ * expr_trans_bool (≤5.x menu_finalize), after the negations expr_transform pushes inwards: every tristate `X != n`
+ * becomes `X`. Returns `e` itself where nothing changes (the other rewrites of expr_transform preserve values, and
+ * kvlint keeps the expression as written).
+ */
+export function transBool(e: Expr, syms: SymbolTable): Expr {
+  switch (e.t) {
+    case 'cmp':
+      return e.op === '!=' && e.l.type === 'tristate' && e.r === syms.no ? eSym(e.l) : e;
+    case 'and':
+    case 'or': {
+      const l = transBool(e.l, syms);
+      const r = transBool(e.r, syms);
+      return l === e.l && r === e.r ? e : { t: e.t, l, r, mark: 0 };
+    }
+    case 'not': {
+      const x = e.e;
+      let pushed: Expr | null = null;
+      if (x.t === 'not') pushed = x.e;
+      else if (x.t === 'cmp') pushed = eCmp(NEGATED[x.op], x.l, x.r);
+      else if (x.t === 'and' || x.t === 'or') pushed = { t: x.t === 'and' ? 'or' : 'and', l: eNot(x.l), r: eNot(x.r), mark: 0 };
+      if (!pushed) return e;
+      const t = transBool(pushed, syms);
+      return t === pushed ? e : t;
+    }
+    default:
+      return e;
+  }
+}
 
 /**
  * After parsing: propagate dependencies down the menu tree into every property, build select/imply reverse
  * dependencies, create automatic submenus, decide which symbols are choice values, and collect conf's parse-time
  * warnings. Mirrors the effects of scripts/kconfig/menu.c menu_finalize (read to learn, rewritten here).
  */
-export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | null, diags: Diagnostic[], props: Prop[]): void {
+export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | null, diags: Diagnostic[], props: Prop[], dialect: KconfigDialect = DIALECT_6_1): void {
   /** properties finalize itself creates get ids too, so per-property state and the model cache see them */
   const newProp = (p: Omit<Prop, 'id'>): Prop => {
     const q = { id: props.length, ...p } as Prop;
@@ -81,7 +116,8 @@ export function finalize(root: MenuNode, syms: SymbolTable, modulesSym: Sym | nu
         const props: Prop[] = m.sym ? m.sym.props : m.prompt ? [m.prompt] : [];
         for (const prop of props) {
           if (prop.menu !== m) continue;
-          const dep = eAnd(basedep, rewriteM(prop.visible));
+          let dep = eAnd(basedep, rewriteM(prop.visible));
+          if (dialect.transBool && dep && m.sym && m.sym.type !== 'tristate') dep = transBool(dep, syms);
           prop.visible = dep;
           if (prop.type === 'select' || prop.type === 'imply') {
             const target = (prop.expr as { t: 'sym'; s: Sym }).s;

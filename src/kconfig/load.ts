@@ -49,23 +49,8 @@ export interface SymbolInfo {
   references: Span[];
 }
 
-/** map make's ARCH to SRCARCH the way the top-level Makefile does */
-export function srcarchOf(arch: string): string {
-  switch (arch) {
-    case 'i386':
-    case 'x86_64':
-      return 'x86';
-    case 'sparc32':
-    case 'sparc64':
-      return 'sparc';
-    case 'parisc64':
-      return 'parisc';
-    case 'sh64':
-      return 'sh';
-    default:
-      return arch;
-  }
-}
+import { srcarchOf } from '../core/arch.js';
+export { srcarchOf };
 
 /** "6.1.192" from the top Makefile's VERSION/PATCHLEVEL/SUBLEVEL/EXTRAVERSION (read, never run) */
 export function kernelVersion(tree: KernelTree): string {
@@ -154,7 +139,7 @@ export function parseModel(tree: KernelTree, arch: string, opts: LoadOptions): M
   if (!res.modulesSym && dialect.modulesProxy) res.modulesSym = syms.find('MODULES') ?? null;
   if (!fatal) {
     const t1 = cpuMs();
-    finalize(res.root, syms, res.modulesSym, diags, res.props);
+    finalize(res.root, syms, res.modulesSym, diags, res.props, dialect);
     const t2 = cpuMs();
     const rec = checkRecursive(syms, (p) => p.type);
     timings.finalize = t2 - t1;
