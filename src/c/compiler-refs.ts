@@ -47,7 +47,7 @@ export function perTaskStackProtector(autoconf: string): boolean {
 }
 
 export function compilerModel(arch: string, flags: readonly string[], perTaskStackProtector = false): CompilerModel {
-  const target = targetFor(arch);
+  const target = targetFor(arch, flags);
   let stackProtector: CompilerModel['stackProtector'] = 'none';
   // a per-task canary (CONFIG_STACKPROTECTOR_PER_TASK) is what the arch's prepare recipe sets up when the compile
   // command does not say (its flags come from a recipe kvlint does not run)

@@ -1,3 +1,4 @@
+import { srcarchOf } from '../core/arch.js';
 import type { ExportFact, SymbolDef, SymbolRef, UnitFacts } from '../core/facts.js';
 import type { TokenStream } from '../core/tokens.js';
 import type { Span, TraceStep } from '../core/types.js';
@@ -34,14 +35,15 @@ export interface UnitInfo {
  * "___ksymtab" section strings the 6.1 export.h expansion produces), and the .modinfo license/import_ns strings.
  */
 export function extractFacts(ts: TokenStream, unit: UnitInfo): UnitFacts {
-  const arch = unit.arch ?? 'arm';
+  // gas syntax, the compiler's conventions and the data model go by SRCARCH (--arch x86_64 is x86), bitness by flags
+  const arch = srcarchOf(unit.arch ?? 'arm');
   if (unit.language === 'assembler-with-cpp') return extractAsmFacts(ts, { object: unit.object, source: unit.source, arch });
   return extractCFacts(ts, { ...unit, arch });
 }
 
 export function extractCFacts(ts: TokenStream, unit: UnitInfo & { arch: string }): UnitFacts {
   const toks = new Toks(ts);
-  const tg = targetFor(unit.arch);
+  const tg = targetFor(unit.arch, unit.flags ?? []);
   const p = new Parser(toks, tg);
   p.parseTranslationUnit();
 

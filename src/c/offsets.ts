@@ -17,9 +17,9 @@ import { asInt, targetFor } from './types.js';
  * the order the functions are defined (gcc emits them so). A value the C front end cannot fold is undefined, with
  * the reason.
  */
-export function offsetsLines(ts: TokenStream, arch: string): OffsetLine[] {
+export function offsetsLines(ts: TokenStream, arch: string, flags?: readonly string[]): OffsetLine[] {
   const toks = new Toks(ts);
-  const p = new Parser(toks, targetFor(arch));
+  const p = new Parser(toks, targetFor(arch, flags));
   p.parseTranslationUnit();
   const out: OffsetLine[] = [];
   const fns = [...p.globals.values()].filter((g) => g.kind === 'func' && g.body).sort((a, b) => a.body![0] - b.body![0]);

@@ -43,8 +43,16 @@ const LIBGCC64 = {
   umod64: '__umoddi3',
 };
 
-/** The data model of a kernel architecture (SRCARCH name). Unknown arches get LP64 with hardware division. */
-export function targetFor(arch: string): Target {
+/**
+ * The data model of a kernel architecture (SRCARCH name, or make's ARCH). Unknown arches get LP64 with hardware
+ * division. x86 is one SRCARCH for two models: the compile command's -m32/-m64 decides (i386_defconfig builds with
+ * ARCH=x86 too), else the ARCH name.
+ */
+export function targetFor(arch: string, flags?: readonly string[]): Target {
+  if ((arch === 'x86' || arch === 'x86_64' || arch === 'i386') && flags) {
+    const m = flags.findLast((f) => f === '-m32' || f === '-m64');
+    if (m) arch = m === '-m32' ? 'i386' : 'x86_64';
+  }
   switch (arch) {
     case 'arm':
       // AAPCS (-mabi=aapcs-linux): 4-byte long/pointers, 8-byte aligned long long, unsigned char, 4-byte enums;

@@ -95,7 +95,7 @@ export function defaultStages(tree: KernelTree, opts: StageOptions = {}): Stages
           ...(srcPrefix !== undefined ? { srcPrefix } : {}),
         });
         for (const f of r.includes) if (!f.startsWith('/')) unitReads.add(f);
-        return { lines: offsetsLines(r.tokens, srcarch), diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
+        return { lines: offsetsLines(r.tokens, srcarch, cmd.flags), diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
       };
       const srctree = opts.objtree ? realRoot(t) : '.';
       const store = opts.cacheDir && !t.inMemory ? new RecordedStore<PrepareOutput>(opts.cacheDir, 'prepare', t.root, prepareCodeHash, 1) : undefined;

@@ -1,3 +1,4 @@
+import { srcarchOf } from '../core/arch.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ObjectGraph } from '../core/graph.js';
@@ -75,7 +76,7 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
     ? { srctree: realRoot, curdir: path.resolve(opts.objtree!), outOfTree: true, rootAliases: [realRoot, tree.root] }
     : { srctree: '.', curdir: realRoot, outOfTree: false, rootAliases: [realRoot, tree.root] };
   const host = new TreeHost(tree, paths, config, profile);
-  const srcarch = srcArch(config.arch);
+  const srcarch = srcarchOf(config.arch);
 
   // ---- the top Makefile, as the second (sub-make) pass of `make O=… ARCH=… CROSS_COMPILE=…` evaluates it
   const t0 = performance.now();
@@ -214,10 +215,3 @@ function headObjectList(tree: KernelTree): string[] {
     .filter((l) => l !== '');
 }
 
-/** SRCARCH for an ARCH value (the top Makefile computes it too; this is the fallback for minimal trees) */
-export function srcArch(arch: string): string {
-  if (arch === 'i386' || arch === 'x86_64') return 'x86';
-  if (arch === 'sparc32' || arch === 'sparc64') return 'sparc';
-  if (arch === 'parisc64') return 'parisc';
-  return arch;
-}

@@ -136,7 +136,8 @@ export class TreeHost implements MakeHost {
                   : this.profile.runSucceeds?.(q);
       }
       if (ans === undefined) {
-        this.unanswered.set(key, (this.unanswered.get(key) ?? 0) + 1);
+        // a recipe's probe (expanded quietly, as make would only when running it) is not a flag of any unit
+        if (this.quiet === 0) this.unanswered.set(key, (this.unanswered.get(key) ?? 0) + 1);
         const shown = norm(q).length > 90 ? norm(q).slice(0, 89) + '…' : norm(q);
         this.report('B006', `no toolchain answer for ${kind}-probe '${shown}' (${this.profile?.name ?? 'no profile'}); taken as ${kind === 'run' ? 'failing' : 'unsupported'}`, span);
         ans = false;

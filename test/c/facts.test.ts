@@ -625,4 +625,18 @@ int fetch(struct pt_regs *regs) {
 `;
     expect(undef(cFacts(src, { arch: 'x86', flags: ['-O2'] }))).toEqual(['__get_user_nocheck_4']);
   });
+
+  it("make's ARCH spellings are one SRCARCH: --arch x86_64 analyses as x86 (gas comments and immediates, the TLS canary); -m32 is the 32-bit data model", () => {
+    const src = `extern void sink(unsigned long long);
+void f(unsigned long long a, unsigned long long b) {
+  asm volatile("movl $5, %%eax # the NOPs objtool wants\\n\\tcall helper_%P0" : : "i" (4) : "eax");
+  sink(a / b);
+}
+`;
+    const x86 = rawCFacts(src, { arch: 'x86', flags: ['-O2', '-m64'] });
+    expect(undef(x86)).toEqual(['helper_4', 'sink']);
+    expect(undef(rawCFacts(src, { arch: 'x86_64', flags: ['-O2', '-m64'] }))).toEqual(undef(x86));
+    // 64-bit division is a libgcc call on i386, whichever spelling of the arch
+    for (const arch of ['x86', 'i386']) expect(undef(rawCFacts(src, { arch, flags: ['-O2', '-m32'] }))).toEqual(['__udivdi3', 'helper_4', 'sink']);
+  });
 });
