@@ -171,6 +171,11 @@ export class OutBuilder {
   /** append a memoized run; its provenance ids are entry-local (1..k), placed at `base` */
   appendRun(r: Run, base: number): void {
     const m = r.n;
+    // assembler lines end in Newline tokens, which token() puts before a line's first token only when something was
+    // output already: a run recorded at the very start of a unit lacks the one it needs after earlier output
+    if (this.asm && m > 0 && r.bytes[0] !== K_NEWLINE && r.bytes[m]! & O_LINE && this.length > 0 && this.kinds[this.length - 1] !== K_NEWLINE) {
+      this.push(NEWLINE_TOK, 0, O_LINE);
+    }
     while (this.length + m > this.provs.length) this.grow();
     const n = this.length;
     const bytes = r.bytes;

@@ -42,6 +42,23 @@ describe('header memoization', () => {
     expect(shared.memo.stats.hits).toBeGreaterThan(50);
   });
 
+  it('assembler: a header first met at the start of a unit, replayed after earlier lines, still starts a line of its own', () => {
+    // the unit that records h.h outputs nothing before it; the next unit has a line first (the x86 retpoline.S case:
+    // '.cfi_sections .debug_frame' then objtool.h's '.macro UNWIND_HINT …' glued into one line)
+    const files = {
+      'h.h': '#ifndef H\n#define H\n.macro HINT type:req end=0\n.byte \\type\n.endm\n#endif\n',
+      'a.S': '#include "h.h"\nHINT type=1\n',
+      'b.S': '.cfi_sections .debug_frame\n#include "h.h"\nHINT type=2\n',
+    };
+    const t = KernelTree.fromFiles(files);
+    const o = { cmd: cmd({ language: 'assembler-with-cpp' }), autoconf: '', predefined: new Map<string, string>(), srcPrefix: '' };
+    const shared = new CppCache(t);
+    preprocess(t, 'a.S', { ...o, cache: shared });
+    const replayed = preprocess(t, 'b.S', { ...o, cache: shared });
+    expect(shared.memo.stats.hits).toBeGreaterThan(0);
+    same(replayed, preprocess(t, 'b.S', { ...o, cache: new CppCache(t), memo: false }));
+  });
+
   it('a full store makes room for another configuration (or, under the lru policy, for any entry); replay stays exact', () => {
     // six headers whose output depends on CONFIG_MODE (~60 tokens each); the units of MODE 1's configuration, then
     // those of MODE 2's; the store holds one configuration's variants, not both
