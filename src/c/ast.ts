@@ -145,6 +145,8 @@ export interface AsmStmt {
   nout: number;
   /** `asm goto` label names */
   labels: string[];
+  /** symbolic operand names (`[size] "i" (…)`, referenced as %[size]), by operand index */
+  names?: Map<string, number>;
 }
 
 export type Stmt =

@@ -356,6 +356,7 @@ export function parseAsm(p: Parser): AsmStmt {
   while (p.pos < close && p.kindAt() === TokKind.String) template.push(p.pos++);
   const operands: Expr[] = [];
   const labels: string[] = [];
+  let names: Map<string, number> | undefined;
   let section = 0;
   let nout = 0;
   while (p.pos < close) {
@@ -380,7 +381,10 @@ export function parseAsm(p: Parser): AsmStmt {
       continue;
     }
     // operand: [name] "constraint" ( expr )
-    if (p.at('[')) p.skipGroup();
+    if (p.at('[')) {
+      if (p.toks.isIdent(p.pos + 1) && p.toks.isPunct(p.pos + 2, ']')) (names ??= new Map()).set(p.toks.text[p.pos + 1]!, operands.length);
+      p.skipGroup();
+    }
     while (p.kindAt() === TokKind.String) p.pos++;
     if (p.at('(')) {
       const c = p.toks.match[p.pos]!;
@@ -397,5 +401,5 @@ export function parseAsm(p: Parser): AsmStmt {
   p.pos = close + 1;
   p.eat(';');
   void isGoto;
-  return { k: 'asm', tok, template, operands, nout, labels };
+  return { k: 'asm', tok, template, operands, nout, labels, ...(names ? { names } : {}) };
 }

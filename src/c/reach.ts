@@ -818,7 +818,12 @@ export class Reach {
       const v = e && n >= s.nout ? ctx.ev.int(e) : undefined;
       return v === undefined ? '0' : String(v);
     };
-    text = text.replace(/%(?:[a-zA-Z]*\[[\w]+\]|([a-zA-Z]*)(\d+)|=|%)/g, (m, mods: string | undefined, n: string | undefined) => (m === '%%' ? '%' : n !== undefined && mods !== 'l' ? constOf(Number(n)) : '0'));
+    text = text.replace(/%(?:([a-zA-Z]*)\[(\w+)\]|([a-zA-Z]*)(\d+)|=|%)/g, (m, nmods: string | undefined, name: string | undefined, mods: string | undefined, n: string | undefined) => {
+      if (m === '%%') return '%';
+      if (n !== undefined && mods !== 'l') return constOf(Number(n));
+      const i = name !== undefined && nmods !== 'l' ? s.names?.get(name) : undefined;
+      return i !== undefined ? constOf(i) : '0';
+    });
     const before = new Set(this.gas.refs.keys());
     this.gas.feedText(text, s.tok);
     for (const [name, tok] of [...this.gas.refs]) {

@@ -626,6 +626,19 @@ int fetch(struct pt_regs *regs) {
     expect(undef(cFacts(src, { arch: 'x86', flags: ['-O2'] }))).toEqual(['__get_user_nocheck_4']);
   });
 
+  it('x86: a constant operand named [size] is substituted for %P[size] (put_user: call __put_user_nocheck_%P[size])', () => {
+    const src = `typedef unsigned short u16;
+register unsigned long current_stack_pointer asm("rsp");
+int store(u16 v, u16 *p) {
+  int __ret_pu;
+  register u16 __val_pu asm("%" "rax") = v;
+  asm volatile("call __" "put_user_nocheck" "_%P[size]" : "=c" (__ret_pu), "+r" (current_stack_pointer) : "0" (p), "r" (__val_pu), [size] "i" (sizeof(*(p))) : "ebx");
+  return __ret_pu;
+}
+`;
+    expect(undef(cFacts(src, { arch: 'x86', flags: ['-O2'] }))).toEqual(['__put_user_nocheck_2']);
+  });
+
   it("make's ARCH spellings are one SRCARCH: --arch x86_64 analyses as x86 (gas comments and immediates, the TLS canary); -m32 is the 32-bit data model", () => {
     const src = `extern void sink(unsigned long long);
 void f(unsigned long long a, unsigned long long b) {
