@@ -1,10 +1,11 @@
 /**
  * Build a toolchain profile table by asking the real toolchain every question the tree's Makefiles ask under a
  * configuration (cc-option, cc-disable-warning, as-option, as-instr, ld-option), exactly as kbuild's try-run would,
- * and write it as src/kbuild/profiles/<name>.ts. Repeats until the set of questions is stable (an answer can lead to
- * other questions).
+ * and add the answers to the "kbuild" section of a toolchain profile (toolchains/*.json; answers already there are
+ * kept and not asked again, so probing another tree or configuration extends the profile). Repeats until the set of
+ * questions is stable (an answer can lead to other questions).
  *
- *   scripts/ground-truth/run-ts.sh scripts/ground-truth/probe-toolchain.ts TREE DOTCONFIG ARCH CROSS_COMPILE OUT.ts
+ *   scripts/ground-truth/run-ts.sh scripts/ground-truth/probe-toolchain.ts TREE DOTCONFIG ARCH CROSS_COMPILE PROFILE.json
  */
 import { execSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,23 +13,26 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { evalKbuild, parseDotConfig } from '../../src/kbuild/index.js';
 import { TableProfile } from '../../src/kbuild/profile.js';
+import { formatProfile, loadProfileFile } from '../../src/toolchain/profile.js';
 import { KernelTree } from '../../src/tree/tree.js';
 
 const [treeDir, dotconfig, arch, cross, outFile] = process.argv.slice(2);
-if (!treeDir || !dotconfig || !arch || !cross || !outFile) {
-  console.error('usage: probe-toolchain.ts TREE DOTCONFIG ARCH CROSS_COMPILE OUT.ts');
+if (!treeDir || !dotconfig || !arch || cross === undefined || !outFile) {
+  console.error('usage: probe-toolchain.ts TREE DOTCONFIG ARCH CROSS_COMPILE PROFILE.json');
   process.exit(2);
 }
 const tree = new KernelTree(treeDir);
 const srctree = fs.realpathSync(treeDir);
 const config = parseDotConfig(fs.readFileSync(dotconfig, 'utf8'), arch);
+const file = loadProfileFile(outFile);
+const known = (file['kbuild'] ?? {}) as Partial<Record<'cc' | 'as' | 'instr' | 'ld' | 'run', Record<string, boolean>> & { shell: Record<string, string> }>;
 const table = {
-  cc: {} as Record<string, boolean>,
-  as: {} as Record<string, boolean>,
-  instr: {} as Record<string, boolean>,
-  ld: {} as Record<string, boolean>,
-  run: {} as Record<string, boolean>,
-  shell: {} as Record<string, string>,
+  cc: { ...known.cc } as Record<string, boolean>,
+  as: { ...known.as } as Record<string, boolean>,
+  instr: { ...known.instr } as Record<string, boolean>,
+  ld: { ...known.ld } as Record<string, boolean>,
+  run: { ...known.run } as Record<string, boolean>,
+  shell: { ...known.shell } as Record<string, string>,
 };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlint-probe-'));
 const sh = (cmd: string): boolean => {
@@ -79,13 +83,6 @@ for (let round = 1; round <= 5; round++) {
 }
 fs.rmSync(tmp, { recursive: true, force: true });
 
-const version = execSync(`${cross}gcc --version`, { encoding: 'utf8' }).split('\n')[0];
-const sorted = (o: Record<string, boolean>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
-const body = `/**
- * Answers of ${version} (and ${cross}ld) to the toolchain probes of Linux's Makefiles, measured by
- * scripts/ground-truth/probe-toolchain.ts (${arch}, ${path.basename(dotconfig)}). Regenerate rather than edit.
- */
-export const TABLE = ${JSON.stringify({ cc: sorted(table.cc), as: sorted(table.as), instr: sorted(table.instr), ld: sorted(table.ld), run: sorted(table.run), shell: table.shell }, null, 2)};
-`;
-fs.writeFileSync(outFile, body);
-console.error(`wrote ${outFile}: cc ${Object.keys(table.cc).length}, as ${Object.keys(table.as).length}, instr ${Object.keys(table.instr).length}, ld ${Object.keys(table.ld).length}, run ${Object.keys(table.run).length}, shell ${Object.keys(table.shell).length}`);
+file['kbuild'] = table;
+fs.writeFileSync(outFile, formatProfile(file));
+console.error(`wrote ${outFile} (kbuild section): cc ${Object.keys(table.cc).length}, as ${Object.keys(table.as).length}, instr ${Object.keys(table.instr).length}, ld ${Object.keys(table.ld).length}, run ${Object.keys(table.run).length}, shell ${Object.keys(table.shell).length}`);

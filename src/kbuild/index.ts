@@ -49,6 +49,7 @@ export interface KbuildStats {
 /** Values of the top Makefile that generated files are made of (src/prepare: version.h, utsrelease.h, compile.h). */
 const TOP_VARS = ['VERSION', 'PATCHLEVEL', 'SUBLEVEL', 'EXTRAVERSION', 'NAME', 'KERNELVERSION', 'UTS_MACHINE', 'SRCARCH', 'ARCH', 'LOCALVERSION', 'LD', 'CC'];
 
+
 /** Variables the later stages need even when a (fixture) top Makefile does not export them. */
 const INTERFACE_VARS = [
   'srctree', 'objtree', 'SRCARCH', 'ARCH', 'building_out_of_srctree', 'KBUILD_CPPFLAGS', 'KBUILD_CFLAGS',
@@ -96,7 +97,11 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
   // a fixture top Makefile may leave these to the caller
   top.define('srctree', paths.srctree, 'default');
   top.define('objtree', '.', 'default');
-  if (outOfTree) top.define('building_out_of_srctree', '1', 'default');
+  if (outOfTree) {
+    top.define('building_out_of_srctree', '1', 'default');
+    // ≤4.x: the O= pass re-runs make in the objtree with KBUILD_SRC= the source tree on its command line
+    top.define('KBUILD_SRC', realRoot, 'command line', 'simple', true);
+  }
   const topText = tree.tryReadText('Makefile');
   if (topText === undefined) host.report('B012', 'the tree has no top-level Makefile', { file: 'Makefile', line: 1, col: 1 });
   else {
@@ -128,8 +133,15 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
 
   // ---- the directory walk
   const t1 = performance.now();
-  const libsY = words(top.value('libs-y'));
-  const libDirs = new Set(libsY.filter((d) => d.endsWith('/')).map((d) => d.replace(/\/+$/, '')));
+  // 3.x–5.x top Makefiles name the directories to descend into (vmlinux-dirs) and then rewrite init-y/core-y/… to
+  // the dir/built-in.[oa] and dir/lib.a files they link; 6.1 keeps the dir/ words (and has a root Kbuild)
+  const vmlinuxDirs = new Set(words(top.value('vmlinux-dirs')));
+  const topDir = (word: string): string | undefined => {
+    if (word.endsWith('/')) return word.replace(/\/+$/, '');
+    const m = /^(.*)\/(built-in\.[oa]|lib\.a)$/.exec(word);
+    return m && vmlinuxDirs.has(m[1]!) ? m[1] : undefined;
+  };
+  const libDirs = new Set(words(top.value('libs-y')).map(topDir).filter((d) => d !== undefined));
   const mapPath = (p: string): string => {
     const t = host.treePath(p);
     if (t !== undefined) return tree.rel(t);
@@ -150,12 +162,12 @@ export function evalKbuild(tree: KernelTree, config: Config, opts: KbuildOptions
   // pre-6.1 layout: directories named by the top Makefile's core-y/drivers-y/libs-y (and friends)
   for (const v of ['init-y', 'core-y', 'drivers-y', 'net-y', 'libs-y', 'virt-y']) {
     for (const d of words(top.value(v))) {
-      if (!d.endsWith('/')) continue;
-      const dir = d.replace(/\/+$/, '');
-      if (walker.visited.includes(dir)) continue;
+      const dir = topDir(d);
+      if (dir === undefined || walker.visited.includes(dir)) continue;
       take(walker.visit(dir, env, true, true, rootSpan));
     }
   }
+  for (const dir of vmlinuxDirs) if (!walker.visited.includes(dir)) take(walker.visit(dir, env, true, true, rootSpan));
   // lib.a objects of linked library directories that the walk above did not reach through obj-y
   for (const dir of libDirs) if (!walker.visited.includes(dir)) take(walker.visit(dir, env, true, true, rootSpan));
 

@@ -88,7 +88,7 @@ export function loadProfileFile(file: string): ToolchainProfile {
   return parseProfile(text, file);
 }
 
-/** Bundled profiles (toolchains/*.json). */
+/** Bundled profiles (toolchains/*.json); each call gets its own objects (probing adds answers to them). */
 export function bundledProfiles(): ToolchainProfile[] {
   const dir = toolchainsDir();
   let names: string[];

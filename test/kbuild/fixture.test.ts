@@ -105,6 +105,36 @@ describe('kbuild on in-memory trees', () => {
     });
   const cfg = (t: string) => parseDotConfig(t, 'arm');
 
+  it('a 3.x–5.x top Makefile (no root Kbuild): the directories of vmlinux-dirs, after init-y/core-y/libs-y became dir/built-in.o and dir/lib.a; an archive an arch appends ($(objtree)/…/lib.a) is no directory to descend into', () => {
+    const tree = KernelTree.fromFiles({
+      Makefile: [
+        'KBUILD_CPPFLAGS := -D__KERNEL__',
+        'init-y := init/',
+        'core-y := kernel/',
+        'libs-y := lib/',
+        'libs-y += $(objtree)/stub/lib.a',
+        'vmlinux-dirs := $(patsubst %/,%,$(filter %/, $(init-y) $(core-y) $(libs-y)))',
+        'init-y := $(patsubst %/, %/built-in.o, $(init-y))',
+        'core-y := $(patsubst %/, %/built-in.o, $(core-y))',
+        'libs-y := $(patsubst %/, %/lib.a, $(libs-y)) $(patsubst %/, %/built-in.o, $(filter %/, $(libs-y)))',
+        '',
+      ].join('\n'),
+      'init/Makefile': 'obj-y := main.o\n',
+      'init/main.c': '',
+      'kernel/Makefile': 'obj-y := fork.o\n',
+      'kernel/fork.c': '',
+      'lib/Makefile': 'lib-y := sort.o\nobj-y := bug.o\n',
+      'lib/sort.c': '',
+      'lib/bug.c': '',
+      'stub/Makefile': 'lib-y := efi.o\n',
+      'stub/efi.c': '',
+    });
+    const { graph, stats } = evalKbuild(tree, cfg(''));
+    expect(stats.directories).toBe(3);
+    expect([...graph.objects.keys()].sort()).toEqual(['init/main.o', 'kernel/fork.o', 'lib/bug.o', 'lib/sort.o']);
+    expect(graph.builtin).toEqual(expect.arrayContaining(['init/main.o', 'kernel/fork.o', 'lib/bug.o']));
+  });
+
   it('ccflags-y, subdir-ccflags-y (inherited), CFLAGS_foo.o, ccflags-remove-y, CFLAGS_REMOVE_foo.o, target-specific', () => {
     const tree = files({
       'd/Makefile': [
