@@ -46,9 +46,10 @@ function lines(p: Parser, toks: Toks, ts: TokenStream, a: AsmStmt, ev: Evaluator
   if (!template.includes('->')) return;
   const values: ({ v: bigint } | { why: string })[] = a.operands.map((e) => operandValue(p, e, ev));
   for (const raw of template.split('\n')) {
+    // 4.x+: `.ascii "->SYM %0 expr"`; 3.x's DEFINE() writes the line itself: `->SYM %0 expr`
     const m = /^\s*\.ascii\s*"(.*)".*$/.exec(raw);
-    if (!m || !m[1]!.startsWith('->')) continue;
-    const s = m[1]!;
+    const s = m ? m[1]! : raw.trim();
+    if (!s.startsWith('->')) continue;
     if (s.startsWith('->#')) {
       out.push({ kind: 'comment', text: s.slice(3) });
       continue;

@@ -43,7 +43,7 @@ class PrepareWalk {
   ) {}
 
   make(proc: MakeProcess, goal: string, depth: number): void {
-    const key = `${proc.id}\0${goal}`;
+    const key = `${proc.id}\0${norm(goal)}`;
     if (this.done.has(key) || depth > MAX_DEPTH || goal === 'FORCE') return;
     this.done.add(key);
     const phony = this.phonyOf(proc.ev);
@@ -67,13 +67,18 @@ class PrepareWalk {
     }
     if (phony.has(goal)) return;
     const g = generateRule(proc.ev, proc.dir, goal, r, prereqs.filter((x) => !phony.has(x)));
-    if (g) this.out.push(g);
+    // 3.x's top Kbuild compiles kernel/bounds.s with a rule of its own ($(call if_changed_dep,cc_s_c)): the same
+    // compile as kbuild's %.s: %.c, whose command kvlint derives
+    if (g && g.name === 'cc_s_c' && goal.endsWith('.s')) this.compileToAsm(proc, goal, r.rule.span);
+    else if (g) this.out.push(g);
   }
 
   /** the rules make would use for `target`: its explicit rules, else the matching pattern rule with the shortest stem */
   private rulesFor(ev: MakeEvaluator, target: string): { rule: MakeRule; prereqs: string[]; stem?: string }[] {
     const explicit: { rule: MakeRule; prereqs: string[] }[] = [];
-    for (const r of ev.rules) if (r.targets.includes(target)) explicit.push({ rule: r, prereqs: r.prereqs });
+    // `$(obj)/x` of the top directory is `./x` (3.x's Kbuild: $(obj)/$(bounds-file))
+    const want = norm(target);
+    for (const r of ev.rules) if (r.targets.includes(target) || r.targets.some((t) => norm(t) === want)) explicit.push({ rule: r, prereqs: r.prereqs });
     if (explicit.some((e) => e.rule.recipe.length > 0)) return explicit;
     let best: { rule: MakeRule; prereqs: string[]; stem: string } | undefined;
     for (const r of ev.rules) {
@@ -110,7 +115,8 @@ class PrepareWalk {
       else if (w === '-C' || w === '--directory') return; // another build (tools/objtool, …)
       else if (w.startsWith('-')) continue;
       else if (/^[A-Za-z_][A-Za-z0-9_-]*=/.test(w)) vars.set(w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1));
-      else if (w !== 'make' && w !== '@' && w !== '+' && w !== '-' && !w.startsWith('$')) goals.push(w);
+      // the command itself: `make`, or `@make` from $(Q)$(MAKE)
+      else if (!/^[@+-]*(make)?$/.test(w) && !w.startsWith('$')) goals.push(w);
     }
     if (file === undefined) return;
     const obj = vars.get('obj');
@@ -124,7 +130,8 @@ class PrepareWalk {
     if (!/(^|\/)Makefile\.build$/.test(file) || dir === 'scripts' || dir.startsWith('scripts/') || dir.startsWith('tools/')) return;
     const sub = this.dirProcess(dir);
     if (!sub) return;
-    const want = goals.length > 0 ? goals : words(sub.ev.value('always-y')).map((a) => (dir === '.' ? a : `${dir}/${a}`));
+    // the default goal's generated files: always-y (5.x+), always (≤5.x)
+    const want = goals.length > 0 ? goals : [...words(sub.ev.value('always-y')), ...words(sub.ev.value('always'))].map((a) => (dir === '.' ? a : `${dir}/${a}`));
     for (const g of want) this.make(sub, g, depth + 1);
   }
 

@@ -8,7 +8,7 @@ import { asn1Header } from './asn1.js';
 import { echoToTarget } from './echo.js';
 import { oidRegistry } from './oid-registry.js';
 import { inatTables } from './inat-tables.js';
-import { offsetsH } from './offsets.js';
+import { offsetsH, offsetsRecipe } from './offsets.js';
 import { armSyscallNr, syscallHeader, syscallTable } from './syscalls.js';
 import { timeconstH } from './timeconst.js';
 import { sedToTarget } from './sed.js';
@@ -31,6 +31,8 @@ const GENERATORS: Record<string, Generator[]> = {
   'filechk:package.h': [packageH],
   'filechk:gentimeconst': [timeconstH],
   'filechk:offsets': [offsetsH],
+  'cmd:bounds': [offsetsRecipe],
+  'cmd:offsets': [offsetsRecipe],
   'cmd:syshdr': [syscallHeader],
   'cmd:systbl': [syscallTable],
   'cmd:sysnr': [armSyscallNr],

@@ -1,3 +1,4 @@
+import { shellWords } from './echo.js';
 import type { GenContext, Generator } from './types.js';
 
 /**
@@ -14,6 +15,57 @@ export const offsetsH: Generator = (ctx) => {
   const body = lines(ctx);
   return [...head, ...body, '', '#endif'].join('\n') + '\n';
 };
+
+/**
+ * The 3.x form of the same files: a recipe of its own (the top Kbuild's cmd_bounds / cmd_offsets) that echoes the
+ * header and runs `sed -ne $(sed-y) $<` over the compiled .s — `( set -e; echo "…"; …; sed -ne "…" X.s; echo "";
+ * echo "#endif" ) > $@`. The echo lines are taken as written; the sed line becomes the computed #defines. Any other
+ * command in the recipe makes it not this generator's.
+ */
+export const offsetsRecipe: Generator = (ctx) => {
+  const r = ctx.rule;
+  if (r.kind !== 'cmd' || !r.prereqs.some((p) => p.endsWith('.s'))) return undefined;
+  // make hands the shell the recipe's backslash-newlines (the tab after each removed); the shell joins the lines
+  const m = /^\s*\(\s*(.*?)\s*\)\s*>\s*(\S+)\s*$/s.exec(r.command.replace(/\\\n\t?/g, ''));
+  if (!m || m[2]!.replace(/^\.\//, '') !== r.target) return undefined;
+  const out: string[] = [];
+  let sed = false;
+  for (const part of splitSemicolons(m[1]!)) {
+    const w = shellWords(part.trim());
+    if (/^sed\s+-ne\s/.test(part.trim()) && !sed) {
+      // sed -ne $(sed-y) X.s: the script is the offsets one (its quoting holds $ and \, hence no shellWords)
+      out.push(...lines(ctx));
+      sed = true;
+    } else if (w && w[0] === 'echo') out.push(w.slice(1).join(' '));
+    else if (w && w[0] === 'set' && w[1] === '-e') continue;
+    else if (w && w.length === 0) continue;
+    else return undefined;
+  }
+  return sed ? out.join('\n') + '\n' : undefined;
+};
+
+/** `a; b; "c;d"` → the commands, outside quotes */
+function splitSemicolons(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q: string | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (q) {
+      cur += c;
+      if (c === '\\' && q === '"') cur += s[++i] ?? '';
+      else if (c === q) q = null;
+    } else if (c === '"' || c === "'") {
+      q = c;
+      cur += c;
+    } else if (c === ';') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
 
 function lines(ctx: GenContext): string[] {
   const r = ctx.rule;

@@ -37,6 +37,27 @@ describe('generators', () => {
     expect(r.gaps).toEqual([]);
   });
 
+  test("3.x's bounds.h: the top Kbuild's own recipe (echoes, then sed -ne $(sed-y) over kernel/bounds.s), lines joined by backslash-newline", () => {
+    const sedY = '"/^->/{s:->#\\(.*\\):/* \\1 */:; \\\n\ts:^->\\([^ ]*\\) [\\$$#]*\\([^ ]*\\) \\(.*\\):#define \\1 \\2 /* \\3 */:; \\\n\ts:->::; p;}"';
+    const command = `\t(set -e; \\\n\t echo "#ifndef __LINUX_BOUNDS_H__"; \\\n\t echo "#define __LINUX_BOUNDS_H__"; \\\n\t echo "/*"; \\\n\t echo " * DO NOT MODIFY."; \\\n\t echo " *"; \\\n\t echo " */"; \\\n\t echo ""; \\\n\t sed -ne \t${sedY} kernel/bounds.s; \\\n\t echo ""; \\\n\t echo "#endif" ) > include/generated/bounds.h`;
+    const cc = { includes: [], systemIncludes: [], defines: [], forcedIncludes: [], flags: [], language: 'c' as const };
+    const r = prepare({
+      tree: KernelTree.fromFiles({ 'kernel/bounds.c': '' }, '/mem-prepare'),
+      config: config(),
+      rules: [
+        rule({ target: 'kernel/bounds.s', name: 'cc_s_c', source: 'kernel/bounds.c', cmd: cc, prereqs: ['kernel/bounds.c'] }),
+        rule({ target: 'include/generated/bounds.h', name: 'bounds', command, prereqs: ['kernel/bounds.s', 'Kbuild'] }),
+      ],
+      top: {},
+      srctree: '.',
+      offsets: () => ({ lines: [{ kind: 'define', name: 'NR_PAGEFLAGS', value: 22n, expr: '__NR_PAGEFLAGS', span }, { kind: 'blank' }, { kind: 'comment', text: 'more' }], diagnostics: [] }),
+    });
+    expect(r.set.files['include/generated/bounds.h']).toBe(
+      '#ifndef __LINUX_BOUNDS_H__\n#define __LINUX_BOUNDS_H__\n/*\n * DO NOT MODIFY.\n *\n */\n\n#define NR_PAGEFLAGS 22 /* __NR_PAGEFLAGS */\n\n/* more */\n\n#endif\n',
+    );
+    expect(r.gaps).toEqual([]);
+  });
+
   test('a command kvlint does not know is a named gap with the makefile line; files nobody includes are not', () => {
     const r = run({}, [
       rule({ target: 'include/generated/x.h', name: 'mystery', command: 'perl gen.pl > include/generated/x.h', span: { file: 'a/Makefile', line: 7, col: 1 } }),
